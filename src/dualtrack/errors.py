@@ -1,0 +1,105 @@
+"""One hierarchy for every error dualtrack raises.
+
+Each error says what went wrong and what to do about it. Errors about a bad lookup also
+inherit the matching builtin (``KeyError``, ``IndexError``, ...) so existing handlers still work.
+"""
+
+from __future__ import annotations
+
+
+class DualtrackError(Exception):
+    """Base class of every error dualtrack raises on purpose."""
+
+    def __str__(self) -> str:
+        # KeyError would otherwise show the repr of its message.
+        return str(self.args[0]) if self.args else self.__class__.__name__
+
+
+class OpticError(DualtrackError):
+    """An optic met data of a shape it cannot focus on.
+
+    ``detail`` says what went wrong at the failing step; ``path`` is the whole optic it
+    happened in, so a message reads ``key 'b' not found ... (in optic key('a') >> key('b'))``.
+    """
+
+    def __init__(self, detail: str, path: str | None = None) -> None:
+        self.detail = detail
+        self.path = path
+        super().__init__(detail if path is None else f"{detail} (in optic {path})")
+
+    def within(self, path: str) -> OpticError:
+        """The same error, naming ``path`` as the optic it happened in."""
+        return type(self)(self.detail, path)
+
+
+class MissingKey(OpticError, KeyError):
+    """``key(k)`` met a mapping that has no key ``k``."""
+
+
+class MissingAttribute(OpticError, AttributeError):
+    """``attr(name)`` met an object that has no field ``name``."""
+
+
+class IndexOutOfRange(OpticError, IndexError):
+    """``index(i)`` met a sequence too short for ``i``."""
+
+
+class ShapeMismatch(OpticError, TypeError):
+    """An optic met a value of the wrong type (a list where a mapping was expected, ...)."""
+
+
+class UnsupportedOperation(OpticError, TypeError):
+    """The optic's kind has no such operation (``Fold.set``, ``Getter.review``, ...)."""
+
+
+class CompositionError(OpticError, TypeError):
+    """Two optics whose kinds have no common weaker kind (``Getter >> Setter``)."""
+
+
+class InvalidOptic(OpticError, TypeError):
+    """An optic constructor was given something it cannot use (a non-callable getter, ...)."""
+
+
+class CodecError(OpticError, ValueError):
+    """A codec could not decode or encode a value."""
+
+
+class LawViolation(DualtrackError, AssertionError):
+    """A law failed: names the law, the input it failed on, and both sides of the equation."""
+
+    def __init__(self, law: str, given: object, left: object, right: object) -> None:
+        self.law = law
+        self.given = given
+        self.left = left
+        self.right = right
+        super().__init__(
+            f"law {law!r} does not hold\n  input: {given!r}\n  left:  {left!r}\n  right: {right!r}"
+        )
+
+
+class ImmutableDatumError(DualtrackError):
+    """A different datum was put under an id that is already used: datums never change."""
+
+
+class MissingParentError(DualtrackError):
+    """A datum names a causal parent that the store does not hold."""
+
+
+class InvalidDatum(DualtrackError, ValueError):
+    """A datum's fields do not meet the rules (id, content bytes, JSON metadata)."""
+
+
+class ConflictError(DualtrackError):
+    """A compare-and-set lost: another writer got there first. Reload and retry."""
+
+
+class PathNotFound(DualtrackError, LookupError):
+    """An AGENTESE path does not resolve to a registered verb."""
+
+
+class PermissionDenied(DualtrackError, PermissionError):
+    """The observer may not do what it asked."""
+
+
+class BackendUnavailable(DualtrackError):
+    """A storage backend cannot be reached or is not installed."""

@@ -1,0 +1,389 @@
+"""``Optic``: one class for every optic kind, with the kind as a phantom type parameter.
+
+An ``Optic[K, S, A]`` focuses on parts of type ``A`` inside a whole of type ``S``; ``K`` (from
+:mod:`dualtrack.optics.kinds`) says which operations it has. ``Lens[S, A]`` and friends are
+aliases of ``Optic`` with the kind filled in, so composition with ``>>`` can infer the kind
+of the result under mypy: the strongest kind both sides are.
+
+Operations are plain functions stored on each instance, built once when the optic is built or
+composed; calling ``optic.get(s)`` runs that function directly. The methods declared on the
+class only type the operations and raise :class:`UnsupportedOperation` when a kind lacks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, NoReturn, TypeAlias, TypeVar, overload
+
+from returns.maybe import Maybe, Nothing, Some
+
+from dualtrack.errors import CompositionError, OpticError, UnsupportedOperation
+from dualtrack.optics.absent import ABSENT
+from dualtrack.optics.kinds import (
+    NAMES,
+    AffineKind,
+    FoldKind,
+    GetterKind,
+    IsoKind,
+    LensKind,
+    PrismKind,
+    SetterKind,
+    TraversalKind,
+    join,
+)
+from dualtrack.optics.steps import Step, fuse_get, fuse_modify, fuse_set
+
+K = TypeVar("K", covariant=True)
+S = TypeVar("S")
+A = TypeVar("A")
+B = TypeVar("B")
+
+Ops = dict[str, Callable[..., Any]]
+
+
+class Optic(Generic[K, S, A]):
+    """A composable, immutable focus on parts ``A`` of a whole ``S``; ``K`` is its kind.
+
+    >>> from dualtrack import key
+    >>> path = key("user") >> key("name")
+    >>> path.get({"user": {"name": "Ada"}})
+    'Ada'
+    >>> path.set({"user": {"name": "Ada"}}, "Grace")
+    {'user': {'name': 'Grace'}}
+    >>> path
+    Lens(key('user') >> key('name'))
+    """
+
+    _kind: type
+    _path: str
+    _ops: Ops
+    _steps: tuple[Step, ...] | None
+    _neutral: bool
+
+    def __init__(
+        self,
+        kind: type[K],
+        path: str,
+        ops: Ops,
+        *,
+        steps: tuple[Step, ...] | None = None,
+        neutral: bool = False,
+    ) -> None:
+        complete = _complete(kind, path, ops)
+        fields = vars(self)
+        fields.update(_kind=kind, _path=path, _ops=complete, _steps=steps, _neutral=neutral)
+        fields.update(_public(kind, complete))
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"optics are immutable; build a new one instead of setting {name!r}")
+
+    def __repr__(self) -> str:
+        return f"{NAMES[self._kind]}({self._path})"
+
+    @property
+    def kind(self) -> str:
+        """The name of this optic's kind: ``'Lens'``, ``'Prism'``, ``'Traversal'``, ..."""
+        return NAMES[self._kind]
+
+    @property
+    def path(self) -> str:
+        """How this optic was built, as in ``key('a') >> each()``."""
+        return self._path
+
+    # The operations. Each instance replaces the ones its kind has with direct functions.
+
+    def get(self: Optic[GetterKind, S, A], source: S) -> A:
+        """The one focus of a Lens, Iso or Getter."""
+        raise self._unsupported("get")
+
+    def preview(self: Optic[FoldKind, S, A], source: S) -> Maybe[A]:
+        """The first focus, if there is one: ``Some(a)`` or ``Nothing``."""
+        raise self._unsupported("preview")
+
+    def get_all(self: Optic[FoldKind, S, A], source: S) -> list[A]:
+        """Every focus, in order."""
+        raise self._unsupported("get_all")
+
+    def set(self: Optic[SetterKind, S, A], source: S, value: A) -> S:
+        """A copy of ``source`` with every focus replaced by ``value``."""
+        raise self._unsupported("set")
+
+    def modify(self: Optic[SetterKind, S, A], source: S, f: Callable[[A], A]) -> S:
+        """A copy of ``source`` with ``f`` applied to every focus."""
+        raise self._unsupported("modify")
+
+    def review(self: Optic[PrismKind, S, A], value: A) -> S:
+        """Build a whole from a part (Prism, Iso)."""
+        raise self._unsupported("review")
+
+    def _unsupported(self, operation: str) -> UnsupportedOperation:
+        return UnsupportedOperation(
+            f"a {NAMES[self._kind]} has no {operation}(); {self!r} supports "
+            f"{', '.join(_operations(self._kind))}"
+        )
+
+    @overload
+    def __rshift__(self: Iso[S, A], other: Iso[A, B]) -> Iso[S, B]: ...
+    @overload
+    def __rshift__(self: Lens[S, A], other: Lens[A, B]) -> Lens[S, B]: ...
+    @overload
+    def __rshift__(self: Prism[S, A], other: Prism[A, B]) -> Prism[S, B]: ...
+    @overload
+    def __rshift__(self: Getter[S, A], other: Getter[A, B]) -> Getter[S, B]: ...
+    @overload
+    def __rshift__(self: Affine[S, A], other: Affine[A, B]) -> Affine[S, B]: ...
+    @overload
+    def __rshift__(self: Traversal[S, A], other: Traversal[A, B]) -> Traversal[S, B]: ...
+    @overload
+    def __rshift__(self: Fold[S, A], other: Fold[A, B]) -> Fold[S, B]: ...
+    @overload
+    def __rshift__(self: Setter[S, A], other: Setter[A, B]) -> Setter[S, B]: ...
+    def __rshift__(self, other: Any) -> Any:
+        """Compose: focus with ``self``, then focus further with ``other``."""
+        if not isinstance(other, Optic):
+            return NotImplemented
+        return compose(self, other)
+
+
+Iso: TypeAlias = Optic[IsoKind, S, A]
+Lens: TypeAlias = Optic[LensKind, S, A]
+Prism: TypeAlias = Optic[PrismKind, S, A]
+Affine: TypeAlias = Optic[AffineKind, S, A]
+Traversal: TypeAlias = Optic[TraversalKind, S, A]
+Getter: TypeAlias = Optic[GetterKind, S, A]
+Fold: TypeAlias = Optic[FoldKind, S, A]
+Setter: TypeAlias = Optic[SetterKind, S, A]
+
+
+def _operations(kind: type) -> list[str]:
+    names = []
+    if issubclass(kind, GetterKind):
+        names.append("get")
+    if issubclass(kind, FoldKind):
+        names += ["preview", "get_all"]
+    if issubclass(kind, SetterKind):
+        names += ["set", "modify"]
+    if issubclass(kind, PrismKind):
+        names.append("review")
+    return names
+
+
+def _complete(kind: type, path: str, ops: Ops) -> Ops:
+    """Fill in the operations a kind derives from the ones given (``modify`` from get/set...)."""
+    get = ops.get("get")
+    first = ops.get("first")
+    each = ops.get("each")
+    set_ = ops.get("set")
+    modify = ops.get("modify")
+    review = ops.get("review")
+    if issubclass(kind, GetterKind):
+        if get is None:
+            raise UnsupportedOperation(f"{NAMES[kind]} {path} needs a get")
+        first = first or get
+        each = each or (lambda s: iter((get(s),)))
+    if issubclass(kind, FoldKind):
+        if first is None and each is None:
+            raise UnsupportedOperation(f"{NAMES[kind]} {path} needs a way to read its foci")
+        if first is None:
+            first = _first_of(each)  # type: ignore[arg-type]
+        if each is None:
+            each = _each_of(first)
+    if issubclass(kind, SetterKind):
+        if modify is None:
+            if set_ is None:
+                raise UnsupportedOperation(f"{NAMES[kind]} {path} needs a set or a modify")
+            modify = _modify_of(get, first, set_)
+        if set_ is None:
+            set_ = _set_of(modify)
+    if issubclass(kind, PrismKind) and review is None:
+        raise UnsupportedOperation(f"{NAMES[kind]} {path} needs a review")
+    complete = {"get": get, "first": first, "each": each, "set": set_, "modify": modify}
+    complete["review"] = review
+    return {name: op for name, op in complete.items() if op is not None}
+
+
+def _first_of(each: Callable[[Any], Iterable[Any]]) -> Callable[[Any], Any]:
+    return lambda s: next(iter(each(s)), ABSENT)
+
+
+def _each_of(first: Callable[[Any], Any]) -> Callable[[Any], Iterator[Any]]:
+    def each(s: Any) -> Iterator[Any]:
+        focus = first(s)
+        if focus is not ABSENT:
+            yield focus
+
+    return each
+
+
+def _modify_of(
+    get: Callable[[Any], Any] | None, first: Callable[[Any], Any] | None, set_: Callable[..., Any]
+) -> Callable[..., Any]:
+    if get is not None:
+        return lambda s, f: set_(s, f(get(s)))
+    if first is None:
+        raise UnsupportedOperation("a setter built from set alone needs a way to read its focus")
+
+    def modify(s: Any, f: Callable[[Any], Any]) -> Any:
+        focus = first(s)
+        return s if focus is ABSENT else set_(s, f(focus))
+
+    return modify
+
+
+def _set_of(modify: Callable[..., Any]) -> Callable[[Any, Any], Any]:
+    return lambda s, value: modify(s, lambda _: value)
+
+
+def _public(kind: type, ops: Ops) -> Ops:
+    public: Ops = {}
+    if issubclass(kind, GetterKind):
+        public["get"] = ops["get"]
+    if issubclass(kind, FoldKind):
+        first = ops["first"]
+        each = ops["each"]
+
+        def preview(s: Any) -> Maybe[Any]:
+            focus = first(s)
+            return Nothing if focus is ABSENT else Some(focus)
+
+        public["preview"] = preview
+        public["get_all"] = lambda s: list(each(s))
+    if issubclass(kind, SetterKind):
+        public["set"] = ops["set"]
+        public["modify"] = ops["modify"]
+    if issubclass(kind, PrismKind):
+        public["review"] = ops["review"]
+    return public
+
+
+def compose(outer: Optic[Any, Any, Any], inner: Optic[Any, Any, Any]) -> Optic[Any, Any, Any]:
+    """``outer >> inner`` at run time: the kinds' join, with each operation built once."""
+    kind = join(outer._kind, inner._kind)
+    if kind is None:
+        raise CompositionError(
+            f"cannot compose a {outer.kind} with a {inner.kind}: they share no optic kind "
+            f"(in {outer._path} >> {inner._path}). A Getter or Fold can only be followed by "
+            "something that reads; a Setter only by something that writes"
+        )
+    if inner._neutral:
+        return outer if kind is outer._kind else Optic(kind, outer._path, outer._ops)
+    if outer._neutral:
+        return inner if kind is inner._kind else Optic(kind, inner._path, inner._ops)
+    path = f"{outer._path} >> {inner._path}"
+    if outer._steps is not None and inner._steps is not None:
+        return _fused(outer._steps + inner._steps, path)
+    return Optic(kind, path, _compose_ops(kind, path, outer, inner))
+
+
+def structural(steps: tuple[Step, ...]) -> Lens[Any, Any]:
+    """A lens over a chain of structural steps (``key``, ``index``, ``attr``)."""
+    return _fused(steps, " >> ".join(step.describe for step in steps))
+
+
+def _fused(steps: tuple[Step, ...], path: str) -> Lens[Any, Any]:
+    get = fuse_get(steps, path)
+    set_ = fuse_set(steps, path)
+    modify = fuse_modify(steps, path, get, set_)
+    return Optic(LensKind, path, {"get": get, "set": set_, "modify": modify}, steps=steps)
+
+
+def _at_most_one(kind: type) -> bool:
+    return issubclass(kind, AffineKind | GetterKind)
+
+
+def _compose_ops(
+    kind: type, path: str, outer: Optic[Any, Any, Any], inner: Optic[Any, Any, Any]
+) -> Ops:
+    ops: Ops = {}
+    o, i = outer._ops, inner._ops
+    if issubclass(kind, GetterKind):
+        ops["get"] = _compose_get(path, o["get"], i["get"])
+    if issubclass(kind, FoldKind):
+        ops["each"] = _compose_each(path, o, i)
+        if _at_most_one(outer._kind):
+            ops["first"] = _compose_first(path, o["first"], i["first"])
+    if issubclass(kind, SetterKind):
+        ops["modify"] = _compose_modify(path, o, i)
+        ops["set"] = _compose_set(path, o, i)
+    if issubclass(kind, PrismKind):
+        outer_review, inner_review = o["review"], i["review"]
+        ops["review"] = lambda value: outer_review(inner_review(value))
+    return ops
+
+
+def _compose_get(path: str, outer: Callable[[Any], Any], inner: Callable[[Any], Any]) -> Any:
+    def get(s: Any) -> Any:
+        try:
+            return inner(outer(s))
+        except OpticError as error:
+            raise error.within(path) from None
+
+    return get
+
+
+def _compose_first(path: str, outer: Callable[[Any], Any], inner: Callable[[Any], Any]) -> Any:
+    def first(s: Any) -> Any:
+        try:
+            focus = outer(s)
+            return ABSENT if focus is ABSENT else inner(focus)
+        except OpticError as error:
+            raise error.within(path) from None
+
+    return first
+
+
+def _compose_each(path: str, outer: Ops, inner: Ops) -> Any:
+    outer_each, inner_each = outer["each"], inner["each"]
+
+    def each(s: Any) -> Iterator[Any]:
+        try:
+            for focus in outer_each(s):
+                yield from inner_each(focus)
+        except OpticError as error:
+            raise error.within(path) from None
+
+    return each
+
+
+def _compose_modify(path: str, outer: Ops, inner: Ops) -> Any:
+    outer_modify, inner_modify = outer["modify"], inner["modify"]
+    outer_get, outer_set = outer.get("get"), outer.get("set")
+    if outer_get is not None and outer_set is not None:
+
+        def modify_through_lens(s: Any, f: Callable[[Any], Any]) -> Any:
+            try:
+                return outer_set(s, inner_modify(outer_get(s), f))
+            except OpticError as error:
+                raise error.within(path) from None
+
+        return modify_through_lens
+
+    def modify(s: Any, f: Callable[[Any], Any]) -> Any:
+        try:
+            return outer_modify(s, lambda focus: inner_modify(focus, f))
+        except OpticError as error:
+            raise error.within(path) from None
+
+    return modify
+
+
+def _compose_set(path: str, outer: Ops, inner: Ops) -> Any:
+    outer_modify, inner_set = outer["modify"], inner["set"]
+    outer_get, outer_set = outer.get("get"), outer.get("set")
+    if outer_get is not None and outer_set is not None:
+
+        def set_through_lens(s: Any, value: Any) -> Any:
+            try:
+                return outer_set(s, inner_set(outer_get(s), value))
+            except OpticError as error:
+                raise error.within(path) from None
+
+        return set_through_lens
+
+    def set_(s: Any, value: Any) -> Any:
+        try:
+            return outer_modify(s, lambda focus: inner_set(focus, value))
+        except OpticError as error:
+            raise error.within(path) from None
+
+    return set_
