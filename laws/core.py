@@ -29,9 +29,7 @@ def equal(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def holds(
-    law: str, given: object, left: object, right: object, eq: Equivalence = equal
-) -> None:
+def holds(law: str, given: object, left: object, right: object, eq: Equivalence = equal) -> None:
     """Raise :class:`LawViolation` unless ``eq(left, right)``.
 
     >>> holds("PutGet", {"s": 1}, 2, 2)

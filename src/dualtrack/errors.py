@@ -103,3 +103,19 @@ class PermissionDenied(DualtrackError, PermissionError):
 
 class BackendUnavailable(DualtrackError):
     """A storage backend cannot be reached or is not installed."""
+
+
+class InvalidInput(DualtrackError, TypeError):
+    """An agent, functor or state logic got a value of a shape it cannot work on."""
+
+
+class InvalidArgument(DualtrackError, ValueError):
+    """A store method got an argument it cannot use (a bad limit, order, name or filter)."""
+
+
+class InvalidCursor(InvalidArgument):
+    """A pagination cursor is malformed, or belongs to a different query."""
+
+
+class UnknownDatum(DualtrackError, LookupError):
+    """An operation names a datum id that the store does not hold."""

@@ -60,21 +60,22 @@ def rebuild_mapping(mapping: Mapping[Any, Any], changes: Mapping[Any, Any]) -> A
     """A copy of ``mapping`` with ``changes`` applied, of the same type where it can be rebuilt.
 
     A mutable mapping whose ``copy()`` keeps its type (``OrderedDict``, ``defaultdict``,
-    ``Counter``) is copied; otherwise the type is called with the merged items; a type that
-    accepts neither gives a plain ``dict``.
+    ``Counter``) is copied; otherwise the type is called with the merged items; a type whose
+    constructor refuses them, or builds something else from them, gives a plain ``dict``.
     """
     copier = getattr(mapping, "copy", None)
     if isinstance(mapping, MutableMapping) and callable(copier):
         duplicate = copier()
         if type(duplicate) is type(mapping):
-            duplicate.update(changes)
+            for changed_key, value in changes.items():
+                duplicate[changed_key] = value
             return duplicate
     merged = {**mapping, **changes}
     try:
         rebuilt: Any = type(mapping)(merged)  # type: ignore[call-arg]
-        return rebuilt
     except TypeError:
         return merged
+    return rebuilt if rebuilt == merged else merged
 
 
 def normalise_index(index: int, sequence: Sequence[Any]) -> int:
@@ -123,11 +124,13 @@ def rebuild_sequence(sequence: Sequence[Any], items: list[Any]) -> Any:
         return make(items)
     try:
         rebuilt: Any = type(sequence)(items)  # type: ignore[call-arg]
-        return rebuilt
     except TypeError as error:
         raise ShapeMismatch(
             f"cannot rebuild a {type(sequence).__name__} from a list of its items: {error}"
         ) from error
+    if list(rebuilt) != items:
+        raise ShapeMismatch(f"{type(sequence).__name__}(items) does not rebuild the sequence")
+    return rebuilt
 
 
 def field_names(obj: object) -> list[str]:

@@ -1,0 +1,7 @@
+"""Agents: async steps ``Agent[A, B]`` composed with ``>>``, the identity ``Id``, and lifting."""
+
+from dualtrack.agents.agent import Agent, Id, Pipeline, compose
+from dualtrack.agents.function import FunctionAgent, agent
+from dualtrack.agents.pipeline import pipeline
+
+__all__ = ["Agent", "FunctionAgent", "Id", "Pipeline", "agent", "compose", "pipeline"]

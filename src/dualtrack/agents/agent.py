@@ -1,0 +1,137 @@
+"""``Agent[A, B]``: an async step from ``A`` to ``B``, composed flat with ``>>``; and ``Id``.
+
+A composition keeps one flat tuple of its stages, so ``(f >> g) >> h`` and ``f >> (g >> h)``
+are the same pipeline and the identity agent ``Id`` vanishes from every pipeline it joins.
+Running a pipeline loops over its stages' raw functions: no agent object sits between stages.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, Final, Generic, TypeAlias, TypeVar, final
+
+A = TypeVar("A", contravariant=True)
+B = TypeVar("B", covariant=True)
+C = TypeVar("C")
+
+#: How a pipeline runs one stage: the function, and whether its result is always awaited
+#: (a sync function's result is awaited only when it turns out to be awaitable).
+Step: TypeAlias = tuple[Callable[[Any], Any], bool]
+
+
+class Agent(ABC, Generic[A, B]):
+    """An async step from ``A`` to ``B``: subclass it and define ``invoke``, or use ``agent()``.
+
+    >>> import asyncio
+    >>> from dualtrack import agent
+    >>> shout = agent(str.upper) >> agent(lambda s: s + "!")
+    >>> asyncio.run(shout.invoke("hi"))
+    'HI!'
+    """
+
+    @abstractmethod
+    async def invoke(self, a: A) -> B:
+        """Run the agent on one input."""
+
+    @property
+    def name(self) -> str:
+        """How the agent reads in a pipeline's name (``a >> b``): its class name by default."""
+        return type(self).__name__
+
+    def stages(self) -> tuple[Agent[Any, Any], ...]:
+        """The agents this one runs, in order: itself, the stages of a pipeline, none for Id."""
+        return (self,)
+
+    def _step(self) -> Step:
+        """The raw function a pipeline calls to run this agent as one of its stages."""
+        return (self.invoke, True)
+
+    def __rshift__(self, other: Agent[B, C]) -> Agent[A, C]:
+        """Run ``self``, then ``other`` on its result."""
+        if not isinstance(other, Agent):
+            return NotImplemented
+        return compose(self, other)
+
+    def __repr__(self) -> str:
+        return f"Agent({self.name})"
+
+
+@final
+class Pipeline(Agent[Any, Any]):
+    """Two or more agents run one after another, kept as one flat tuple of stages."""
+
+    def __init__(self, stages: tuple[Agent[Any, Any], ...]) -> None:
+        self._stages = stages
+        self._steps = tuple(stage._step() for stage in stages)
+
+    async def invoke(self, a: Any) -> Any:
+        """Feed ``a`` through every stage in order."""
+        for run, awaits in self._steps:
+            a = run(a)
+            if awaits or hasattr(type(a), "__await__"):
+                a = await a
+        return a
+
+    @property
+    def name(self) -> str:
+        """The stages' names joined by ``>>``."""
+        return " >> ".join(stage.name for stage in self._stages)
+
+    def stages(self) -> tuple[Agent[Any, Any], ...]:
+        """The agents run, in order."""
+        return self._stages
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pipeline) and self._stages == other._stages
+
+    def __hash__(self) -> int:
+        return hash(self._stages)
+
+
+def _same(a: Any) -> Any:
+    return a
+
+
+@final
+class _Identity(Agent[Any, Any]):
+    """The agent that returns its input; it has no stages, so composing with it adds none."""
+
+    async def invoke(self, a: Any) -> Any:
+        """Return ``a``."""
+        return a
+
+    @property
+    def name(self) -> str:
+        """``Id``."""
+        return "Id"
+
+    def stages(self) -> tuple[Agent[Any, Any], ...]:
+        """None: ``Id`` disappears from every pipeline."""
+        return ()
+
+    def _step(self) -> Step:
+        return (_same, False)
+
+    def __repr__(self) -> str:
+        return "Id"
+
+
+#: The identity agent: ``Id >> f`` and ``f >> Id`` are ``f`` itself.
+Id: Final[Agent[Any, Any]] = _Identity()
+
+
+def compose(*agents: Agent[Any, Any]) -> Agent[Any, Any]:
+    """One agent running ``agents`` in order, flattened: ``Id`` when none, the agent when one.
+
+    >>> from dualtrack import Id, agent
+    >>> f, g = agent(abs, name="f"), agent(str, name="g")
+    >>> compose(Id, f, Id) is f, compose(), compose(f >> g, Id, g)
+    (True, Id, Agent(f >> g >> g))
+    """
+    stages = tuple(stage for each in agents for stage in each.stages())
+    if not stages:
+        return Id
+    if len(stages) == 1:
+        return stages[0]
+    return Pipeline(stages)

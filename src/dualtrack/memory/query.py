@@ -1,0 +1,117 @@
+"""``ListQuery``: the validated arguments of ``list()``, shared by every store so all agree."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from dualtrack.errors import InvalidArgument
+from dualtrack.memory.datum import Datum
+from dualtrack.memory.metadata import Metadata, canonical_json, plain_json
+
+Order = Literal["asc", "desc"]
+
+#: How many datums ``list()`` returns when no limit is given.
+DEFAULT_LIMIT = 100
+
+
+def _bound(value: object, name: str) -> float | None:
+    if value is None:
+        return None
+    if type(value) is bool or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidArgument(f"{name} must be finite float seconds or None, got {value!r}")
+    return float(value)
+
+
+def check_filter(metadata: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """A metadata filter as sorted ``(key, canonical JSON value)`` pairs, the form stores match.
+
+    >>> check_filter({"kind": "note", "n": 1})
+    (('kind', '"note"'), ('n', '1'))
+    """
+    if metadata is None:
+        return ()
+    if not isinstance(metadata, Mapping):
+        raise InvalidArgument(f"metadata filter must be a mapping, got {metadata!r}")
+    values = plain_json(metadata, "metadata filter", InvalidArgument)
+    return tuple(sorted((name, canonical_json(value)) for name, value in values.items()))
+
+
+def matches_filter(datum: Datum, pairs: tuple[tuple[str, str], ...]) -> bool:
+    """Whether ``datum`` has every filter key with a JSON-equal value (missing keys never match)."""
+    if not pairs:
+        return True
+    assert isinstance(datum.metadata, Metadata)
+    values = datum.metadata
+    for name, wanted in pairs:
+        if name not in values or canonical_json(values[name]) != wanted:
+            return False
+    return True
+
+
+def check_limit(limit: object, default: int | None = DEFAULT_LIMIT) -> int | None:
+    """``limit`` if it is a positive int (or ``None``, meaning no limit)."""
+    if limit is None:
+        return default
+    if type(limit) is not int or limit < 1:
+        raise InvalidArgument(f"limit must be a positive int or None, got {limit!r}")
+    return limit
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """Validated ``list()`` arguments: literal case-sensitive ``prefix`` of ids, exclusive
+    ``after``/``before`` bounds on ``created_at``, metadata equality, and the order.
+
+    >>> q = ListQuery.of(prefix="50%_")
+    >>> q.admits(Datum(id="50%_off", content=b"", created_at=1.0)), q.admits(
+    ...     Datum(id="50x_off", content=b"", created_at=1.0))
+    (True, False)
+    """
+
+    prefix: str | None
+    after: float | None
+    before: float | None
+    metadata: tuple[tuple[str, str], ...]
+    order: Order
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        prefix: str | None = None,
+        after: float | None = None,
+        before: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        order: Order = "asc",
+    ) -> ListQuery:
+        """Check each argument, raising :class:`InvalidArgument` with what to pass instead."""
+        if prefix is not None and type(prefix) is not str:
+            raise InvalidArgument(f"prefix must be a str or None, got {prefix!r}")
+        if order not in ("asc", "desc"):
+            raise InvalidArgument(f"order must be 'asc' or 'desc', got {order!r}")
+        return cls(
+            prefix=prefix or None,
+            after=_bound(after, "after"),
+            before=_bound(before, "before"),
+            metadata=check_filter(metadata),
+            order=order,
+        )
+
+    def fingerprint(self) -> str:
+        """A short digest of the filters, so a cursor cannot be replayed on another query."""
+        text = canonical_json([self.prefix, self.after, self.before, self.metadata, self.order])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def admits(self, datum: Datum) -> bool:
+        """Whether ``datum`` passes every filter (position aside)."""
+        if self.prefix is not None and not datum.id.startswith(self.prefix):
+            return False
+        if self.after is not None and not datum.created_at > self.after:
+            return False
+        if self.before is not None and not datum.created_at < self.before:
+            return False
+        return matches_filter(datum, self.metadata)

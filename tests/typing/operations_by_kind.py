@@ -1,0 +1,87 @@
+"""What each operation returns on each kind, and that mypy rejects what a kind lacks.
+
+Type-checked by tests/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
+must show on its line; ``# E: code: text`` an error mypy must report there, whose message
+contains the text. A kind without an operation fails the operation's ``self`` type (``misc``).
+"""
+
+from collections.abc import Callable
+from typing import reveal_type
+
+from dualtrack import Affine, Fold, Getter, Iso, Lens, Prism, Setter, Traversal
+
+
+class Whole: ...
+
+
+class Part: ...
+
+
+def every_operation(
+    iso: Iso[Whole, Part],
+    lens: Lens[Whole, Part],
+    prism: Prism[Whole, Part],
+    affine: Affine[Whole, Part],
+    traversal: Traversal[Whole, Part],
+    getter: Getter[Whole, Part],
+    fold: Fold[Whole, Part],
+    setter: Setter[Whole, Part],
+    whole: Whole,
+    part: Part,
+    grow: Callable[[Part], Part],
+) -> None:
+    reveal_type(iso.get(whole))  # R: Part
+    reveal_type(iso.preview(whole))  # R: Maybe[Part]
+    reveal_type(iso.get_all(whole))  # R: list[Part]
+    reveal_type(iso.set(whole, part))  # R: Whole
+    reveal_type(iso.modify(whole, grow))  # R: Whole
+    reveal_type(iso.review(part))  # R: Whole
+
+    reveal_type(lens.get(whole))  # R: Part
+    reveal_type(lens.preview(whole))  # R: Maybe[Part]
+    reveal_type(lens.get_all(whole))  # R: list[Part]
+    reveal_type(lens.set(whole, part))  # R: Whole
+    reveal_type(lens.modify(whole, grow))  # R: Whole
+    lens.review(part)  # E: misc: attribute function "review"
+
+    prism.get(whole)  # E: misc: attribute function "get"
+    reveal_type(prism.preview(whole))  # R: Maybe[Part]
+    reveal_type(prism.get_all(whole))  # R: list[Part]
+    reveal_type(prism.set(whole, part))  # R: Whole
+    reveal_type(prism.modify(whole, grow))  # R: Whole
+    reveal_type(prism.review(part))  # R: Whole
+
+    affine.get(whole)  # E: misc: attribute function "get"
+    reveal_type(affine.preview(whole))  # R: Maybe[Part]
+    reveal_type(affine.get_all(whole))  # R: list[Part]
+    reveal_type(affine.set(whole, part))  # R: Whole
+    reveal_type(affine.modify(whole, grow))  # R: Whole
+    affine.review(part)  # E: misc: attribute function "review"
+
+    traversal.get(whole)  # E: misc: attribute function "get"
+    reveal_type(traversal.preview(whole))  # R: Maybe[Part]
+    reveal_type(traversal.get_all(whole))  # R: list[Part]
+    reveal_type(traversal.set(whole, part))  # R: Whole
+    reveal_type(traversal.modify(whole, grow))  # R: Whole
+    traversal.review(part)  # E: misc: attribute function "review"
+
+    reveal_type(getter.get(whole))  # R: Part
+    reveal_type(getter.preview(whole))  # R: Maybe[Part]
+    reveal_type(getter.get_all(whole))  # R: list[Part]
+    getter.set(whole, part)  # E: misc: attribute function "set"
+    getter.modify(whole, grow)  # E: misc: attribute function "modify"
+    getter.review(part)  # E: misc: attribute function "review"
+
+    fold.get(whole)  # E: misc: attribute function "get"
+    reveal_type(fold.preview(whole))  # R: Maybe[Part]
+    reveal_type(fold.get_all(whole))  # R: list[Part]
+    fold.set(whole, part)  # E: misc: attribute function "set"
+    fold.modify(whole, grow)  # E: misc: attribute function "modify"
+    fold.review(part)  # E: misc: attribute function "review"
+
+    setter.get(whole)  # E: misc: attribute function "get"
+    setter.preview(whole)  # E: misc: attribute function "preview"
+    setter.get_all(whole)  # E: misc: attribute function "get_all"
+    reveal_type(setter.set(whole, part))  # R: Whole
+    reveal_type(setter.modify(whole, grow))  # R: Whole
+    setter.review(part)  # E: misc: attribute function "review"
