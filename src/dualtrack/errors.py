@@ -119,3 +119,19 @@ class InvalidCursor(InvalidArgument):
 
 class UnknownDatum(DualtrackError, LookupError):
     """An operation names a datum id that the store does not hold."""
+
+
+class MigrationError(DualtrackError):
+    """A migration could not run as asked: scripts not found, or a call that cannot work."""
+
+
+class MigrationRefused(MigrationError, PermissionError):
+    """A downgrade was asked for in production (``DUALTRACK_ENV=production``): forward only."""
+
+
+class InvalidRow(DualtrackError, ValueError):
+    """A value does not fit its table column (a naive datetime for an aware one, ...)."""
+
+
+class UnsupportedColumn(DualtrackError, TypeError):
+    """No row strategy for a column's type: pass one for it in ``overrides``."""

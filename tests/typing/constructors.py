@@ -109,7 +109,7 @@ def custom_constructors() -> None:
 
 
 def wrong_custom_constructors() -> None:
-    lens(get_name, set_age)  # E: arg-type
+    lens(get_name, set_age)  # E: misc: Cannot infer value of type parameter "A"
     lens(get_name)  # E: call-arg
     prism(get_name, anonymous)  # E: arg-type
     getter("name")  # E: arg-type
@@ -122,11 +122,10 @@ def structural_constructors(people: list[Person]) -> None:
     reveal_type(attr("name"))  # R: Optic[LensKind, Any, Any]
     reveal_type(item("name"))  # R: Optic[AffineKind, Any, Any]
     reveal_type(each())  # R: Optic[TraversalKind, Any, Any]
-    reveal_type(key("people") >> each())  # R: Optic[TraversalKind, Any, Any]
     name: Lens[Person, str] = attr("name")
     last: Lens[list[Person], Person] = index(-1)
     everyone: Traversal[list[Person], Person] = each()
-    reveal_type(last >> name)  # R: Optic[LensKind, list[Person], Person]
+    reveal_type(last >> name)  # R: Optic[LensKind, list[Person], str]
     reveal_type(everyone >> name)  # R: Optic[TraversalKind, list[Person], str]
     reveal_type(name.get(people[0]))  # R: str
     reveal_type(key("people") >> name)  # R: Optic[LensKind, Any, str]

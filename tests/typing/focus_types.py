@@ -31,9 +31,6 @@ def chains(
     reveal_type(home >> street >> length)  # R: Optic[GetterKind, Person, int]
     reveal_type(staff >> (home >> street >> length))  # R: Optic[FoldKind, Company, int]
     reveal_type(home >> identity())  # R: Optic[LensKind, Person, Address]
-    # Known limitation: on the left, identity() has nothing to infer its type from and is
-    # Iso[Never, Never], so it needs an annotation there.
-    identity() >> home  # E: operator
     same: Iso[Person, Person] = identity()
     reveal_type(same >> home)  # R: Optic[LensKind, Person, Address]
 

@@ -11,9 +11,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, Final, Generic, TypeAlias, TypeVar, final
 
+from dualtrack.agents.awaiting import PLAIN, awaitable_type
+
 A = TypeVar("A", contravariant=True)
 B = TypeVar("B", covariant=True)
 C = TypeVar("C")
+X = TypeVar("X")
+Y = TypeVar("Y")
 
 #: How a pipeline runs one stage: the function, and whether its result is always awaited
 #: (a sync function's result is awaited only when it turns out to be awaitable).
@@ -64,13 +68,23 @@ class Pipeline(Agent[Any, Any]):
     def __init__(self, stages: tuple[Agent[Any, Any], ...]) -> None:
         self._stages = stages
         self._steps = tuple(stage._step() for stage in stages)
+        every_async = all(awaits for _, awaits in self._steps)
+        #: When every stage is async, the plain tuple of their functions: the fastest loop.
+        self._coroutines = tuple(run for run, _ in self._steps) if every_async else None
 
     async def invoke(self, a: Any) -> Any:
         """Feed ``a`` through every stage in order."""
+        if self._coroutines is not None:
+            for run in self._coroutines:
+                a = await run(a)
+            return a
         for run, awaits in self._steps:
-            a = run(a)
-            if awaits or hasattr(type(a), "__await__"):
-                a = await a
+            if awaits:
+                a = await run(a)
+            else:
+                a = run(a)
+                if type(a) not in PLAIN and awaitable_type(type(a)):
+                    a = await a
         return a
 
     @property
@@ -113,12 +127,24 @@ class _Identity(Agent[Any, Any]):
     def _step(self) -> Step:
         return (_same, False)
 
+    def __rshift__(self, other: Agent[X, Y]) -> Agent[X, Y]:
+        """``other`` itself."""
+        if not isinstance(other, Agent):
+            return NotImplemented
+        return other
+
+    def __rrshift__(self, other: Agent[X, Y]) -> Agent[X, Y]:
+        """``other`` itself."""
+        if not isinstance(other, Agent):
+            return NotImplemented
+        return other
+
     def __repr__(self) -> str:
         return "Id"
 
 
 #: The identity agent: ``Id >> f`` and ``f >> Id`` are ``f`` itself.
-Id: Final[Agent[Any, Any]] = _Identity()
+Id: Final = _Identity()
 
 
 def compose(*agents: Agent[Any, Any]) -> Agent[Any, Any]:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, final, overload
 
 from dualtrack.agents.agent import Agent, Step
+from dualtrack.agents.awaiting import PLAIN, awaitable_type
 from dualtrack.errors import InvalidInput
 
 T = TypeVar("T")
@@ -25,8 +26,10 @@ class FunctionAgent(Agent[T, U]):
 
     async def invoke(self, a: T) -> U:
         """Call the function on ``a``, awaiting the result if it is awaitable."""
+        if self._awaits:
+            return await self._fn(a)  # type: ignore[no-any-return]
         result = self._fn(a)
-        if self._awaits or hasattr(type(result), "__await__"):
+        if type(result) not in PLAIN and awaitable_type(type(result)):
             return await result  # type: ignore[no-any-return]
         return result  # type: ignore[no-any-return]
 
@@ -40,16 +43,15 @@ class FunctionAgent(Agent[T, U]):
 
     def __eq__(self, other: object) -> bool:
         return (
-            isinstance(other, FunctionAgent)
-            and self._fn == other._fn
-            and self._name == other._name
+            isinstance(other, FunctionAgent) and self._fn == other._fn and self._name == other._name
         )
 
     def __hash__(self) -> int:
         return hash((self._fn, self._name))
 
 
-def _is_async(fn: Callable[..., Any]) -> bool:
+def is_async(fn: Callable[..., Any]) -> bool:
+    """Whether calling ``fn`` always returns a coroutine (an ``async def`` function or object)."""
     return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
         getattr(fn, "__call__", None)  # noqa: B004 - the bound __call__ of a callable object
     )
@@ -79,4 +81,4 @@ def agent(fn: Callable[[Any], Any], *, name: str | None = None) -> Agent[Any, An
             f"agent() needs a callable taking one argument, got {type(fn).__name__}: {fn!r:.60}"
         )
     label = name if name is not None else getattr(fn, "__name__", type(fn).__name__)
-    return FunctionAgent(fn, label, _is_async(fn))
+    return FunctionAgent(fn, label, is_async(fn))

@@ -43,9 +43,19 @@ def pipeline(
     /,
 ) -> Agent[T1, T7]: ...
 @overload
-def pipeline(*agents: Agent[Any, Any]) -> Agent[Any, Any]: ...
+def pipeline(
+    a: Agent[Any, Any],
+    b: Agent[Any, Any],
+    c: Agent[Any, Any],
+    d: Agent[Any, Any],
+    e: Agent[Any, Any],
+    f: Agent[Any, Any],
+    g: Agent[Any, Any],
+    /,
+    *more: Agent[Any, Any],
+) -> Agent[Any, Any]: ...
 def pipeline(*agents: Agent[Any, Any]) -> Agent[Any, Any]:
-    """The agents composed left to right; ``Id`` for none. Typed for up to six agents.
+    """The agents composed left to right, ``Id`` for none; typed stage by stage up to six.
 
     >>> from dualtrack import Id, agent
     >>> pipeline(agent(abs), Id, agent(str)), pipeline()

@@ -2,8 +2,29 @@
 
 from dualtrack.memory.cursor import Page
 from dualtrack.memory.datum import Datum
+from dualtrack.memory.embedder import CallableEmbedder, HashedNgramEmbedder
+from dualtrack.memory.memory_store import MemoryDgent, MemorySpace
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import DgentProtocol, Embedder, SearchHit
 from dualtrack.memory.query import ListQuery
+from dualtrack.memory.sqlite_store import SQLiteDgent
+from dualtrack.memory.state_backend import DgentStateBackend
+from dualtrack.memory.views import View, focus
 
-__all__ = ["Datum", "DgentProtocol", "Embedder", "ListQuery", "Metadata", "Page", "SearchHit"]
+__all__ = [
+    "CallableEmbedder",
+    "Datum",
+    "DgentProtocol",
+    "DgentStateBackend",
+    "Embedder",
+    "HashedNgramEmbedder",
+    "ListQuery",
+    "MemoryDgent",
+    "MemorySpace",
+    "Metadata",
+    "Page",
+    "SQLiteDgent",
+    "SearchHit",
+    "View",
+    "focus",
+]

@@ -63,7 +63,7 @@ def _check_time(value: object) -> float:
     seconds = float(value)
     if not math.isfinite(seconds):
         raise InvalidDatum(f"created_at must be finite, got {value!r}")
-    return seconds
+    return seconds + 0.0  # -0.0 becomes 0.0: one spelling for one instant
 
 
 @dataclass(frozen=True, slots=True)

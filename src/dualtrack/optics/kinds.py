@@ -65,6 +65,16 @@ NAMES: dict[type, str] = {
 }
 
 
+def _strongest_common(first: type, second: type) -> type | None:
+    for kind in ORDER:
+        if issubclass(first, kind) and issubclass(second, kind):
+            return kind
+    return None
+
+
+_JOINS = {(first, second): _strongest_common(first, second) for first in ORDER for second in ORDER}
+
+
 def join(first: type, second: type) -> type | None:
     """The strongest kind that both kinds are, or ``None`` when they share none.
 
@@ -73,7 +83,4 @@ def join(first: type, second: type) -> type | None:
     >>> join(GetterKind, SetterKind) is None
     True
     """
-    for kind in ORDER:
-        if issubclass(first, kind) and issubclass(second, kind):
-            return kind
-    return None
+    return _JOINS[first, second]

@@ -5,15 +5,16 @@ An ``Optic[K, S, A]`` focuses on parts of type ``A`` inside a whole of type ``S`
 aliases of ``Optic`` with the kind filled in, so composition with ``>>`` can infer the kind
 of the result under mypy: the strongest kind both sides are.
 
-Operations are plain functions stored on each instance, built once when the optic is built or
-composed; calling ``optic.get(s)`` runs that function directly. The methods declared on the
-class only type the operations and raise :class:`UnsupportedOperation` when a kind lacks one.
+Building and composing an optic only records what it is made of; its operations are compiled
+into plain functions the first time one is used and stored on the instance, so calling
+``optic.get(s)`` then runs that function directly. An operation the kind lacks is refused with
+:class:`UnsupportedOperation` (and by mypy, before the code runs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Generic, NoReturn, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeAlias, TypeVar, overload
 
 from returns.maybe import Maybe, Nothing, Some
 
@@ -31,7 +32,7 @@ from dualtrack.optics.kinds import (
     TraversalKind,
     join,
 )
-from dualtrack.optics.steps import Step, fuse_get, fuse_modify, fuse_set
+from dualtrack.optics.steps import Spec, Step, build, describe, fuse_get, fuse_modify, fuse_set
 
 K = TypeVar("K", covariant=True)
 S = TypeVar("S")
@@ -39,6 +40,20 @@ A = TypeVar("A")
 B = TypeVar("B")
 
 Ops = dict[str, Callable[..., Any]]
+
+
+class _Operation:
+    """A class-level stand-in for one operation: on first use, compiles the optic's operations
+    into its instance dictionary, where later lookups find them directly."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+
+    def __get__(self, optic: Optic[Any, Any, Any] | None, owner: type) -> Any:
+        if optic is None:
+            return self
+        return optic._publish().get(self.name) or optic._refusal(self.name)
 
 
 class Optic(Generic[K, S, A]):
@@ -54,31 +69,42 @@ class Optic(Generic[K, S, A]):
     Lens(key('user') >> key('name'))
     """
 
+    # Defaults for what most optics leave unset: instances store only what differs.
     _kind: type
-    _path: str
-    _ops: Ops
-    _steps: tuple[Step, ...] | None
-    _neutral: bool
+    _path: str | None = None
+    _given: Ops | None = None
+    _steps: tuple[Spec, ...] | None = None
+    _parts: tuple[Optic[Any, Any, Any], Optic[Any, Any, Any]] | None = None
+    _neutral: bool = False
 
     def __init__(
         self,
         kind: type[K],
-        path: str,
-        ops: Ops,
+        path: str | None,
+        ops: Ops | None = None,
         *,
-        steps: tuple[Step, ...] | None = None,
+        steps: tuple[Spec, ...] | None = None,
+        parts: tuple[Optic[Any, Any, Any], Optic[Any, Any, Any]] | None = None,
         neutral: bool = False,
     ) -> None:
-        complete = _complete(kind, path, ops)
-        fields = vars(self)
-        fields.update(_kind=kind, _path=path, _ops=complete, _steps=steps, _neutral=neutral)
-        fields.update(_public(kind, complete))
+        fields = self.__dict__
+        fields["_kind"] = kind
+        if path is not None:
+            fields["_path"] = path
+        if ops is not None:
+            fields["_given"] = _complete(kind, path or "", ops)
+        if steps is not None:
+            fields["_steps"] = steps
+        if parts is not None:
+            fields["_parts"] = parts
+        if neutral:
+            fields["_neutral"] = True
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"optics are immutable; build a new one instead of setting {name!r}")
 
     def __repr__(self) -> str:
-        return f"{NAMES[self._kind]}({self._path})"
+        return f"{NAMES[self._kind]}({self.path})"
 
     @property
     def kind(self) -> str:
@@ -88,39 +114,77 @@ class Optic(Generic[K, S, A]):
     @property
     def path(self) -> str:
         """How this optic was built, as in ``key('a') >> each()``."""
-        return self._path
+        path = self._path
+        if path is None:
+            if self._steps is not None:
+                path = " >> ".join(describe(spec) for spec in self._steps)
+            elif self._parts is not None:
+                path = f"{self._parts[0].path} >> {self._parts[1].path}"
+            else:
+                path = "optic"
+            self.__dict__["_path"] = path
+        return path
 
-    # The operations. Each instance replaces the ones its kind has with direct functions.
+    def _ops(self) -> Ops:
+        """The internal operations, compiled on first use (building an optic stays cheap)."""
+        compiled: Ops | None = vars(self).get("_compiled")
+        if compiled is None:
+            path = self.path
+            if self._given is not None:
+                compiled = self._given
+            elif self._steps is not None:
+                steps = tuple(build(spec) for spec in self._steps)
+                compiled = _complete(self._kind, path, _fused_ops(steps, path))
+            elif self._parts is not None:
+                outer, inner = self._parts
+                compiled = _complete(self._kind, path, _compose_ops(self._kind, path, outer, inner))
+            else:
+                raise UnsupportedOperation(f"{self!r} was built without operations")
+            vars(self)["_compiled"] = compiled
+        return compiled
 
-    def get(self: Optic[GetterKind, S, A], source: S) -> A:
-        """The one focus of a Lens, Iso or Getter."""
-        raise self._unsupported("get")
+    def _publish(self) -> Ops:
+        """Put the public operations of this optic's kind in its instance dictionary."""
+        public = _public(self._kind, self._ops())
+        vars(self).update(public)
+        return public
 
-    def preview(self: Optic[FoldKind, S, A], source: S) -> Maybe[A]:
-        """The first focus, if there is one: ``Some(a)`` or ``Nothing``."""
-        raise self._unsupported("preview")
+    def _refusal(self, operation: str) -> Callable[..., NoReturn]:
+        def refuse(*args: object) -> NoReturn:
+            raise UnsupportedOperation(
+                f"a {NAMES[self._kind]} has no {operation}(); {self!r} supports "
+                f"{', '.join(_operations(self._kind))}"
+            )
 
-    def get_all(self: Optic[FoldKind, S, A], source: S) -> list[A]:
-        """Every focus, in order."""
-        raise self._unsupported("get_all")
+        return refuse
 
-    def set(self: Optic[SetterKind, S, A], source: S, value: A) -> S:
-        """A copy of ``source`` with every focus replaced by ``value``."""
-        raise self._unsupported("set")
+    if TYPE_CHECKING:
 
-    def modify(self: Optic[SetterKind, S, A], source: S, f: Callable[[A], A]) -> S:
-        """A copy of ``source`` with ``f`` applied to every focus."""
-        raise self._unsupported("modify")
+        def get(self: Optic[GetterKind, S, A], source: S) -> A:
+            """The one focus of a Lens, Iso or Getter."""
 
-    def review(self: Optic[PrismKind, S, A], value: A) -> S:
-        """Build a whole from a part (Prism, Iso)."""
-        raise self._unsupported("review")
+        def preview(self: Optic[FoldKind, S, A], source: S) -> Maybe[A]:
+            """The first focus, if there is one: ``Some(a)`` or ``Nothing``."""
 
-    def _unsupported(self, operation: str) -> UnsupportedOperation:
-        return UnsupportedOperation(
-            f"a {NAMES[self._kind]} has no {operation}(); {self!r} supports "
-            f"{', '.join(_operations(self._kind))}"
-        )
+        def get_all(self: Optic[FoldKind, S, A], source: S) -> list[A]:
+            """Every focus, in order."""
+
+        def set(self: Optic[SetterKind, S, A], source: S, value: A) -> S:
+            """A copy of ``source`` with every focus replaced by ``value``."""
+
+        def modify(self: Optic[SetterKind, S, A], source: S, f: Callable[[A], A]) -> S:
+            """A copy of ``source`` with ``f`` applied to every focus."""
+
+        def review(self: Optic[PrismKind, S, A], value: A) -> S:
+            """Build a whole from a part (Prism, Iso)."""
+
+    else:
+        get = _Operation("get", "The one focus of a Lens, Iso or Getter.")
+        preview = _Operation("preview", "The first focus, if any: Some(a) or Nothing.")
+        get_all = _Operation("get_all", "Every focus, in order.")
+        set = _Operation("set", "A copy of the source with every focus replaced by a value.")
+        modify = _Operation("modify", "A copy of the source with f applied to every focus.")
+        review = _Operation("review", "Build a whole from a part (Prism, Iso).")
 
     @overload
     def __rshift__(self: Iso[S, A], other: Iso[A, B]) -> Iso[S, B]: ...
@@ -257,34 +321,37 @@ def _public(kind: type, ops: Ops) -> Ops:
 
 
 def compose(outer: Optic[Any, Any, Any], inner: Optic[Any, Any, Any]) -> Optic[Any, Any, Any]:
-    """``outer >> inner`` at run time: the kinds' join, with each operation built once."""
+    """``outer >> inner`` at run time: the kinds' join; operations are compiled on first use."""
     kind = join(outer._kind, inner._kind)
     if kind is None:
         raise CompositionError(
             f"cannot compose a {outer.kind} with a {inner.kind}: they share no optic kind "
-            f"(in {outer._path} >> {inner._path}). A Getter or Fold can only be followed by "
+            f"(in {outer.path} >> {inner.path}). A Getter or Fold can only be followed by "
             "something that reads; a Setter only by something that writes"
         )
     if inner._neutral:
-        return outer if kind is outer._kind else Optic(kind, outer._path, outer._ops)
+        return outer if kind is outer._kind else _rekinded(outer, kind)
     if outer._neutral:
-        return inner if kind is inner._kind else Optic(kind, inner._path, inner._ops)
-    path = f"{outer._path} >> {inner._path}"
-    if outer._steps is not None and inner._steps is not None:
-        return _fused(outer._steps + inner._steps, path)
-    return Optic(kind, path, _compose_ops(kind, path, outer, inner))
+        return inner if kind is inner._kind else _rekinded(inner, kind)
+    outer_steps, inner_steps = outer._steps, inner._steps
+    if outer_steps is not None and inner_steps is not None:
+        return Optic(LensKind, None, steps=outer_steps + inner_steps)
+    return Optic(kind, None, parts=(outer, inner))
 
 
-def structural(steps: tuple[Step, ...]) -> Lens[Any, Any]:
-    """A lens over a chain of structural steps (``key``, ``index``, ``attr``)."""
-    return _fused(steps, " >> ".join(step.describe for step in steps))
+def _rekinded(optic: Optic[Any, Any, Any], kind: type) -> Optic[Any, Any, Any]:
+    return Optic(kind, optic.path, optic._ops())
 
 
-def _fused(steps: tuple[Step, ...], path: str) -> Lens[Any, Any]:
+def structural(spec: Spec) -> Lens[Any, Any]:
+    """A lens of one structural step (``key``, ``index``, ``attr``); chains of them fuse."""
+    return Optic(LensKind, None, steps=(spec,))
+
+
+def _fused_ops(steps: tuple[Step, ...], path: str) -> Ops:
     get = fuse_get(steps, path)
     set_ = fuse_set(steps, path)
-    modify = fuse_modify(steps, path, get, set_)
-    return Optic(LensKind, path, {"get": get, "set": set_, "modify": modify}, steps=steps)
+    return {"get": get, "set": set_, "modify": fuse_modify(steps, path, get, set_)}
 
 
 def _at_most_one(kind: type) -> bool:
@@ -295,7 +362,7 @@ def _compose_ops(
     kind: type, path: str, outer: Optic[Any, Any, Any], inner: Optic[Any, Any, Any]
 ) -> Ops:
     ops: Ops = {}
-    o, i = outer._ops, inner._ops
+    o, i = outer._ops(), inner._ops()
     if issubclass(kind, GetterKind):
         ops["get"] = _compose_get(path, o["get"], i["get"])
     if issubclass(kind, FoldKind):

@@ -1,7 +1,7 @@
 """Structural steps (``key``, ``index``, ``attr``) and the fused functions a chain of them gets.
 
 Composing structural optics concatenates their steps, and the chain is compiled once into one
-plain function per operation (``s[a][b][c]``, a dotted ``attrgetter``, an unrolled copy-on-write
+plain function per operation (``s["a"].b[c]`` as one expression, an unrolled copy-on-write
 ``set``), so a prebuilt path costs about what the hand-written expression does. When a fused
 getter fails, the chain is walked once more, step by step, to name the step that failed.
 """
@@ -13,6 +13,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from dualtrack.errors import OpticError
+from dualtrack.optics.codegen import Access, compile_reader
 from dualtrack.optics.updates import (
     field_updater,
     missing_field,
@@ -27,6 +28,10 @@ Getter = Callable[[Any], Any]
 Setter = Callable[[Any, Any], Any]
 Modifier = Callable[[Any, Callable[[Any], Any]], Any]
 LOOKUP_FAILURES = (LookupError, TypeError, AttributeError)
+
+#: What a structural optic records when built: the step's name and its argument. Steps are
+#: built from specs only when the optic is first used, which keeps building optics cheap.
+Spec = tuple[str, Any]
 
 
 class Step:
@@ -122,43 +127,31 @@ def explain(steps: tuple[Step, ...], path: str, value: Any, error: Exception) ->
 
 
 def fuse_get(steps: tuple[Step, ...], path: str) -> Getter:
-    """One function reading through every step."""
-    read: Getter
-    if all(step.name is not None for step in steps):
-        read = attrgetter(".".join(step.name for step in steps if step.name))
-    elif len(steps) == 1:
-        read = steps[0].read
-    else:
-        read = _chain_reads(tuple(step.read for step in steps), steps)
+    """One function reading through every step, as fast as the hand-written expression."""
 
-    def get(source: Any) -> Any:
-        try:
-            return read(source)
-        except LOOKUP_FAILURES as error:
-            raise explain(steps, path, source, error) from None
+    def explain_failure(source: Any, error: Exception) -> Exception:
+        return explain(steps, path, source, error)
 
-    return get
+    accesses: list[Access] = []
+    for step in steps:
+        if step.name is not None:
+            accesses.append(("attr", step.name))
+        elif isinstance(step.read, itemgetter):
+            accesses.append(("key", step.subscript))
+        else:
+            accesses.append(("call", step.read))
+    return compile_reader(accesses, explain_failure)
 
 
-def _chain_reads(reads: tuple[Getter, ...], steps: tuple[Step, ...]) -> Getter:
-    keys = [step.subscript for step in steps]
-    if all(step.read.__class__ is itemgetter for step in steps):
-        if len(keys) == 2:
-            a, b = keys
-            return lambda s: s[a][b]
-        if len(keys) == 3:
-            a, b, c = keys
-            return lambda s: s[a][b][c]
-        if len(keys) == 4:
-            a, b, c, d = keys
-            return lambda s: s[a][b][c][d]
+def build(spec: Spec) -> Step:
+    """The step a spec names: ``("key", k)``, ``("index", i)`` or ``("attr", name)``."""
+    how, what = spec
+    return _BUILDERS[how](what)
 
-    def read_each(source: Any) -> Any:
-        for read in reads:
-            source = read(source)
-        return source
 
-    return read_each
+def describe(spec: Spec) -> str:
+    """How a step reads in an optic's path: ``key('a')``, ``index(-1)``, ``attr('x')``."""
+    return f"{spec[0]}({spec[1]!r})"
 
 
 def fuse_set(steps: tuple[Step, ...], path: str) -> Setter:
@@ -239,3 +232,10 @@ def fuse_modify(steps: tuple[Step, ...], path: str, get: Getter, set_: Setter) -
 
         return modify_one
     return lambda s, f: set_(s, f(get(s)))
+
+
+_BUILDERS: dict[str, Callable[[Any], Step]] = {
+    "key": key_step,
+    "index": index_step,
+    "attr": attr_step,
+}

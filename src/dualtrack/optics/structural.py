@@ -7,15 +7,19 @@ from typing import Any
 
 from dualtrack.errors import InvalidOptic
 from dualtrack.optics.absent import ABSENT
+from dualtrack.optics.codegen import is_field_name
 from dualtrack.optics.kinds import AffineKind
 from dualtrack.optics.optic import Affine, Lens, Optic, structural
-from dualtrack.optics.steps import attr_step, index_step, key_step
 from dualtrack.optics.updates import not_a, rebuild_mapping
 
 
 def _check_hashable(value: object, constructor: str) -> None:
-    if not isinstance(value, Hashable):
-        raise InvalidOptic(f"{constructor}() needs a hashable key, got {type(value).__name__}")
+    try:
+        hash(value)
+    except TypeError:
+        raise InvalidOptic(
+            f"{constructor}() needs a hashable key, got {type(value).__name__}"
+        ) from None
 
 
 def key(k: Hashable) -> Lens[Any, Any]:
@@ -25,7 +29,7 @@ def key(k: Hashable) -> Lens[Any, Any]:
     {'a': 10, 'b': 2}
     """
     _check_hashable(k, "key")
-    return structural((key_step(k),))
+    return structural(("key", k))
 
 
 def index(i: int) -> Lens[Any, Any]:
@@ -36,7 +40,7 @@ def index(i: int) -> Lens[Any, Any]:
     """
     if not isinstance(i, int) or isinstance(i, bool):
         raise InvalidOptic(f"index() needs an int, got {type(i).__name__}: {i!r}")
-    return structural((index_step(i),))
+    return structural(("index", i))
 
 
 def attr(name: str) -> Lens[Any, Any]:
@@ -50,9 +54,11 @@ def attr(name: str) -> Lens[Any, Any]:
     >>> attr("x").set(Point(1, 2), 5)
     Point(x=5, y=2)
     """
-    if not isinstance(name, str) or not name.isidentifier():
-        raise InvalidOptic(f"attr() needs a field name (an identifier), got {name!r}")
-    return structural((attr_step(name),))
+    if not isinstance(name, str) or not is_field_name(name):
+        raise InvalidOptic(
+            f"attr() needs a field name (an identifier, not a keyword), got {name!r}"
+        )
+    return structural(("attr", name))
 
 
 def item(k: Hashable) -> Affine[Any, Any]:

@@ -1,0 +1,125 @@
+"""Async engines for application state: URL normalisation, transactional SQLite, clear errors.
+
+A URL without a driver gets dualtrack's async one (``sqlite`` becomes ``sqlite+aiosqlite``,
+``postgresql`` becomes ``postgresql+asyncpg``). SQLite engines made here run DDL inside real
+transactions (SQLite can, but Python's driver does not by default), so a migration that fails
+half-way leaves the database at the revision it started from, as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from dualtrack.errors import BackendUnavailable
+
+#: The async driver dualtrack uses for each database that comes without one.
+ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+
+
+def async_url(url: str | URL) -> URL:
+    """``url`` parsed, with dualtrack's async driver when it names none.
+
+    >>> async_url("postgres://u@db/brain").render_as_string()
+    'postgresql+asyncpg://u@db/brain'
+    >>> async_url("sqlite+pysqlite:///x.db").drivername
+    'sqlite+pysqlite'
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise BackendUnavailable(
+            f"cannot parse database URL {url!r}: {error}; "
+            "write it as dialect[+driver]://user@host/database or sqlite:///path"
+        ) from error
+    backend = "postgresql" if parsed.drivername == "postgres" else parsed.drivername
+    if "+" not in backend and backend in ASYNC_DRIVERS:
+        backend = f"{backend}+{ASYNC_DRIVERS[backend]}"
+    return parsed.set(drivername=backend)
+
+
+def is_async(url: str | URL) -> bool:
+    """Whether ``url`` (after :func:`async_url`) names an asyncio driver."""
+    return bool(_dialect_class(async_url(url)).is_async)
+
+
+def open_engine(url: str | URL, **options: Any) -> AsyncEngine:
+    """An :class:`AsyncEngine` on ``url``, transactional on SQLite; ``options`` go to SQLAlchemy."""
+    parsed = async_url(url)
+    _dialect_class(parsed)
+    engine = create_async_engine(parsed, **options)
+    if engine.dialect.name == "sqlite":
+        make_sqlite_transactional(engine.sync_engine)
+    return engine
+
+
+def open_sync_engine(url: str | URL, **options: Any) -> Engine:
+    """A blocking :class:`Engine` on ``url`` (a sync driver), made as :func:`open_engine` is."""
+    parsed = make_url(url)
+    _dialect_class(parsed)
+    engine = create_engine(parsed, **options)
+    if engine.dialect.name == "sqlite":
+        make_sqlite_transactional(engine)
+    return engine
+
+
+def make_sqlite_transactional(engine: Engine) -> None:
+    """Have SQLAlchemy, not the sqlite3 module, emit ``BEGIN``, so DDL is transactional too."""
+
+    @event.listens_for(engine, "connect")
+    def _leave_begin_to_sqlalchemy(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+@asynccontextmanager
+async def begin(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in a transaction, committed on success; a failure to connect is typed."""
+    try:
+        connection = await engine.connect()
+    except (OSError, DBAPIError) as error:
+        raise unreachable(engine.url, error) from error
+    try:
+        async with connection.begin():
+            yield connection
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def begin_sync(engine: Engine) -> Iterator[Connection]:
+    """The blocking twin of :func:`begin`."""
+    try:
+        connection = engine.connect()
+    except (OSError, DBAPIError) as error:
+        raise unreachable(engine.url, error) from error
+    with connection, connection.begin():
+        yield connection
+
+
+def unreachable(url: URL, error: BaseException) -> BackendUnavailable:
+    """The error for a database that cannot be connected to, naming it without its password."""
+    return BackendUnavailable(
+        f"cannot connect to {url.render_as_string(hide_password=True)}: {error}. "
+        "Check that the server runs, the database exists and the URL is right "
+        "(DUALTRACK_DATABASE_URL, or the URL you passed)."
+    )
+
+
+def _dialect_class(url: URL) -> Any:
+    try:
+        return url.get_dialect()
+    except (NoSuchModuleError, ImportError) as error:
+        raise BackendUnavailable(
+            f"no SQLAlchemy dialect or driver for {url.drivername!r}: {error}; "
+            "PostgreSQL needs the postgres extra (pip install 'dualtrack[postgres]')"
+        ) from error

@@ -1,0 +1,190 @@
+"""One thread owning the write connection: it drains every queued write and commits them together.
+
+aiosqlite hops to a thread for every call (execute, fetch, commit), paying a thread switch
+each time. Here a whole write (a put, a batch, a compare-and-set) is one request, and every
+request waiting in the queue when the thread wakes shares one ``BEGIN IMMEDIATE`` transaction
+and one fsync (group commit); each request runs inside its own savepoint, so a refused write
+rolls back alone. Futures resolve only after the commit returns, so every acknowledged write
+is durable (``synchronous=FULL``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dualtrack.errors import BackendUnavailable, DualtrackError
+
+#: A unit of work run on the write connection inside its own savepoint.
+Work = Callable[[sqlite3.Connection], Any]
+
+_MAX_GROUP = 256
+
+
+@dataclass(slots=True)
+class _Request:
+    work: Work
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
+
+
+def connect(path: str, busy_timeout: float, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with the pragmas every ``SQLiteDgent`` connection uses."""
+    connection = sqlite3.connect(
+        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
+    connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    connection.execute("PRAGMA synchronous = FULL")
+    if read_only:
+        connection.execute("PRAGMA query_only = 1")
+    return connection
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def patiently(connection: sqlite3.Connection, statement: str, busy_timeout: float) -> None:
+    """Run ``statement``, retrying while another connection holds the lock, up to
+    ``busy_timeout`` seconds beyond SQLite's own busy handler (which can starve a writer)."""
+    deadline = time.monotonic() + busy_timeout
+    pause = 0.001
+    while True:
+        try:
+            connection.execute(statement)
+            return
+        except sqlite3.OperationalError as error:
+            if not _locked(error) or time.monotonic() > deadline:
+                raise BackendUnavailable(
+                    f"could not take the write lock within {busy_timeout} s: {error}"
+                ) from error
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
+class Writer:
+    """The write thread of one store: ``submit`` work, await its result."""
+
+    def __init__(self, path: str, busy_timeout: float, setup: Work) -> None:
+        self._path = path
+        self._busy_timeout = busy_timeout
+        self._setup = setup
+        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=f"dgent-writer:{path}", daemon=True)
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    async def start(self) -> None:
+        """Open the connection and run ``setup`` (schema creation) in the thread."""
+        self._thread.start()
+        await self.submit(self._setup)
+
+    def submit(self, work: Work) -> asyncio.Future[Any]:
+        """Queue ``work``; the future resolves once its transaction has committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        with self._lock:
+            if self._stopped:
+                raise BackendUnavailable("this SQLiteDgent is closed: open a new store")
+            self._queue.put(_Request(work, future, loop))
+        return future
+
+    async def stop(self) -> None:
+        """Finish queued work, close the connection and end the thread."""
+        with self._lock:
+            if not self._stopped:
+                self._stopped = True
+                self._queue.put(None)
+        if self._thread.is_alive():
+            await asyncio.to_thread(self._thread.join)
+
+    def _run(self) -> None:
+        connection: sqlite3.Connection | None = None
+        try:
+            connection = connect(self._path, self._busy_timeout)
+            patiently(connection, "PRAGMA journal_mode = WAL", self._busy_timeout)
+        except (sqlite3.Error, BackendUnavailable) as error:
+            failure = BackendUnavailable(f"cannot open SQLite file {self._path!r}: {error}")
+            self._fail_all(failure)
+            return
+        try:
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                group = [first]
+                stop = False
+                while len(group) < _MAX_GROUP:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        stop = True
+                        break
+                    group.append(more)
+                self._commit(connection, group)
+                if stop:
+                    return
+        finally:
+            connection.close()
+
+    def _fail_all(self, failure: BaseException) -> None:
+        with self._lock:
+            self._stopped = True
+        while True:
+            try:
+                request = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None:
+                _settle(request, None, failure)
+
+    def _commit(self, connection: sqlite3.Connection, group: list[_Request]) -> None:
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        try:
+            patiently(connection, "BEGIN IMMEDIATE", self._busy_timeout)
+            for request in group:
+                connection.execute("SAVEPOINT request")
+                try:
+                    result = request.work(connection)
+                except Exception as error:  # handed to the caller; the thread carries on
+                    connection.execute("ROLLBACK TO request")
+                    outcomes.append((None, _wrapped(error)))
+                else:
+                    outcomes.append((result, None))
+                connection.execute("RELEASE request")
+            connection.execute("COMMIT")
+        except (sqlite3.Error, DualtrackError) as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            failure = _wrapped(error)
+            outcomes = [(None, failure)] * len(group)
+        for request, (result, failure_or_none) in zip(group, outcomes, strict=True):
+            _settle(request, result, failure_or_none)
+
+
+def _wrapped(error: BaseException) -> BaseException:
+    if isinstance(error, sqlite3.Error):
+        return BackendUnavailable(f"SQLite refused the write: {error}")
+    return error
+
+
+def _settle(request: _Request, result: Any, failure: BaseException | None) -> None:
+    def apply() -> None:
+        if request.future.done():
+            return
+        if failure is None:
+            request.future.set_result(result)
+        else:
+            request.future.set_exception(failure)
+
+    with contextlib.suppress(RuntimeError):  # raised when the caller's loop has closed
+        request.loop.call_soon_threadsafe(apply)

@@ -1,0 +1,128 @@
+"""Stored embedding vectors: unit-length float32, packed dense or sparse, and cosine ranking.
+
+Every store packs with :func:`pack_vector` and ranks with :func:`top_matches`, so all stores
+give the same scores and the same order for the same datums.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import struct
+import sys
+from array import array
+from collections.abc import Iterable, Sequence
+
+from dualtrack.errors import InvalidArgument
+
+_DENSE = b"D"
+_SPARSE = b"S"
+_HEADER = struct.Struct("<cI")
+
+#: A decoded vector: its dimension count and its non-zero entries by index.
+Unpacked = tuple[int, dict[int, float]]
+
+
+def _little_endian(values: array[int] | array[float]) -> bytes:
+    if sys.byteorder == "big":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _floats(data: bytes) -> array[float]:
+    values = array("f")
+    values.frombytes(data)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+def _ints(data: bytes) -> array[int]:
+    values = array("I")
+    values.frombytes(data)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+def pack_vector(vector: Sequence[float]) -> bytes:
+    """The vector scaled to unit length as little-endian float32, sparse when mostly zeros.
+
+    >>> unpack_vector(pack_vector([3.0, 0.0, 0.0, 4.0]))
+    (4, {0: 0.6000000238418579, 3: 0.800000011920929})
+    """
+    nonzero = [(i, float(x)) for i, x in enumerate(vector) if x != 0.0]
+    if 2 * len(nonzero) < len(vector):
+        return pack_sparse(len(vector), nonzero)
+    scale = _scale(value for _, value in nonzero)
+    dense = array("f", (x * scale for x in vector))
+    return _HEADER.pack(_DENSE, len(dense)) + _little_endian(dense)
+
+
+def _scale(values: Iterable[float]) -> float:
+    norm = math.sqrt(math.fsum(x * x for x in values))
+    return 1.0 / norm if norm > 0 else 0.0
+
+
+def pack_sparse(dimensions: int, entries: Sequence[tuple[int, float]]) -> bytes:
+    """Pack a vector given as ``(index, value)`` pairs in index order, scaled to unit length."""
+    scale = _scale(value for _, value in entries)
+    count = len(entries)
+    return struct.pack(
+        f"<cI{count}I{count}f",
+        _SPARSE,
+        dimensions,
+        *(index for index, _ in entries),
+        *(value * scale for _, value in entries),
+    )
+
+
+def unpack_vector(blob: bytes) -> Unpacked:
+    """The dimension count and non-zero entries of a packed vector."""
+    kind, dimensions = _HEADER.unpack_from(blob)
+    body = blob[_HEADER.size :]
+    if kind == _DENSE:
+        dense = _floats(body)
+        return dimensions, {i: x for i, x in enumerate(dense) if x != 0.0}
+    half = len(body) // 2
+    indices = _ints(body[:half])
+    values = _floats(body[half:])
+    return dimensions, dict(zip(indices, values, strict=True))
+
+
+def cosine(left: bytes, right: bytes) -> float:
+    """Cosine similarity of two packed vectors (both are unit length, so it is the dot product)."""
+    return _dot(_query(unpack_vector(left)), unpack_vector(right))
+
+
+def _query(unpacked: Unpacked) -> tuple[int, list[tuple[int, float]]]:
+    dimensions, entries = unpacked
+    return dimensions, sorted(entries.items())
+
+
+def _dot(query: tuple[int, list[tuple[int, float]]], candidate: Unpacked) -> float:
+    dimensions, entries = candidate
+    if dimensions != query[0]:
+        raise InvalidArgument(
+            f"a stored vector has {dimensions} dimensions but the query has {query[0]}: "
+            "the store was written with another embedder; search with that one"
+        )
+    get = entries.get
+    return sum(value * get(index, 0.0) for index, value in query[1])
+
+
+def top_matches(
+    query: bytes, candidates: Iterable[tuple[str, float, bytes]], limit: int
+) -> list[tuple[float, float, str]]:
+    """The best ``limit`` of ``(id, created_at, packed vector)`` candidates for ``query``.
+
+    Returns ``(score, created_at, id)``, highest score first; ties go to the older datum, then
+    to the smaller id.
+    """
+    prepared = _query(unpack_vector(query))
+    scored = (
+        (_dot(prepared, unpack_vector(blob)), created_at, id_)
+        for id_, created_at, blob in candidates
+    )
+    return heapq.nsmallest(limit, scored, key=lambda hit: (-hit[0], hit[1], hit[2]))
