@@ -45,7 +45,7 @@ def postgres_databases() -> Iterator[PostgresScratch]:
         yield scratch
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def databases(request: pytest.FixtureRequest) -> DatabaseFactory:
     """Both kinds of fresh database, one per parametrised run."""
     factory: DatabaseFactory = request.getfixturevalue(f"{request.param}_databases")
