@@ -6,6 +6,8 @@ function itself or behind an ``async def``, so laws see both kinds of stage.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -44,6 +46,17 @@ def agents_from(functions: st.SearchStrategy[Callable[[A], B]]) -> st.SearchStra
     >>> check_agent_laws(agents_from(st.sampled_from([abs, round])), st.integers())
     """
     return st.tuples(functions, st.booleans()).map(_lifted)
+
+
+def pipelines(
+    stages: st.SearchStrategy[Agent[A, A]], max_stages: int = 4
+) -> st.SearchStrategy[Agent[A, A]]:
+    """Pipelines of one to ``max_stages`` agents from ``stages``, composed with ``>>``."""
+    return st.lists(stages, min_size=1, max_size=max_stages).map(_composed)
+
+
+def _composed(stages: list[Agent[A, A]]) -> Agent[A, A]:
+    return functools.reduce(operator.rshift, stages)
 
 
 def agents(returns: st.SearchStrategy[B]) -> st.SearchStrategy[Agent[Hashable, B]]:

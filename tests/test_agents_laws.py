@@ -9,7 +9,7 @@ import pytest
 from hypothesis import strategies as st
 
 from dualtrack import Agent, LawViolation, agent
-from laws.agent_strategies import agents, agents_from, int_agents, int_functions
+from laws.agent_strategies import agents, agents_from, int_agents, int_functions, pipelines
 from laws.agents import check_agent_laws
 
 ints = st.integers(-1000, 1000)
@@ -33,22 +33,12 @@ class Clamp(Agent[int, int]):
 clamps = st.tuples(ints, ints).map(lambda bounds: Clamp(min(bounds), max(bounds)))
 
 
-def pipelines_of(stages: st.SearchStrategy[Agent[Any, Any]]) -> st.SearchStrategy[Agent[Any, Any]]:
-    def compose(parts: list[Agent[Any, Any]]) -> Agent[Any, Any]:
-        result = parts[0]
-        for part in parts[1:]:
-            result = result >> part
-        return result
-
-    return st.lists(stages, min_size=1, max_size=4).map(compose)
-
-
 def test_agents_lifted_from_int_functions_form_a_category() -> None:
     check_agent_laws(int_agents(), ints)
 
 
 def test_pipelines_and_hand_written_agents_form_a_category() -> None:
-    check_agent_laws(pipelines_of(st.one_of(int_agents(), clamps)), ints)
+    check_agent_laws(pipelines(st.one_of(int_agents(), clamps)), ints)
 
 
 def test_agents_from_arbitrary_pure_functions_form_a_category() -> None:

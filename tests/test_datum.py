@@ -168,9 +168,10 @@ def test_a_bad_jsonl_line_is_named() -> None:
 
 
 def test_negative_zero_time_is_normalised() -> None:
-    assert Datum(id="a", content=b"", created_at=-0.0).to_json() == Datum(
-        id="a", content=b"", created_at=0.0
-    ).to_json()
+    assert (
+        Datum(id="a", content=b"", created_at=-0.0).to_json()
+        == Datum(id="a", content=b"", created_at=0.0).to_json()
+    )
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))

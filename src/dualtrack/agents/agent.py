@@ -108,7 +108,7 @@ def _same(a: Any) -> Any:
 
 
 @final
-class _Identity(Agent[Any, Any]):
+class IdentityAgent(Agent[Any, Any]):
     """The agent that returns its input; it has no stages, so composing with it adds none."""
 
     async def invoke(self, a: Any) -> Any:
@@ -144,7 +144,7 @@ class _Identity(Agent[Any, Any]):
 
 
 #: The identity agent: ``Id >> f`` and ``f >> Id`` are ``f`` itself.
-Id: Final = _Identity()
+Id: Final = IdentityAgent()
 
 
 def compose(*agents: Agent[Any, Any]) -> Agent[Any, Any]:

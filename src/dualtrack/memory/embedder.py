@@ -74,7 +74,7 @@ class HashedNgramEmbedder:
         counts = self._counts(text)
         if 2 * len(counts) >= self.dimensions:
             return pack_vector(self.vector(text))
-        return pack_sparse(self.dimensions, [(bucket, float(n)) for bucket, n in counts])
+        return pack_sparse(self.dimensions, counts)
 
     async def embed(self, texts: Sequence[str]) -> Vectors:
         """One vector per text."""

@@ -65,6 +65,15 @@ def canonical_json(value: Any) -> str:
     return _json_text(value, sort_keys=True)
 
 
+def _canonical_value(value: Any) -> str:
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return float.__repr__(value)
+    return canonical_json(value)
+
+
 def _thaw(value: Any) -> Any:
     if type(value) is list:
         return [_thaw(part) for part in value]
@@ -87,7 +96,7 @@ class Metadata(Mapping[str, Any]):
     (True, False)
     """
 
-    __slots__ = ("_canonical", "_data", "_text")
+    __slots__ = ("_canonical", "_data", "_pairs", "_text")
 
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         data = plain_json({} if values is None else values)
@@ -96,6 +105,7 @@ class Metadata(Mapping[str, Any]):
         self._data: dict[str, Any] | None = data
         self._text: str | None = _json_text(data)
         self._canonical: str | None = None
+        self._pairs: list[tuple[str, str]] | None = None
 
     @classmethod
     def from_json(cls, text: str) -> Metadata:
@@ -104,6 +114,7 @@ class Metadata(Mapping[str, Any]):
         made._data = None
         made._text = text
         made._canonical = None
+        made._pairs = None
         return made
 
     def _values(self) -> dict[str, Any]:
@@ -123,6 +134,16 @@ class Metadata(Mapping[str, Any]):
         if self._canonical is None:
             self._canonical = canonical_json(self._values())
         return self._canonical
+
+    def canonical_items(self) -> list[tuple[str, str]]:
+        """Each key with the canonical JSON text of its value: what metadata filters match.
+
+        >>> Metadata({"n": 1, "tags": {"b": 1, "a": 2}}).canonical_items()
+        [('n', '1'), ('tags', '{"a":2,"b":1}')]
+        """
+        if self._pairs is None:
+            self._pairs = [(key, _canonical_value(value)) for key, value in self._values().items()]
+        return self._pairs
 
     def to_dict(self) -> dict[str, Any]:
         """A fresh plain ``dict`` copy, safe to mutate."""

@@ -35,7 +35,7 @@ from dualtrack.memory.checks import (
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed, searchable_text
-from dualtrack.memory.metadata import canonical_json
+from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit
 from dualtrack.memory.sqlite_writer import Writer, connect
@@ -46,11 +46,17 @@ from dualtrack.optics import Optic
 K = TypeVar("K", covariant=True)
 A = TypeVar("A")
 
-Row = tuple[str, bytes, float, str | None, str]
+Row = tuple[Any, ...]
 
 
 def _datum(row: Row) -> Datum:
     return Datum.trusted(*row)
+
+
+def _pairs(datum: Datum) -> builtins.list[tuple[str, str]]:
+    metadata = datum.metadata
+    assert isinstance(metadata, Metadata)
+    return metadata.canonical_items()
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
@@ -193,43 +199,49 @@ class SQLiteDgent:
             return []
         texts = [searchable_text(datum.content) for datum in batch]
         packed = iter(await embed_packed(self._embedder, [t for t in texts if t is not None]))
-        vectors = [None if text is None else next(packed) for text in texts]
         namespace = self._namespace
+        rows = [
+            (
+                namespace,
+                datum.id,
+                datum.content,
+                datum.created_at,
+                datum.causal_parent,
+                datum.metadata_json,
+                None if text is None else next(packed),
+            )
+            for datum, text in zip(batch, texts, strict=True)
+        ]
+        pairs = [
+            [(namespace, key, value, datum.created_at, datum.id) for key, value in _pairs(datum)]
+            for datum in batch
+        ]
 
         def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
-            stored: builtins.list[Datum] = []
-            for datum, vector in zip(batch, vectors, strict=True):
-                inserted = connection.execute(
-                    sql.INSERT_DATUM,
-                    (
-                        namespace,
-                        datum.id,
-                        datum.content,
-                        datum.created_at,
-                        datum.causal_parent,
-                        datum.metadata_json,
-                        vector,
-                    ),
-                ).rowcount
-                if inserted:
-                    if datum.metadata:
-                        connection.executemany(
-                            sql.INSERT_METADATA,
-                            [
-                                (namespace, key, canonical_json(value), datum.created_at, datum.id)
-                                for key, value in datum.metadata.items()
-                            ],
-                        )
-                    stored.append(datum)
-                    continue
-                row = connection.execute(sql.SELECT_ONE, (namespace, datum.id)).fetchone()
-                if row is None:
-                    raise refuse_orphan(datum)
-                held = _datum(row)
-                if held != datum:
-                    raise refuse_change(held, datum)
-                stored.append(held)
-            return stored
+            connection.execute("SAVEPOINT fast")
+            before = connection.total_changes
+            connection.executemany(sql.INSERT_DATUM, rows)
+            if connection.total_changes - before == len(rows):
+                connection.executemany(sql.INSERT_METADATA, [p for some in pairs for p in some])
+                connection.execute("RELEASE fast")
+                return batch
+            connection.execute("ROLLBACK TO fast")
+            connection.execute("RELEASE fast")
+            return [one_by_one(connection, *step) for step in zip(batch, rows, pairs, strict=True)]
+
+        def one_by_one(
+            connection: sqlite3.Connection, datum: Datum, row: Row, datum_pairs: builtins.list[Row]
+        ) -> Datum:
+            if connection.execute(sql.INSERT_DATUM, row).rowcount:
+                connection.executemany(sql.INSERT_METADATA, datum_pairs)
+                return datum
+            found = connection.execute(sql.SELECT_ONE, (namespace, datum.id)).fetchone()
+            if found is None:
+                raise refuse_orphan(datum)
+            held = _datum(found)
+            if held != datum:
+                raise refuse_change(held, datum)
+            return held
 
         writer = await self._started()
         result: builtins.list[Datum] = await writer.submit(write)

@@ -145,7 +145,7 @@ class Writer:
             except queue.Empty:
                 return
             if request is not None:
-                _settle(request, None, failure)
+                _settle_all([request], [(None, failure)])
 
     def _commit(self, connection: sqlite3.Connection, group: list[_Request]) -> None:
         outcomes: list[tuple[Any, BaseException | None]] = []
@@ -167,8 +167,7 @@ class Writer:
                 connection.execute("ROLLBACK")
             failure = _wrapped(error)
             outcomes = [(None, failure)] * len(group)
-        for request, (result, failure_or_none) in zip(group, outcomes, strict=True):
-            _settle(request, result, failure_or_none)
+        _settle_all(group, outcomes)
 
 
 def _wrapped(error: BaseException) -> BaseException:
@@ -177,14 +176,21 @@ def _wrapped(error: BaseException) -> BaseException:
     return error
 
 
-def _settle(request: _Request, result: Any, failure: BaseException | None) -> None:
-    def apply() -> None:
+def _settle_all(group: list[_Request], outcomes: list[tuple[Any, BaseException | None]]) -> None:
+    """Resolve the futures of a group: one wake-up per event loop, not one per request."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Request, Any, BaseException | None]]] = {}
+    for request, (result, failure) in zip(group, outcomes, strict=True):
+        by_loop.setdefault(request.loop, []).append((request, result, failure))
+    for loop, settled in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # raised when the caller's loop has closed
+            loop.call_soon_threadsafe(_apply, settled)
+
+
+def _apply(settled: list[tuple[_Request, Any, BaseException | None]]) -> None:
+    for request, result, failure in settled:
         if request.future.done():
-            return
+            continue
         if failure is None:
             request.future.set_result(result)
         else:
             request.future.set_exception(failure)
-
-    with contextlib.suppress(RuntimeError):  # raised when the caller's loop has closed
-        request.loop.call_soon_threadsafe(apply)

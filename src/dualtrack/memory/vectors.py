@@ -12,6 +12,8 @@ import struct
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
+from itertools import tee
+from operator import mul
 
 from dualtrack.errors import InvalidArgument
 
@@ -61,20 +63,19 @@ def pack_vector(vector: Sequence[float]) -> bytes:
 
 
 def _scale(values: Iterable[float]) -> float:
-    norm = math.sqrt(math.fsum(x * x for x in values))
+    norm = math.sqrt(math.fsum(map(mul, *tee(values))))
     return 1.0 / norm if norm > 0 else 0.0
 
 
 def pack_sparse(dimensions: int, entries: Sequence[tuple[int, float]]) -> bytes:
     """Pack a vector given as ``(index, value)`` pairs in index order, scaled to unit length."""
-    scale = _scale(value for _, value in entries)
-    count = len(entries)
+    if not entries:
+        return _HEADER.pack(_SPARSE, dimensions)
+    indices, values = zip(*entries, strict=True)
+    scale = _scale(values)
+    count = len(indices)
     return struct.pack(
-        f"<cI{count}I{count}f",
-        _SPARSE,
-        dimensions,
-        *(index for index, _ in entries),
-        *(value * scale for _, value in entries),
+        f"<cI{count}I{count}f", _SPARSE, dimensions, *indices, *[v * scale for v in values]
     )
 
 

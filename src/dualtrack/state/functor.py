@@ -57,7 +57,8 @@ class StatefulAgent(Agent[A, B]):
         self.backoff = backoff
 
     async def invoke(self, a: A) -> B:
-        """Load the state, run the logic on ``a`` and it, save the new state; return the output."""
+        """Load the state, run the logic on ``a`` and the state, save the new state, and return
+        the logic's output."""
         backend, logic = self.backend, self._logic
         attempt = 0
         while True:
@@ -78,14 +79,15 @@ class StatefulAgent(Agent[A, B]):
                         "saving first. Pass a larger retries= to StateFunctor, or write less "
                         "often to this state"
                     ) from conflict
-                await asyncio.sleep(random.uniform(0, min(_MAX_PAUSE, self.backoff * 2**attempt)))
+                pause = min(_MAX_PAUSE, self.backoff * 2 ** min(attempt, 16))
+                await asyncio.sleep(random.uniform(0, pause))
                 attempt += 1
                 continue
             return output  # type: ignore[no-any-return]
 
     def _split(self, result: Any) -> tuple[Any, Any]:
-        if type(result) is tuple and len(result) == 2:
-            return result
+        if isinstance(result, tuple) and len(result) == 2:
+            return result[0], result[1]
         raise InvalidInput(
             f"the logic of {self!r} must return an (output, new_state) pair, got "
             f"{type(result).__name__}: {result!r:.60}; nothing was saved"

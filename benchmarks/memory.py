@@ -1,0 +1,504 @@
+"""Agent-memory benchmark: SQLiteDgent against raw sqlite3, raw aiosqlite and eventsourcing.
+
+Every baseline runs in the same process and the same run, on its own fresh file with the same
+pragmas (WAL, synchronous=FULL) and, for raw sqlite3 and aiosqlite, the very statements
+SQLiteDgent executes (its schema and SQL from ``dualtrack.memory.sqlite_schema``), with
+vectors precomputed outside the timing. Numbers on a shared machine are noisy: read the ratios,
+which compare rates measured moments apart. Run::
+
+    .venv/bin/python benchmarks/memory.py            # full sizes (about two minutes)
+    .venv/bin/python benchmarks/memory.py --scale 0.1 # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteDatastore
+
+from dualtrack import Datum, HashedNgramEmbedder, SQLiteDgent
+from dualtrack.memory import sqlite_schema as sql
+from dualtrack.memory.metadata import canonical_json
+from dualtrack.memory.sqlite_writer import connect
+
+NAMESPACE = "bench"
+EMBEDDER = HashedNgramEmbedder()
+
+Row = tuple[Any, ...]
+
+
+def datum(number: int, parent: str | None = None) -> Datum:
+    """A small, realistic memory: a sentence and two metadata entries."""
+    return Datum(
+        id=f"d{number:09d}",
+        content=b"observation %d: the agent noticed a pattern in the logs" % number,
+        created_at=1.7e9 + number,
+        causal_parent=parent,
+        metadata={"kind": f"k{number % 10}", "n": number},
+    )
+
+
+def rows_of(datums: Sequence[Datum]) -> tuple[list[Row], list[Row]]:
+    """The parameters SQLiteDgent binds for these datums (vectors computed here, untimed)."""
+    datum_rows: list[Row] = []
+    metadata_rows: list[Row] = []
+    for d in datums:
+        vector = EMBEDDER.packed(d.content.decode())
+        datum_rows.append(
+            (NAMESPACE, d.id, d.content, d.created_at, d.causal_parent, d.metadata_json, vector)
+        )
+        metadata_rows += [
+            (NAMESPACE, key, canonical_json(value), d.created_at, d.id)
+            for key, value in d.metadata.items()
+        ]
+    return datum_rows, metadata_rows
+
+
+def raw_file(path: Path) -> sqlite3.Connection:
+    """A raw sqlite3 connection on a new file with SQLiteDgent's schema and pragmas."""
+    connection = connect(str(path), 60.0)
+    connection.execute("PRAGMA journal_mode = WAL")
+    for statement in sql.SCHEMA:
+        connection.execute(statement)
+    return connection
+
+
+def raw_write(connection: sqlite3.Connection, datums: Sequence[Datum]) -> None:
+    """One durable transaction writing ``datums`` with SQLiteDgent's statements."""
+    datum_rows, metadata_rows = rows_of(datums)
+    connection.execute("BEGIN IMMEDIATE")
+    connection.executemany(sql.INSERT_DATUM, datum_rows)
+    connection.executemany(sql.INSERT_METADATA, metadata_rows)
+    connection.execute("COMMIT")
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def best_of(repeat: int, measure: Callable[[], float]) -> float:
+    """The median of ``repeat`` measurements (each a rate)."""
+    return statistics.median(measure() for _ in range(repeat))
+
+
+async def abest_of(repeat: int, measure: Callable[[], Awaitable[float]]) -> float:
+    return statistics.median([await measure() for _ in range(repeat)])
+
+
+def report(title: str, ours: float, baselines: dict[str, float], unit: str = "/s") -> None:
+    print(f"\n{title}")
+    print(f"  {'SQLiteDgent':<28}{ours:>14,.0f} {unit}")
+    for name, value in baselines.items():
+        print(f"  {name:<28}{value:>14,.0f} {unit}   ours/this = {ours / value:5.2f}x")
+
+
+class Bench:
+    def __init__(self, folder: Path, scale: float, repeat: int) -> None:
+        self.folder = folder
+        self.scale = scale
+        self.repeat = repeat
+        self.counter = 0
+
+    def fresh(self, name: str) -> Path:
+        self.counter += 1
+        return self.folder / f"{name}-{self.counter}.db"
+
+    def size(self, full: int, least: int = 10) -> int:
+        return max(least, int(full * self.scale))
+
+    def next_datums(self, count: int) -> list[Datum]:
+        start = self.counter * 10_000_000
+        self.counter += 1
+        return [datum(start + i) for i in range(count)]
+
+    async def single_puts(self) -> None:
+        count = self.size(300, 50)
+
+        async def ours() -> float:
+            batch = self.next_datums(count)
+            async with SQLiteDgent(self.fresh("ours"), namespace=NAMESPACE) as store:
+                started = time.perf_counter()
+                for d in batch:
+                    await store.put(d)
+                return rate(count, time.perf_counter() - started)
+
+        def raw() -> float:
+            batch = self.next_datums(count)
+            connection = raw_file(self.fresh("raw"))
+            started = time.perf_counter()
+            for d in batch:
+                raw_write(connection, [d])
+            seconds = time.perf_counter() - started
+            connection.close()
+            return rate(count, seconds)
+
+        async def aio() -> float:
+            batch = self.next_datums(count)
+            path = self.fresh("aio")
+            raw_file(path).close()
+            async with aiosqlite.connect(path, isolation_level=None) as db:
+                await db.execute("PRAGMA synchronous = FULL")
+                started = time.perf_counter()
+                for d in batch:
+                    datum_rows, metadata_rows = rows_of([d])
+                    await db.execute("BEGIN IMMEDIATE")
+                    await db.execute(sql.INSERT_DATUM, datum_rows[0])
+                    await db.executemany(sql.INSERT_METADATA, metadata_rows)
+                    await db.execute("COMMIT")
+                return rate(count, time.perf_counter() - started)
+
+        def events() -> float:
+            recorder = self.recorder()
+            started = time.perf_counter()
+            for number in range(count):
+                recorder.insert_events([event(number)])
+            return rate(count, time.perf_counter() - started)
+
+        report(
+            f"single durable put ({count} puts, one transaction and fsync each)",
+            await abest_of(self.repeat, ours),
+            {
+                "raw sqlite3 (same SQL)": best_of(self.repeat, raw),
+                "raw aiosqlite (same SQL)": await abest_of(self.repeat, aio),
+                "eventsourcing SQLite": best_of(self.repeat, events),
+            },
+        )
+
+    def recorder(self) -> SQLiteAggregateRecorder:
+        datastore = SQLiteDatastore(str(self.fresh("events")))
+        recorder = SQLiteAggregateRecorder(datastore, "stored_events")
+        recorder.create_table()
+        return recorder
+
+    async def batched_puts(self) -> None:
+        batches = self.size(100, 10)
+
+        async def ours() -> float:
+            data = [self.next_datums(100) for _ in range(batches)]
+            async with SQLiteDgent(self.fresh("ours"), namespace=NAMESPACE) as store:
+                started = time.perf_counter()
+                for batch in data:
+                    await store.put_many(batch)
+                return rate(100 * batches, time.perf_counter() - started)
+
+        def raw() -> float:
+            data = [self.next_datums(100) for _ in range(batches)]
+            connection = raw_file(self.fresh("raw"))
+            started = time.perf_counter()
+            for batch in data:
+                raw_write(connection, batch)
+            seconds = time.perf_counter() - started
+            connection.close()
+            return rate(100 * batches, seconds)
+
+        def raw_untimed_vectors() -> float:
+            data = [rows_of(self.next_datums(100)) for _ in range(batches)]
+            connection = raw_file(self.fresh("raw"))
+            started = time.perf_counter()
+            for datum_rows, metadata_rows in data:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.executemany(sql.INSERT_DATUM, datum_rows)
+                connection.executemany(sql.INSERT_METADATA, metadata_rows)
+                connection.execute("COMMIT")
+            seconds = time.perf_counter() - started
+            connection.close()
+            return rate(100 * batches, seconds)
+
+        async def aio() -> float:
+            data = [rows_of(self.next_datums(100)) for _ in range(batches)]
+            path = self.fresh("aio")
+            raw_file(path).close()
+            async with aiosqlite.connect(path, isolation_level=None) as db:
+                await db.execute("PRAGMA synchronous = FULL")
+                started = time.perf_counter()
+                for datum_rows, metadata_rows in data:
+                    await db.execute("BEGIN IMMEDIATE")
+                    await db.executemany(sql.INSERT_DATUM, datum_rows)
+                    await db.executemany(sql.INSERT_METADATA, metadata_rows)
+                    await db.execute("COMMIT")
+                return rate(100 * batches, time.perf_counter() - started)
+
+        def events() -> float:
+            recorder = self.recorder()
+            started = time.perf_counter()
+            for batch in range(batches):
+                recorder.insert_events([event(batch * 100 + i) for i in range(100)])
+            return rate(100 * batches, time.perf_counter() - started)
+
+        report(
+            f"put_many, batches of 100 ({batches} batches), datums/s",
+            await abest_of(self.repeat, ours),
+            {
+                "raw sqlite3 (same SQL+embed)": best_of(self.repeat, raw),
+                "raw sqlite3 (SQL only)": best_of(self.repeat, raw_untimed_vectors),
+                "raw aiosqlite (SQL only)": await abest_of(self.repeat, aio),
+                "eventsourcing SQLite": best_of(self.repeat, events),
+            },
+        )
+
+    async def point_gets(self) -> None:
+        count = self.size(20_000, 500)
+        path = self.fresh("gets")
+        connection = raw_file(path)
+        data = self.next_datums(count)
+        for start in range(0, count, 1000):
+            raw_write(connection, data[start : start + 1000])
+        ids = [d.id for d in data]
+        recorder = self.recorder()
+        originators = [uuid.uuid4() for _ in range(count)]
+        for start in range(0, count, 1000):
+            recorder.insert_events(
+                [
+                    StoredEvent(originator_id=o, originator_version=1, topic="t", state=b"x" * 40)
+                    for o in originators[start : start + 1000]
+                ]
+            )
+
+        async with SQLiteDgent(path, namespace=NAMESPACE) as store:
+
+            async def ours() -> float:
+                started = time.perf_counter()
+                for datum_id in ids:
+                    await store.get(datum_id)
+                return rate(count, time.perf_counter() - started)
+
+            async def ours_concurrent() -> float:
+                async def getter(part: list[str]) -> None:
+                    for datum_id in part:
+                        await store.get(datum_id)
+
+                started = time.perf_counter()
+                await asyncio.gather(*(getter(ids[k::64]) for k in range(64)))
+                return rate(count, time.perf_counter() - started)
+
+            single = await abest_of(self.repeat, ours)
+            concurrent = await abest_of(self.repeat, ours_concurrent)
+
+        def raw() -> float:
+            started = time.perf_counter()
+            for datum_id in ids:
+                row = connection.execute(sql.SELECT_ONE, (NAMESPACE, datum_id)).fetchone()
+                Datum.trusted(*row)
+            return rate(count, time.perf_counter() - started)
+
+        async with aiosqlite.connect(path) as db:
+
+            async def aio() -> float:
+                started = time.perf_counter()
+                for datum_id in ids:
+                    async with db.execute(sql.SELECT_ONE, (NAMESPACE, datum_id)) as cursor:
+                        await cursor.fetchone()
+                return rate(count, time.perf_counter() - started)
+
+            async def aio_concurrent() -> float:
+                async def getter(part: list[str]) -> None:
+                    for datum_id in part:
+                        async with db.execute(sql.SELECT_ONE, (NAMESPACE, datum_id)) as cursor:
+                            await cursor.fetchone()
+
+                started = time.perf_counter()
+                await asyncio.gather(*(getter(ids[k::64]) for k in range(64)))
+                return rate(count, time.perf_counter() - started)
+
+            aio_single = await abest_of(self.repeat, aio)
+            aio_many = await abest_of(self.repeat, aio_concurrent)
+
+        def events() -> float:
+            started = time.perf_counter()
+            for originator in originators:
+                recorder.select_events(originator)
+            return rate(count, time.perf_counter() - started)
+
+        report(
+            f"point get ({count} ids, one caller)",
+            single,
+            {
+                "raw sqlite3 (same SQL)": best_of(self.repeat, raw),
+                "raw aiosqlite (same SQL)": aio_single,
+                "eventsourcing select_events": best_of(self.repeat, events),
+            },
+        )
+        report(
+            "64 concurrent tasks doing gets",
+            concurrent,
+            {"SQLiteDgent, one caller": single, "raw aiosqlite, 64 tasks": aio_many},
+        )
+        connection.close()
+
+    async def causal_chains(self) -> None:
+        depth = self.size(10_000, 200)
+        path = self.fresh("chain")
+        connection = raw_file(path)
+        chain: list[Datum] = []
+        parent = None
+        for number in range(depth):
+            made = datum(number, parent)
+            chain.append(made)
+            parent = made.id
+        for start in range(0, depth, 1000):
+            raw_write(connection, chain[start : start + 1000])
+        tip = chain[-1].id
+
+        def raw() -> float:
+            started = time.perf_counter()
+            rows = connection.execute(sql.CHAIN, (NAMESPACE, tip)).fetchall()
+            assert len(rows) == depth
+            return rate(depth, time.perf_counter() - started)
+
+        async with SQLiteDgent(path, namespace=NAMESPACE) as store:
+
+            async def ours() -> float:
+                started = time.perf_counter()
+                found = await store.causal_chain(tip)
+                assert len(found) == depth
+                return rate(depth, time.perf_counter() - started)
+
+            measured = await abest_of(self.repeat, ours)
+        report(
+            f"causal_chain of depth {depth}, datums/s",
+            measured,
+            {"raw sqlite3 recursive CTE": best_of(self.repeat, raw)},
+        )
+        connection.close()
+
+    async def filtered_lists(self) -> None:
+        count = self.size(100_000, 1000)
+        path = self.fresh("filtered")
+        connection = raw_file(path)
+        for start in range(0, count, 1000):
+            raw_write(connection, [datum(n) for n in range(start, min(count, start + 1000))])
+        from dualtrack.memory.query import ListQuery
+
+        query = ListQuery.of(metadata={"kind": "k7"})
+
+        def raw() -> float:
+            started = time.perf_counter()
+            seen = 0
+            position = None
+            while True:
+                statement, params = sql.select_page(NAMESPACE, query, position, 101)
+                rows = connection.execute(statement, params).fetchall()[:100]
+                seen += len(rows)
+                if len(rows) < 100:
+                    break
+                position = (rows[-1][2], rows[-1][0])
+            return rate(seen, time.perf_counter() - started)
+
+        async with SQLiteDgent(path, namespace=NAMESPACE) as store:
+
+            async def ours() -> float:
+                started = time.perf_counter()
+                seen = 0
+                cursor = None
+                while True:
+                    page = await store.list(metadata={"kind": "k7"}, limit=100, cursor=cursor)
+                    seen += len(page)
+                    cursor = page.cursor
+                    if cursor is None:
+                        break
+                assert seen == count // 10
+                return rate(seen, time.perf_counter() - started)
+
+            measured = await abest_of(self.repeat, ours)
+        report(
+            f"list(metadata=...) over {count} datums, all pages of 100, matches/s",
+            measured,
+            {"raw sqlite3 (same SQL)": best_of(self.repeat, raw)},
+        )
+        connection.close()
+
+    def scan(self) -> None:
+        count = self.size(1_000_000, 1000)
+        path = self.fresh("scan")
+        connection = raw_file(path)
+        started = time.perf_counter()
+        for start in range(0, count, 5000):
+            raw_write(connection, [datum(n) for n in range(start, min(count, start + 5000))])
+        connection.close()
+        print(f"\n(filled {count} datums in {time.perf_counter() - started:.0f} s)")
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(1) as pool:
+            ours_rate, ours_peak, base = pool.apply(scan_in_child, (str(path), "ours"))
+            raw_rate, raw_peak, _ = pool.apply(scan_in_child, (str(path), "raw"))
+        report(
+            f"scan() of {count} datums, datums/s",
+            ours_rate,
+            {"raw sqlite3 cursor iteration": raw_rate},
+        )
+        print(
+            f"  peak RSS of the scanning process: ours {ours_peak:.0f} MB "
+            f"(raw sqlite3 {raw_peak:.0f} MB, interpreter before scanning {base:.0f} MB)"
+        )
+
+
+def event(number: int) -> StoredEvent:
+    return StoredEvent(
+        originator_id=uuid.uuid4(), originator_version=1, topic="bench", state=b"x" * 40
+    )
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scan_in_child(path: str, which: str) -> tuple[float, float, float]:
+    """Scan the whole file in this (fresh) process: rate, peak RSS and RSS before, in MB."""
+    base = _rss_mb()
+    started = time.perf_counter()
+    seen = 0
+    if which == "ours":
+
+        async def run() -> int:
+            total = 0
+            async with SQLiteDgent(path, namespace=NAMESPACE) as store:
+                async for _ in store.scan():
+                    total += 1
+            return total
+
+        seen = asyncio.run(run())
+    else:
+        connection = sqlite3.connect(path)
+        for _ in connection.execute(
+            "SELECT id, content, created_at, causal_parent, metadata FROM dgent_datums "
+            "WHERE namespace = ? ORDER BY created_at, id",
+            (NAMESPACE,),
+        ):
+            seen += 1
+        connection.close()
+    return rate(seen, time.perf_counter() - started), _rss_mb(), base
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="measurements per row (median)")
+    parser.add_argument("--skip-scan", action="store_true", help="skip the 1M-datum scan")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as folder:
+        bench = Bench(Path(folder), options.scale, options.repeat)
+        print(f"SQLite {sqlite3.sqlite_version}, WAL, synchronous=FULL; median of {bench.repeat}")
+        await bench.single_puts()
+        await bench.batched_puts()
+        await bench.point_gets()
+        await bench.causal_chains()
+        await bench.filtered_lists()
+        if not options.skip_scan:
+            bench.scan()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
