@@ -136,6 +136,18 @@ class Bench:
                     await store.put(d)
                 return rate(count, time.perf_counter() - started)
 
+        async def ours_concurrent() -> float:
+            batch = self.next_datums(count * 4)
+            async with SQLiteDgent(self.fresh("ours"), namespace=NAMESPACE) as store:
+
+                async def putter(part: list[Datum]) -> None:
+                    for d in part:
+                        await store.put(d)
+
+                started = time.perf_counter()
+                await asyncio.gather(*(putter(batch[k::64]) for k in range(64)))
+                return rate(len(batch), time.perf_counter() - started)
+
         def raw() -> float:
             batch = self.next_datums(count)
             connection = raw_file(self.fresh("raw"))
@@ -168,14 +180,20 @@ class Bench:
                 recorder.insert_events([event(number)])
             return rate(count, time.perf_counter() - started)
 
+        single = await abest_of(self.repeat, ours)
         report(
             f"single durable put ({count} puts, one transaction and fsync each)",
-            await abest_of(self.repeat, ours),
+            single,
             {
                 "raw sqlite3 (same SQL)": best_of(self.repeat, raw),
                 "raw aiosqlite (same SQL)": await abest_of(self.repeat, aio),
                 "eventsourcing SQLite": best_of(self.repeat, events),
             },
+        )
+        report(
+            "64 concurrent tasks doing single puts (group commit)",
+            await abest_of(self.repeat, ours_concurrent),
+            {"SQLiteDgent, one caller": single},
         )
 
     def recorder(self) -> SQLiteAggregateRecorder:
@@ -433,6 +451,7 @@ class Bench:
         context = multiprocessing.get_context("spawn")
         with context.Pool(1) as pool:
             ours_rate, ours_peak, base = pool.apply(scan_in_child, (str(path), "ours"))
+        with context.Pool(1) as pool:
             raw_rate, raw_peak, _ = pool.apply(scan_in_child, (str(path), "raw"))
         report(
             f"scan() of {count} datums, datums/s",
@@ -440,8 +459,8 @@ class Bench:
             {"raw sqlite3 cursor iteration": raw_rate},
         )
         print(
-            f"  peak RSS of the scanning process: ours {ours_peak:.0f} MB "
-            f"(raw sqlite3 {raw_peak:.0f} MB, interpreter before scanning {base:.0f} MB)"
+            f"  peak RSS of the scanning process: ours {ours_peak:.0f} MB, raw sqlite3 "
+            f"{raw_peak:.0f} MB (resident before scanning: {base:.0f} MB)"
         )
 
 
@@ -451,13 +470,31 @@ def event(number: int) -> StoredEvent:
     )
 
 
-def _rss_mb() -> float:
+def _peak_mb() -> float:
+    """This process's peak resident memory, in MB (since the last :func:`_reset_peak`)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> None:
+    """Start peak measurement afresh (Linux: write 5 to clear_refs), so imports do not count."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+    except OSError:
+        pass
 
 
 def scan_in_child(path: str, which: str) -> tuple[float, float, float]:
     """Scan the whole file in this (fresh) process: rate, peak RSS and RSS before, in MB."""
-    base = _rss_mb()
+    _reset_peak()
+    base = _peak_mb()
     started = time.perf_counter()
     seen = 0
     if which == "ours":
@@ -479,25 +516,35 @@ def scan_in_child(path: str, which: str) -> tuple[float, float, float]:
         ):
             seen += 1
         connection.close()
-    return rate(seen, time.perf_counter() - started), _rss_mb(), base
+    return rate(seen, time.perf_counter() - started), _peak_mb(), base
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per row (median)")
-    parser.add_argument("--skip-scan", action="store_true", help="skip the 1M-datum scan")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=["puts", "batches", "gets", "chain", "filter", "scan"],
+        help="rows to run: puts batches gets chain filter scan",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as folder:
         bench = Bench(Path(folder), options.scale, options.repeat)
         print(f"SQLite {sqlite3.sqlite_version}, WAL, synchronous=FULL; median of {bench.repeat}")
-        await bench.single_puts()
-        await bench.batched_puts()
-        await bench.point_gets()
-        await bench.causal_chains()
-        await bench.filtered_lists()
-        if not options.skip_scan:
-            bench.scan()
+        rows: dict[str, Callable[[], Awaitable[None] | None]] = {
+            "puts": bench.single_puts,
+            "batches": bench.batched_puts,
+            "gets": bench.point_gets,
+            "chain": bench.causal_chains,
+            "filter": bench.filtered_lists,
+            "scan": bench.scan,
+        }
+        for name in options.only:
+            result = rows[name]()
+            if result is not None:
+                await result
 
 
 if __name__ == "__main__":

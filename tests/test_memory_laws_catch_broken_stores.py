@@ -31,6 +31,7 @@ SEARCHING = settings(
     max_examples=150,
     deadline=None,
     database=None,
+    derandomize=True,
     phases=[Phase.explicit, Phase.generate],
 )
 
@@ -106,6 +107,31 @@ class CaseInsensitivePrefix(MemoryDgent):
             datum
             for datum in self._data().walk(start, query.order == "desc")
             if others.admits(datum) and datum.id.lower().startswith((prefix or "").lower())
+        ]
+        return Page.cut(query, rows, limit)
+
+
+class LikeWildcards(MemoryDgent):
+    """prefix is matched with LIKE: ``%`` and ``_`` in it act as wildcards."""
+
+    async def list(
+        self,
+        *,
+        prefix: str | None = None,
+        limit: int | None = 100,
+        cursor: str | None = None,
+        **rest: Any,
+    ) -> Page:
+        query = ListQuery.of(prefix=prefix, **rest)
+        others = ListQuery.of(**rest)
+        pattern = "".join(
+            ".*" if c == "%" else "." if c == "_" else re.escape(c) for c in prefix or ""
+        )
+        start = decode_cursor(query, cursor)
+        rows = [
+            datum
+            for datum in self._data().walk(start, query.order == "desc")
+            if others.admits(datum) and re.match(pattern, datum.id, re.DOTALL)
         ]
         return Page.cut(query, rows, limit)
 
@@ -217,6 +243,7 @@ def _with(check: Callable[..., None], **options: Any) -> Check:
         (AcceptsOrphans, _with(dgent.check_causality), "a datum with a missing parent is refused"),
         (DropsMetadata, _with(dgent.check_round_trip), "get(put(d).id) == d"),
         (CaseInsensitivePrefix, _with(dgent.check_listing), "pages hold only matching datums"),
+        (LikeWildcards, _with(dgent.check_listing), "pages hold only matching datums"),
         (SkipsOnPageBoundaries, _with(dgent.check_listing), "pages hold every datum present"),
         (IgnoresExpected, _with(dgent.check_ref_compare_and_set), "set_ref succeeds exactly when"),
         (RacySwap, _with(dgent.check_concurrent_refs), "increments lose nothing"),

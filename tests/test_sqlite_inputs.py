@@ -17,6 +17,7 @@ from dualtrack import (
     ImmutableDatumError,
     InvalidArgument,
     InvalidCursor,
+    InvalidDatum,
     MissingParentError,
     SQLiteDgent,
     UnknownDatum,
@@ -111,6 +112,11 @@ BAD_CALLS: list[tuple[str, Call, type[Exception]]] = [
             [Datum.create(b"fresh"), Datum(id="%a", content=b"other", created_at=1.0)]
         ),
         ImmutableDatumError,
+    ),
+    (
+        "non-JSON metadata",
+        lambda s: s.put(Datum(id="new", content=b"", metadata={"k": {1, 2}})),
+        InvalidDatum,
     ),
     (
         "missing parent",

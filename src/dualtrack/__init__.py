@@ -40,6 +40,8 @@ from dualtrack.memory import (
     View,
     focus,
 )
+from dualtrack.memory.sql_store import SQLDgent
+from dualtrack.memory.urls import open_dgent
 from dualtrack.optics import (
     Affine,
     Fold,
@@ -113,6 +115,7 @@ __all__ = [
     "PermissionDenied",
     "Prism",
     "ResultFunctor",
+    "SQLDgent",
     "SQLiteDgent",
     "SearchHit",
     "Setter",
@@ -139,6 +142,7 @@ __all__ = [
     "json_codec",
     "key",
     "lens",
+    "open_dgent",
     "pipeline",
     "prism",
     "setter",

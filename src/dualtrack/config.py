@@ -58,3 +58,18 @@ def is_production(name: str | None = None) -> bool:
     """
     chosen = environment() if name is None else name.strip().lower()
     return chosen == "production"
+
+
+#: The environment variable naming the agent-memory URL (``open_dgent``'s default).
+MEMORY_URL_VARIABLE = "DUALTRACK_MEMORY_URL"
+
+#: The SQLite file used for agent memory when no URL is configured.
+DEFAULT_MEMORY_FILE = "memory.db"
+
+
+def memory_url() -> str:
+    """The agent-memory URL: ``DUALTRACK_MEMORY_URL``, else ``sqlite:///<data_dir()>/memory.db``."""
+    configured = os.environ.get(MEMORY_URL_VARIABLE, "").strip()
+    if configured:
+        return configured
+    return f"sqlite:///{(data_dir() / DEFAULT_MEMORY_FILE).as_posix()}"

@@ -52,6 +52,9 @@ INSERT_METADATA = """INSERT INTO dgent_metadata (namespace, key, value, created_
 SELECT_ONE = """SELECT id, content, created_at, causal_parent, metadata
     FROM dgent_datums WHERE namespace = ? AND id = ?"""
 
+SELECT_MANY = """SELECT id, content, created_at, causal_parent, metadata FROM dgent_datums
+    WHERE namespace = ? AND id IN (SELECT value FROM json_each(?))"""
+
 EXISTS_ONE = "SELECT 1 FROM dgent_datums WHERE namespace = ? AND id = ?"
 
 COUNT = "SELECT count(*) FROM dgent_datums WHERE namespace = ?"

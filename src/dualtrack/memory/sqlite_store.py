@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import json
 import os
 import sqlite3
 import threading
@@ -28,8 +29,7 @@ from dualtrack.memory.checks import (
     check_name,
     check_text,
     check_top,
-    refuse_change,
-    refuse_orphan,
+    plan_batch,
     refuse_swap,
 )
 from dualtrack.memory.cursor import Page, Position, decode_cursor
@@ -57,6 +57,15 @@ def _pairs(datum: Datum) -> builtins.list[tuple[str, str]]:
     metadata = datum.metadata
     assert isinstance(metadata, Metadata)
     return metadata.canonical_items()
+
+
+def _positions(batch: builtins.list[Datum], fresh: builtins.list[Datum]) -> builtins.list[int]:
+    """Where the datums of ``fresh`` (an ordered subsequence of ``batch``) sit in ``batch``."""
+    places: builtins.list[int] = []
+    for place, datum in enumerate(batch):
+        if len(places) < len(fresh) and fresh[len(places)] is datum:
+            places.append(place)
+    return places
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
@@ -145,18 +154,16 @@ class SQLiteDgent:
         if self._writer is not None:
             return self._writer
         if self._starting is None:
-            self._starting = asyncio.get_running_loop().create_future()
             parent = Path(self._path).parent
             if not parent.is_dir():
-                error = BackendUnavailable(f"folder {str(parent)!r} for {self._path!r} is missing")
-                self._starting.set_exception(error)
-                self._starting = None
-                raise error
+                raise BackendUnavailable(f"folder {str(parent)!r} for {self._path!r} is missing")
+            self._starting = asyncio.get_running_loop().create_future()
             writer = Writer(self._path, self._busy_timeout, _create_schema)
             try:
                 await writer.start()
             except BaseException as error:
                 self._starting.set_exception(error)
+                self._starting.exception()  # waiters re-raise it; nobody else need retrieve it
                 self._starting = None
                 await writer.stop()
                 raise
@@ -217,31 +224,26 @@ class SQLiteDgent:
             for datum in batch
         ]
 
-        def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
-            connection.execute("SAVEPOINT fast")
-            before = connection.total_changes
-            connection.executemany(sql.INSERT_DATUM, rows)
-            if connection.total_changes - before == len(rows):
-                connection.executemany(sql.INSERT_METADATA, [p for some in pairs for p in some])
-                connection.execute("RELEASE fast")
-                return batch
-            connection.execute("ROLLBACK TO fast")
-            connection.execute("RELEASE fast")
-            return [one_by_one(connection, *step) for step in zip(batch, rows, pairs, strict=True)]
+        wanted = json.dumps(
+            sorted({d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent})
+        )
 
-        def one_by_one(
-            connection: sqlite3.Connection, datum: Datum, row: Row, datum_pairs: builtins.list[Row]
-        ) -> Datum:
-            if connection.execute(sql.INSERT_DATUM, row).rowcount:
-                connection.executemany(sql.INSERT_METADATA, datum_pairs)
-                return datum
-            found = connection.execute(sql.SELECT_ONE, (namespace, datum.id)).fetchone()
-            if found is None:
-                raise refuse_orphan(datum)
-            held = _datum(found)
-            if held != datum:
-                raise refuse_change(held, datum)
-            return held
+        def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
+            found = connection.execute(sql.SELECT_MANY, (namespace, wanted)).fetchall()
+            held = {row[0]: _datum(row) for row in found}
+            fresh = plan_batch(batch, held, held)
+            if len(fresh) == len(batch):
+                chosen, chosen_pairs = rows, pairs
+            else:
+                keep = _positions(batch, fresh)
+                chosen = [rows[place] for place in keep]
+                chosen_pairs = [pairs[place] for place in keep]
+            before = connection.total_changes
+            connection.executemany(sql.INSERT_DATUM, chosen)
+            connection.executemany(sql.INSERT_METADATA, [p for some in chosen_pairs for p in some])
+            if connection.total_changes - before != len(chosen) + sum(map(len, chosen_pairs)):
+                raise RuntimeError("SQLiteDgent wrote an unexpected number of rows: rolled back")
+            return [held.get(d.id, d) for d in batch]
 
         writer = await self._started()
         result: builtins.list[Datum] = await writer.submit(write)

@@ -3,9 +3,9 @@
 aiosqlite hops to a thread for every call (execute, fetch, commit), paying a thread switch
 each time. Here a whole write (a put, a batch, a compare-and-set) is one request, and every
 request waiting in the queue when the thread wakes shares one ``BEGIN IMMEDIATE`` transaction
-and one fsync (group commit); each request runs inside its own savepoint, so a refused write
-rolls back alone. Futures resolve only after the commit returns, so every acknowledged write
-is durable (``synchronous=FULL``).
+and one fsync (group commit). A request checks before it writes, so a refused write leaves
+the others of its group untouched. Futures resolve only after the commit returns, so every
+acknowledged write is durable (``synchronous=FULL``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from typing import Any
 
 from dualtrack.errors import BackendUnavailable, DualtrackError
 
-#: A unit of work run on the write connection inside its own savepoint.
+#: A unit of work run on the write connection inside the group's transaction. It must raise a
+#: refusal (a ``DualtrackError``) before it writes anything; any other exception rolls back
+#: the whole group, since savepoints per request would double the cost of each commit.
 Work = Callable[[sqlite3.Connection], Any]
 
 _MAX_GROUP = 256
@@ -106,7 +108,6 @@ class Writer:
             await asyncio.to_thread(self._thread.join)
 
     def _run(self) -> None:
-        connection: sqlite3.Connection | None = None
         try:
             connection = connect(self._path, self._busy_timeout)
             patiently(connection, "PRAGMA journal_mode = WAL", self._busy_timeout)
@@ -152,19 +153,17 @@ class Writer:
         try:
             patiently(connection, "BEGIN IMMEDIATE", self._busy_timeout)
             for request in group:
-                connection.execute("SAVEPOINT request")
                 try:
                     result = request.work(connection)
-                except Exception as error:  # handed to the caller; the thread carries on
-                    connection.execute("ROLLBACK TO request")
-                    outcomes.append((None, _wrapped(error)))
+                except DualtrackError as refusal:  # raised before the work wrote anything
+                    outcomes.append((None, refusal))
                 else:
                     outcomes.append((result, None))
-                connection.execute("RELEASE request")
             connection.execute("COMMIT")
-        except (sqlite3.Error, DualtrackError) as error:
+        except Exception as error:  # the whole group fails; the thread lives on for the next
             if connection.in_transaction:
-                connection.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
             failure = _wrapped(error)
             outcomes = [(None, failure)] * len(group)
         _settle_all(group, outcomes)

@@ -1,0 +1,116 @@
+"""How ``SQLDgent`` reads database errors: which to retry, and what to tell the user.
+
+A *transient* error means the database rolled the whole transaction back to keep it
+serializable (SQLSTATE ``40001``, a deadlock ``40P01``, SQLite's busy or locked file): the
+operation had no effect, so running it again is safe. Any other database error, and a lost
+connection, becomes :class:`~dualtrack.errors.BackendUnavailable` naming the cause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from dualtrack.errors import BackendUnavailable
+
+#: SQLSTATEs after which the transaction was rolled back and may simply run again.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+
+#: How many times an operation runs again after a transient error before giving up.
+MAX_RETRIES = 30
+
+_FIRST_PAUSE = 0.001
+_LONGEST_PAUSE = 0.1
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """``error``, what SQLAlchemy wrapped (``orig``) and its causes, without loops."""
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not known for known in seen):
+        seen.append(current)
+        wrapped = getattr(current, "orig", None)
+        current = wrapped if isinstance(wrapped, BaseException) else current.__cause__
+    return seen
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE a PostgreSQL driver attached to ``error`` (or what it wraps), if any."""
+    for part in _chain(error):
+        code = getattr(part, "sqlstate", None) or getattr(part, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` rolled its transaction back for concurrency alone (safe to retry).
+
+    >>> import sqlite3
+    >>> is_transient(sqlite3.OperationalError("database is locked"))
+    True
+    >>> is_transient(sqlite3.OperationalError("no such table: x"))
+    False
+    """
+    if sqlstate(error) in TRANSIENT_SQLSTATES:
+        return True
+    for part in _chain(error):
+        if type(part).__name__ == "OperationalError" and type(part).__module__ == "sqlite3":
+            message = str(part).lower()
+            return "locked" in message or "busy" in message
+    return False
+
+
+async def pause(attempt: int) -> None:
+    """Wait a random, growing time before retry ``attempt`` (so racing writers spread out)."""
+    longest = min(_LONGEST_PAUSE, _FIRST_PAUSE * 2 ** min(attempt, 10))
+    await asyncio.sleep(random.uniform(0, longest))
+
+
+def failed(where: str, error: BaseException, *, lost: bool, wrote: bool) -> BackendUnavailable:
+    """The error for a database failure during ``where``.
+
+    ``lost`` says the connection died; ``wrote`` that the operation writes, so its outcome
+    may be unknown (a commit the server finished before the connection dropped).
+    """
+    if lost and wrote:
+        advice = (
+            "the connection was lost mid-write: the write either committed whole or not at "
+            "all. Datums are idempotent, so putting them again is safe; re-read a ref before "
+            "moving it again"
+        )
+    elif lost:
+        advice = "the connection was lost; new connections will be opened on the next call"
+    else:
+        advice = "check that the database runs and its tables are SQLDgent's"
+    cause = str(error).strip().rstrip(".")
+    return BackendUnavailable(f"{where} failed: {type(error).__name__}: {cause}. {advice}")
+
+
+def masked(url: object) -> str:
+    """``url`` as text with any password replaced by ``***``.
+
+    >>> masked("postgresql://me:secret@db/memory")
+    'postgresql://me:***@db/memory'
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(str(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        text = str(url)
+        scheme, separator, rest = text.partition("://")
+        credentials, at, host = rest.rpartition("@")
+        if separator and at and ":" in credentials:
+            return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+        return text
+
+
+def unreachable(url: object, error: BaseException) -> BackendUnavailable:
+    """The error for a database that cannot be connected to, naming it without its password."""
+    return BackendUnavailable(
+        f"cannot connect to {masked(url)}: {type(error).__name__}: "
+        f"{str(error).strip().rstrip('.')}. Check that the "
+        "server runs, the database exists and the URL (or DUALTRACK_MEMORY_URL) is right"
+    )

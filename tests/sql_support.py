@@ -1,0 +1,105 @@
+"""What the SQLDgent tests share: the PostgreSQL server, fresh schemas, and store factories.
+
+PostgreSQL tests must run in CI (``CI`` set): there an unreachable server fails them; locally
+they skip with the reason. ``DUALTRACK_TEST_POSTGRES`` overrides the server URL (a database
+that exists; each test makes its own schema in it and drops it afterwards).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from dualtrack.app.blocking import run_blocking
+from dualtrack.memory.protocol import DgentProtocol
+from dualtrack.memory.sql_store import SQLDgent
+from dualtrack.memory.urls import open_dgent
+from laws.dgent_support import StoreFactory
+
+POSTGRES_URL = make_url(
+    os.environ.get("DUALTRACK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+).set(drivername="postgresql+asyncpg")
+
+POSTGRES = POSTGRES_URL.render_as_string(hide_password=False)
+
+
+def in_ci() -> bool:
+    """Whether the tests run in CI, where PostgreSQL tests may not skip."""
+    return os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+
+async def _probe() -> None:
+    engine = create_async_engine(POSTGRES_URL, connect_args={"timeout": 5})
+    try:
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+    finally:
+        await engine.dispose()
+
+
+def require_postgres() -> None:
+    """Return if PostgreSQL answers; otherwise fail in CI and skip elsewhere, with the cause."""
+    try:
+        run_blocking(_probe())
+    except Exception as error:  # any failure to connect is the reason to skip or fail
+        reason = f"PostgreSQL at {POSTGRES_URL!r} does not answer: {error!r}"
+        if in_ci():
+            pytest.fail(f"PostgreSQL is required in CI: {reason}")
+        pytest.skip(reason)
+
+
+async def _schema(statement: str, name: str) -> None:
+    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            quoted = engine.dialect.identifier_preparer.quote(name)
+            await connection.exec_driver_sql(statement.format(quoted))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def postgres_schema() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema (named here, never from input), dropped afterwards."""
+    require_postgres()
+    name = f"dgent_test_{uuid.uuid4().hex[:16]}"
+    run_blocking(_schema("CREATE SCHEMA {}", name))
+    try:
+        yield name
+    finally:
+        run_blocking(_schema("DROP SCHEMA IF EXISTS {} CASCADE", name))
+
+
+def postgres_stores(schema: str, **options: Any) -> StoreFactory:
+    """A factory of SQLDgent stores on PostgreSQL in ``schema``, each on an engine of its own
+    (law checks run each check on a new event loop, and connections belong to one loop)."""
+
+    async def fresh(namespace: str) -> DgentProtocol:
+        engine = create_async_engine(POSTGRES_URL, pool_size=4)
+        return await SQLDgent.open(
+            engine, namespace=namespace, schema=schema, dispose_engine=True, **options
+        )
+
+    return fresh
+
+
+def sqlite_stores(path: Path, **options: Any) -> StoreFactory:
+    """A factory of SQLDgent stores on one SQLite file, opened by URL."""
+
+    async def fresh(namespace: str) -> DgentProtocol:
+        return await open_dgent(f"sqlite+aiosqlite:///{path}", namespace=namespace, **options)
+
+    return fresh
+
+
+def run(coroutine: Any) -> Any:
+    """Run a coroutine from a sync test."""
+    return asyncio.run(coroutine)

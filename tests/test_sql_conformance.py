@@ -1,0 +1,46 @@
+"""SQLDgent passes every agent-memory law, on SQLite and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from dualtrack.memory.embedder import HashedNgramEmbedder
+from laws.dgent import check_dgent
+from tests.sql_support import postgres_schema, postgres_stores, sqlite_stores
+
+FAST = settings(max_examples=30, deadline=None)
+STATEFUL = settings(max_examples=20, stateful_step_count=25, deadline=None)
+
+
+def test_sql_dgent_on_sqlite_passes_the_conformance_kit(tmp_path: Path) -> None:
+    check_dgent(
+        sqlite_stores(tmp_path / "memory.db"),
+        embedder=HashedNgramEmbedder(),
+        settings=FAST,
+        stateful=STATEFUL,
+    )
+
+
+@pytest.mark.postgres
+def test_sql_dgent_on_postgres_passes_the_conformance_kit(postgres_schema: str) -> None:
+    check_dgent(
+        postgres_stores(postgres_schema),
+        embedder=HashedNgramEmbedder(),
+        settings=FAST,
+        stateful=STATEFUL,
+    )
+
+
+@pytest.mark.postgres
+def test_sql_dgent_through_sqlalchemy_alone_passes_the_conformance_kit(
+    postgres_schema: str,
+) -> None:
+    check_dgent(
+        postgres_stores(postgres_schema, driver_statements=False),
+        embedder=HashedNgramEmbedder(),
+        settings=FAST,
+        stateful=STATEFUL,
+    )
