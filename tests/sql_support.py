@@ -7,16 +7,16 @@ that exists; each test makes its own schema in it and drops it afterwards).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from dualtrack.app.blocking import run_blocking
 from dualtrack.memory.protocol import DgentProtocol
@@ -78,14 +78,15 @@ def postgres_schema() -> Iterator[str]:
         run_blocking(_schema("DROP SCHEMA IF EXISTS {} CASCADE", name))
 
 
-def postgres_stores(schema: str, **options: Any) -> StoreFactory:
+def postgres_stores(schema: str, *, tag: str = "", **options: Any) -> StoreFactory:
     """A factory of SQLDgent stores on PostgreSQL in ``schema``, each on an engine of its own
-    (law checks run each check on a new event loop, and connections belong to one loop)."""
+    (law checks run each check on a new event loop, and connections belong to one loop).
+    ``tag`` prefixes namespaces, so two factories on one schema never share one."""
 
     async def fresh(namespace: str) -> DgentProtocol:
         engine = create_async_engine(POSTGRES_URL, pool_size=4)
         return await SQLDgent.open(
-            engine, namespace=namespace, schema=schema, dispose_engine=True, **options
+            engine, namespace=tag + namespace, schema=schema, dispose_engine=True, **options
         )
 
     return fresh
@@ -100,6 +101,31 @@ def sqlite_stores(path: Path, **options: Any) -> StoreFactory:
     return fresh
 
 
-def run(coroutine: Any) -> Any:
-    """Run a coroutine from a sync test."""
-    return asyncio.run(coroutine)
+@dataclass(frozen=True)
+class Database:
+    """A fresh database for one test: an SQLite file, or a PostgreSQL schema that every
+    engine made here uses as its default (``search_path``), so tables land in it."""
+
+    url: str
+    schema: str | None
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return make_url(self.url).get_backend_name()
+
+    def engine(self, **options: Any) -> AsyncEngine:
+        """A new engine on this database (call it inside the event loop that will use it)."""
+        if self.schema is not None:
+            settings = {"search_path": self.schema}
+            options.setdefault("connect_args", {}).setdefault("server_settings", settings)
+        return create_async_engine(self.url, **options)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """Each kind of fresh database, one per parametrised run."""
+    if request.param == "sqlite":
+        return Database(f"sqlite+aiosqlite:///{tmp_path / 'memory.db'}", None)
+    schema: str = request.getfixturevalue("postgres_schema")
+    return Database(POSTGRES, schema)

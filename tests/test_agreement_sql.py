@@ -20,9 +20,7 @@ AGREEMENT = settings(max_examples=25, stateful_step_count=30, deadline=None)
 
 
 @pytest.mark.postgres
-def test_all_interpreters_agree_on_random_operations(
-    tmp_path: Path, postgres_schema: str
-) -> None:
+def test_all_interpreters_agree_on_random_operations(tmp_path: Path, postgres_schema: str) -> None:
     async def memory(namespace: str) -> DgentProtocol:
         return MemoryDgent(namespace)
 
@@ -34,6 +32,6 @@ def test_all_interpreters_agree_on_random_operations(
         sqlite,
         sqlite_stores(tmp_path / "sql.db"),
         postgres_stores(postgres_schema),
-        postgres_stores(postgres_schema, driver_statements=False),
+        postgres_stores(postgres_schema, tag="core:", driver_statements=False),
         settings=AGREEMENT,
     )

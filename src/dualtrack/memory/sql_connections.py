@@ -39,6 +39,10 @@ class Sessions:
             session = await self._ready()
             try:
                 yield session
+            except BaseException as error:
+                if not isinstance(error, Exception):
+                    session.abandon()  # cancelled mid-statement: the driver may still be busy
+                raise
             finally:
                 if session.broken or self._closed:
                     await session.close()

@@ -34,6 +34,16 @@ def _chain(error: BaseException) -> list[BaseException]:
     return seen
 
 
+def describe(error: BaseException) -> str:
+    """The driver's own error (beneath SQLAlchemy's wrappers) as ``Class: message``.
+
+    >>> describe(ConnectionRefusedError(111, "Connect call failed"))
+    'ConnectionRefusedError: [Errno 111] Connect call failed'
+    """
+    cause = _chain(error)[-1]
+    return f"{type(cause).__name__}: {str(cause).strip().rstrip('.')}"
+
+
 def sqlstate(error: BaseException) -> str | None:
     """The SQLSTATE a PostgreSQL driver attached to ``error`` (or what it wraps), if any."""
     for part in _chain(error):
@@ -83,8 +93,7 @@ def failed(where: str, error: BaseException, *, lost: bool, wrote: bool) -> Back
         advice = "the connection was lost; new connections will be opened on the next call"
     else:
         advice = "check that the database runs and its tables are SQLDgent's"
-    cause = str(error).strip().rstrip(".")
-    return BackendUnavailable(f"{where} failed: {type(error).__name__}: {cause}. {advice}")
+    return BackendUnavailable(f"{where} failed: {describe(error)}. {advice}")
 
 
 def masked(url: object) -> str:
@@ -110,7 +119,6 @@ def masked(url: object) -> str:
 def unreachable(url: object, error: BaseException) -> BackendUnavailable:
     """The error for a database that cannot be connected to, naming it without its password."""
     return BackendUnavailable(
-        f"cannot connect to {masked(url)}: {type(error).__name__}: "
-        f"{str(error).strip().rstrip('.')}. Check that the "
+        f"cannot connect to {masked(url)}: {describe(error)}. Check that the "
         "server runs, the database exists and the URL (or DUALTRACK_MEMORY_URL) is right"
     )

@@ -25,6 +25,7 @@ class Coalescer(Generic[K, V]):
     >>> import asyncio
     >>> batches = []
     >>> async def one(key):
+    ...     await asyncio.sleep(0)  # a query takes a moment: the others queue meanwhile
     ...     return key * 2
     >>> async def many(keys):
     ...     batches.append(sorted(keys))

@@ -6,7 +6,8 @@ Two tables, the same on every database:
   datum's metadata JSON text exactly as written (so ``1.0``, ``1`` and ``true`` stay apart and
   strings may hold ``\\u0000``, which PostgreSQL's JSONB cannot); ``facets`` is the JSONB (on
   SQLite, JSON) form equality filters search: ``{json(key): canonical json(value)}``, so a filter
-  is one containment test ``facets @> {...}`` served by a GIN index on PostgreSQL.
+  is one containment test ``facets @> {...}`` served by a GIN index on PostgreSQL (on SQLite
+  the same index is a plain one, kept so that one MetaData describes both databases exactly).
 * ``dualtrack_refs``: the named refs, keyed by ``(namespace, name)``.
 
 Ids compare in code point order everywhere (``COLLATE "C"`` on PostgreSQL; SQLite's binary
@@ -66,7 +67,7 @@ Index(
     datums.c.facets,
     postgresql_using="gin",
     postgresql_ops={"facets": "jsonb_path_ops"},
-).ddl_if(dialect="postgresql")
+)
 
 refs = Table(
     "dualtrack_refs",

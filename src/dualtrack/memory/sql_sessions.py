@@ -56,6 +56,10 @@ class Session(Protocol):
         """Give the connection back (closing it for good when broken)."""
         ...
 
+    def abandon(self) -> None:
+        """Mark the connection unusable: an operation on it was interrupted midway."""
+        ...
+
 
 class CoreSession:
     """A session on an SQLAlchemy ``AsyncConnection``; ``caller`` when the caller owns it."""
@@ -94,7 +98,7 @@ class CoreSession:
 
         async with _rolled_back_on_error(self, rollback):
             yield
-            await connection.exec_driver_sql("COMMIT")
+        await connection.exec_driver_sql("COMMIT")
 
     @contextlib.asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
@@ -117,8 +121,10 @@ class CoreSession:
         await self._connection.close()
 
     def abandon(self) -> None:
-        """Mark the connection unusable: it stopped inside a transaction it could not end."""
-        self._abandoned = True
+        """Mark the store's own connection unusable (an operation on it was interrupted
+        midway); the caller's connection stays the caller's to judge."""
+        if not self._caller:
+            self._abandoned = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +200,7 @@ class DriverSession:
         await transaction.start()
         async with _rolled_back_on_error(self, transaction.rollback):
             yield
-            await transaction.commit()
+        await transaction.commit()
 
     async def close(self) -> None:
         """Return the connection to the engine's pool, or discard it when broken."""
@@ -204,7 +210,7 @@ class DriverSession:
         await self._connection.close()
 
     def abandon(self) -> None:
-        """Mark the connection unusable: it stopped inside a transaction it could not end."""
+        """Mark the connection unusable: an operation on it was interrupted midway."""
         self._abandoned = True
 
 
@@ -212,13 +218,17 @@ class DriverSession:
 async def _rolled_back_on_error(
     session: Any, rollback: Callable[[], Awaitable[Any]]
 ) -> AsyncIterator[None]:
-    """Roll back when the body fails with an ordinary error; a connection left mid-transaction
-    (cancelled, or its rollback failed) is abandoned so it is closed instead of reused."""
+    """Roll back when the body fails with an ordinary error, which then propagates unchanged;
+    a connection left mid-transaction (cancelled, or its rollback failed) is abandoned so it
+    is closed instead of reused. A failed ``COMMIT`` needs no rollback: it ends the
+    transaction itself."""
     try:
         yield
     except (DualtrackError, *session.database_errors):
         try:
             await rollback()
+        except Exception:
+            session.abandon()
         except BaseException:
             session.abandon()
             raise

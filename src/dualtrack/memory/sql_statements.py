@@ -241,9 +241,9 @@ class Statements:
     def page(self, shape: PageShape) -> Select[Any]:
         """The keyset-page statement for ``shape`` (built on first use, then reused).
 
-        Parameters: ``ns`` (the namespace); ``low`` and ``high`` (prefix range); ``after``, ``before``;
-        ``facets`` (PostgreSQL) or ``key0``, ``value0``, ... (SQLite); ``at``, ``at_id`` (the
-        cursor position); ``limit``.
+        Parameters: ``ns`` (the namespace); ``low`` and ``high`` (prefix range); ``after``,
+        ``before``; ``facets`` (PostgreSQL) or ``key0``, ``value0``, ... (SQLite); ``at``,
+        ``at_id`` (the cursor position); ``limit``.
         """
         statement = self._pages.get(shape)
         if statement is None:

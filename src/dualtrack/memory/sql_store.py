@@ -304,7 +304,8 @@ class SQLDgent:
             self._tables.metadata.create_all(connection, checkfirst=True)
 
         if self._caller is not None:
-            async with self._caller.begin_nested():
+            session = await self._open_session()
+            async with session.atomic():
                 await self._caller.run_sync(create)
             return
         for attempt in range(3):
