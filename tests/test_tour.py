@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 
-def test_the_tour_runs_and_prints_real_results() -> None:
+def test_the_tour_runs_and_prints_real_results(tmp_path: Path) -> None:
+    environment = {**os.environ, "DUALTRACK_MEMORY_URL": f"sqlite:///{tmp_path / 'tour.db'}"}
     result = subprocess.run(
         [sys.executable, "-m", "dualtrack", "tour"],
+        env=environment,
         capture_output=True,
         text=True,
         check=False,
@@ -19,6 +23,10 @@ def test_the_tour_runs_and_prints_real_results() -> None:
     assert "name.get(doc)                                'Ada'" in out
     assert "b'{\"tags\":[\"a\",\"b\"],\"n\":1}'" in out
     assert "'PutGet: get(set(s, a)) == a'" in out
+    assert "('Count: 1', 'Count: 2')" in out
+    assert "after 200 concurrent ticks                   {'count': 202}" in out
+    assert "['the kettle boils at 100 C', 'at altitude it boils below 100 C']" in out
+    assert "[{'count': 3}, {'count': 2}, {'count': 1}]" in out
 
 
 def test_the_tour_refuses_unknown_arguments() -> None:

@@ -64,7 +64,77 @@ def laws() -> None:
         show("...and the smallest input", violation.given)
 
 
-SECTIONS: list[Callable[[], None | Coroutine[Any, Any, None]]] = [optics, laws]
+async def agents() -> None:
+    """Agents compose flat with >>; functors lift them; StateFunctor threads a state."""
+    from returns.maybe import Nothing, Some
+
+    from dualtrack import Focus, MaybeFunctor, MemoryStateBackend, StateFunctor, agent
+
+    print("== Agents, functors and state ==")
+    parse = agent(int, name="parse")
+
+    def twice(n: int) -> int:
+        return n * 2
+
+    double = agent(twice, name="double")
+    flow = parse >> double
+    show("(parse >> double).invoke('21')", await flow.invoke("21"))
+    maybe_double = MaybeFunctor.lift(double)
+    both = (await maybe_double.invoke(Some(4)), await maybe_double.invoke(Nothing))
+    show("MaybeFunctor.lift(double) on Some(4), Nothing", both)
+    lines = key("lines") >> each() >> key("qty")
+    order = {"lines": [{"qty": 1}, {"qty": 5}]}
+    show("Focus(lines).lift(double)", await Focus(lines).lift(double).invoke(order))
+    backend = MemoryStateBackend(initial={"count": 0})
+
+    def counter(msg: str, state: dict[str, int]) -> tuple[str, dict[str, int]]:
+        return f"Count: {state['count'] + 1}", {"count": state["count"] + 1}
+
+    tick = StateFunctor.lift_logic(counter, backend=backend)
+    show("tick, tick", (await tick.invoke("tick"), await tick.invoke("tick")))
+    await asyncio.gather(*(tick.invoke("tick") for _ in range(200)))
+    show("after 200 concurrent ticks", (await backend.load())[0])
+
+
+async def memory() -> None:
+    """Agent memory on the default store: an SQLite file in the user's data directory."""
+    import uuid
+
+    from dualtrack import Datum, DgentStateBackend, StateFunctor, focus, json_codec, open_dgent
+    from dualtrack.config import memory_url
+
+    print("== Agent memory (default store) ==")
+    show("store URL (DUALTRACK_MEMORY_URL or default)", memory_url())
+    store = await open_dgent(namespace=f"tour-{uuid.uuid4().hex[:8]}")
+    try:
+        note = Datum.create(b"the kettle boils at 100 C", metadata={"kind": "observation"})
+        await store.put(note)
+        refined = note.derive(b"at altitude it boils below 100 C")
+        await store.put(refined)
+        await store.put(refined)
+        show("put twice, count", await store.count())
+        chain = await store.causal_chain(refined.id)
+        show("causal_chain(refined)", [d.content.decode() for d in chain])
+        hits = await store.search("kettle boiling", limit=1)
+        show("search('kettle boiling')", hits[0].datum.content.decode())
+        tags = focus(store, "profile", json_codec() >> key("tags"), initial=b'{"tags":[]}')
+        await tags.set(["tea"])
+        await tags.modify(lambda ts: [*ts, "mountains"])
+        show("view through json_codec() >> key('tags')", await tags.get())
+        backend = DgentStateBackend(store, "counter", initial={"count": 0})
+
+        def counter(msg: str, state: dict[str, int]) -> tuple[str, dict[str, int]]:
+            return f"Count: {state['count'] + 1}", {"count": state["count"] + 1}
+
+        tick = StateFunctor.lift_logic(counter, backend=backend)
+        for _ in range(3):
+            await tick.invoke("tick")
+        show("DgentStateBackend history", await backend.history())
+    finally:
+        await store.close()
+
+
+SECTIONS: list[Callable[[], Coroutine[Any, Any, None] | None]] = [optics, laws, agents, memory]
 
 
 def main() -> None:
