@@ -11,7 +11,7 @@ ratios. Needs the PostgreSQL server (``DUALTRACK_TEST_POSTGRES``, default
 
 Run::
 
-    .venv/bin/python benchmarks/memory_sql.py             # about two minutes
+    .venv/bin/python benchmarks/memory_sql.py             # about a minute
     .venv/bin/python benchmarks/memory_sql.py --scale 0.2 # quick look
 """
 
@@ -114,6 +114,11 @@ async def best_rate(rounds: int, sides: dict[str, Timed]) -> dict[str, float]:
     return best
 
 
+def sizes(scale: float) -> tuple[int, int, int]:
+    """Single puts, batches of 100 and point gets per round."""
+    return int(200 * scale) or 20, int(10 * scale) or 2, int(1600 * scale) or 320
+
+
 class Counter:
     """Fresh datum numbers for each side and round, so every put stores something new."""
 
@@ -143,7 +148,7 @@ async def chain_of(store: Any, depth: int, prefix: str) -> str:
 async def sqldgent_sides(store: SQLDgent, scale: float, tag: str) -> dict[str, Timed]:
     """The timed operations of one SQLDgent store."""
     counter = Counter()
-    puts, batches, gets = int(400 * scale) or 20, int(20 * scale) or 2, int(3000 * scale) or 100
+    puts, batches, gets = sizes(scale)
     await store.put_many([datum(n, prefix=f"{tag}g") for n in range(1000)])
     head = await chain_of(store, 1000, f"{tag}c")
 
@@ -190,7 +195,7 @@ async def sqldgent_sides(store: SQLDgent, scale: float, tag: str) -> dict[str, T
 async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[Any]]:
     """The same operations by raw asyncpg, and the connections to close afterwards."""
     counter = Counter()
-    puts, batches, gets = int(400 * scale) or 20, int(20 * scale) or 2, int(3000 * scale) or 100
+    puts, batches, gets = sizes(scale)
     connections = [await asyncpg.connect(RAW_DSN) for _ in range(TASKS)]
     first = connections[0]
     statements = raw.statements
@@ -306,6 +311,6 @@ async def main(scale: float, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes")
-    parser.add_argument("--rounds", type=int, default=7, help="rounds per comparison (best kept)")
+    parser.add_argument("--rounds", type=int, default=15, help="rounds per comparison (best kept)")
     arguments = parser.parse_args()
     asyncio.run(main(arguments.scale, arguments.rounds))

@@ -20,7 +20,6 @@ downgrade law.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeAlias
@@ -37,8 +36,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dualtrack.app.blocking import BlockingRunner
 from dualtrack.app.engines import open_engine
-from dualtrack.app.migrate import current_async, on_connection_async, run_alembic_async
-from dualtrack.app.scripts import as_config, heads, revisions
+from dualtrack.app.migrate import ConfigLike, current_async, on_connection_async, run_alembic_async
+from dualtrack.app.scripts import as_config, heads, is_linear, revisions
 from dualtrack.app.snapshot import Snapshot, reflect, take_snapshot
 from dualtrack.errors import LawViolation, MigrationError, MigrationRefused
 from laws.core import DEFAULT_SETTINGS, holds, run
@@ -46,9 +45,6 @@ from laws.rows import rows_for
 
 #: Returns the URL of a new, empty database each time it is called.
 DatabaseFactory: TypeAlias = Callable[[], str]
-
-#: An Alembic ``Config``, a script directory path, or ``None`` for dualtrack's own scripts.
-ConfigLike: TypeAlias = Config | str | os.PathLike[str] | None
 
 #: Each example migrates a fresh database, so the migration laws try 10 examples, not 100, and
 #: report the failing input as found: shrinking it would migrate hundreds of databases. Pass
@@ -59,6 +55,7 @@ MIGRATION_SETTINGS = settings(
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
 )
 
+#: The names the laws report in a :class:`LawViolation`.
 IDEMPOTENCE = "upgrade twice equals once"
 NO_DRIFT = "no drift between the models and the migrations"
 ADDITIVE = "added columns are nullable or defaulted"
@@ -81,13 +78,16 @@ def check_upgrade_idempotent(
         with _fresh(config, database) as db:
             db.upgrade("heads")
             db.require_at(heads(db.config), version_table)
-            inserted = db.insert(_draw_rows(data, db.tables(), db.snapshot(), version_table))
+            inserted = db.fill(data, version_table)
             once = db.snapshot()
             try:
                 db.upgrade("heads")
             except Exception as error:
                 raise LawViolation(
-                    IDEMPOTENCE, {"rows": inserted}, f"second upgrade failed: {error}", once
+                    IDEMPOTENCE,
+                    {"rows": inserted},
+                    f"the second upgrade failed: {error}",
+                    "the second upgrade changes nothing",
                 ) from error
             twice = db.snapshot()
         holds(IDEMPOTENCE, {"rows": inserted}, *twice.differences(once))
@@ -141,7 +141,7 @@ def check_additive_evolution(
                 holds(ADDITIVE, given_, _undefaulted_additions(before, after), {})
                 kept = db.snapshot().without(version_table)
                 holds(ROWS_SURVIVE, given_, *_surviving(kept, held, before, after))
-                db.insert(_draw_rows(data, after, db.snapshot(), version_table))
+                db.fill(data, version_table)
 
     run(evolve, custom or MIGRATION_SETTINGS)
 
@@ -165,7 +165,7 @@ def check_downgrade(
             for revision in order:
                 db.upgrade(revision)
                 schemas[revision] = db.snapshot().without(version_table).schema
-            inserted = db.insert(_draw_rows(data, db.tables(), db.snapshot(), version_table))
+            inserted = db.fill(data, version_table)
             held = db.snapshot()
             given_ = {"rows": inserted}
             try:
@@ -235,8 +235,10 @@ class _Database:
     def tables(self) -> MetaData:
         return self._runner.run(on_connection_async(self._engine, reflect))
 
-    def insert(self, rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    def fill(self, data: st.DataObject, version_table: str) -> dict[str, list[dict[str, Any]]]:
+        """Insert generated rows into every table (but the version table); return them."""
         metadata = self.tables()
+        rows = _draw_rows(data, metadata, self.snapshot(), version_table)
 
         def write(connection: Connection) -> None:
             for table in metadata.sorted_tables:
@@ -338,7 +340,7 @@ def _project(rows: Sequence[Mapping[str, Any]], columns: set[str]) -> list[dict[
 
 def _steps_down(config: Config, order: Sequence[str]) -> list[str]:
     """Targets for downgrading one revision at a time, or straight to base if history forks."""
-    if len(heads(config)) != 1 or len(set(order)) != len(order):
+    if not is_linear(config):
         return ["base"]
     return [*reversed(order[:-1]), "base"]
 
@@ -350,7 +352,7 @@ def _describe(difference: Any) -> str:
     if operation.startswith("modify_"):
         _schema, table, column, _existing, database, models = details
         return f"{operation} {table}.{column}: migrated {database!r}, models {models!r}"
-    return f"{operation} {', '.join(_named(item) for item in details if item is not None)}"
+    return f"{operation} {_named(details[-1])}"
 
 
 def _named(item: Any) -> str:

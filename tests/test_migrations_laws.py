@@ -14,25 +14,25 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import Column, Integer, MetaData
 
-from dualtrack.app.models import NAMING_CONVENTION, Base, Crystal
-from dualtrack.app.scripts import script_location
+from dualtrack.app.models import NAMING_CONVENTION, Base
+from dualtrack.app.scripts import heads, is_linear, script_location
 from dualtrack.errors import LawViolation, MigrationError
 from laws.migrations import (
     MIGRATION_SETTINGS,
+    DatabaseFactory,
     check_additive_evolution,
     check_downgrade,
     check_no_drift,
     check_upgrade_idempotent,
 )
-from tests.scratch_databases import (  # noqa: F401 (fixtures)
-    DatabaseFactory,
-    databases,
-    postgres_databases,
-    sqlite_databases,
-)
+
+pytest_plugins = ["tests.scratch_databases"]
 
 #: Planted mistakes fail on the first example; a few more are enough to show it is not luck.
 FEW = settings(MIGRATION_SETTINGS, max_examples=3)
+
+#: Each example migrates a new database; six per law and database keep the suite quick.
+SOME = settings(MIGRATION_SETTINGS, max_examples=6)
 
 REVISION_HEADER = """
     import sqlalchemy as sa
@@ -79,6 +79,17 @@ NULLABLE_COLUMN = """
     def downgrade():
         with op.batch_alter_table("crystals") as batch:
             batch.drop_column("mood")
+"""
+
+BACKFILL_OF_THE_WRONG_COLUMN = """
+    def upgrade():
+        op.add_column("crystals", sa.Column("kind", sa.String(20), nullable=True))
+        op.execute("UPDATE crystals SET summary = 'crystal'")
+
+
+    def downgrade():
+        with op.batch_alter_table("crystals") as batch:
+            batch.drop_column("kind")
 """
 
 INDEX_LEFT_BEHIND = """
@@ -128,22 +139,37 @@ def test_no_drift_between_models_and_migrations(databases: DatabaseFactory) -> N
 
 
 def test_upgrading_twice_equals_once(databases: DatabaseFactory) -> None:
-    check_upgrade_idempotent(None, databases)
+    check_upgrade_idempotent(None, databases, custom=SOME)
 
 
 def test_every_revision_adds_columns_nullable_or_defaulted(databases: DatabaseFactory) -> None:
-    check_additive_evolution(None, databases)
+    check_additive_evolution(None, databases, custom=SOME)
 
 
 def test_downgrade_refused_in_production_and_reversible_elsewhere(
     databases: DatabaseFactory,
 ) -> None:
-    check_downgrade(None, databases)
+    check_downgrade(None, databases, custom=SOME)
 
 
 async def test_laws_run_from_inside_an_event_loop(sqlite_databases: DatabaseFactory) -> None:
     check_no_drift(None, sqlite_databases, Base.metadata)
     check_upgrade_idempotent(None, sqlite_databases, custom=FEW)
+
+
+def test_laws_follow_a_history_with_two_heads(
+    sqlite_databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    scripts = planted(tmp_path, revision=NULLABLE_COLUMN)
+    other = dedent(REVISION_HEADER).replace('"0004"', '"0004b"') + dedent(
+        NULLABLE_COLUMN.replace("mood", "colour")
+    )
+    (scripts / "versions" / "0004b_other_branch.py").write_text(other)
+    assert sorted(heads(scripts)) == ["0004", "0004b"]
+    assert not is_linear(scripts)
+    check_upgrade_idempotent(scripts, sqlite_databases, custom=FEW)
+    check_additive_evolution(scripts, sqlite_databases, custom=FEW)
+    check_downgrade(scripts, sqlite_databases, custom=FEW)
 
 
 # Each law catches a planted mistake.
@@ -183,11 +209,24 @@ def test_a_nullable_column_passes_the_evolution_law(
     )
 
 
+def test_a_revision_rewriting_stored_values_is_caught(
+    sqlite_databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    scripts = planted(tmp_path, revision=BACKFILL_OF_THE_WRONG_COLUMN)
+    with pytest.raises(LawViolation) as caught:
+        check_additive_evolution(scripts, sqlite_databases, custom=FEW)
+    message = str(caught.value)
+    assert "law 'rows survive every upgrade' does not hold" in message
+    after, before = message.split("left:")[1].split("right:")
+    assert after.count("'summary': 'crystal'") >= 1
+    assert "'kind'" not in after + before
+
+
 def test_model_column_missing_from_the_migrations_is_drift(
     sqlite_databases: DatabaseFactory,
 ) -> None:
     models = MetaData(naming_convention=NAMING_CONVENTION)
-    Crystal.__table__.to_metadata(models).append_column(Column("rating", Integer))
+    Base.metadata.tables["crystals"].to_metadata(models).append_column(Column("rating", Integer))
     with pytest.raises(LawViolation) as caught:
         check_no_drift(None, sqlite_databases, models)
     message = str(caught.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -52,7 +53,7 @@ def is_async(url: str | URL) -> bool:
 def open_engine(url: str | URL, **options: Any) -> AsyncEngine:
     """An :class:`AsyncEngine` on ``url``, transactional on SQLite; ``options`` go to SQLAlchemy."""
     parsed = async_url(url)
-    _dialect_class(parsed)
+    _check_reachable(parsed)
     engine = create_async_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
         make_sqlite_transactional(engine.sync_engine)
@@ -62,7 +63,7 @@ def open_engine(url: str | URL, **options: Any) -> AsyncEngine:
 def open_sync_engine(url: str | URL, **options: Any) -> Engine:
     """A blocking :class:`Engine` on ``url`` (a sync driver), made as :func:`open_engine` is."""
     parsed = make_url(url)
-    _dialect_class(parsed)
+    _check_reachable(parsed)
     engine = create_engine(parsed, **options)
     if engine.dialect.name == "sqlite":
         make_sqlite_transactional(engine)
@@ -113,6 +114,22 @@ def unreachable(url: URL, error: BaseException) -> BackendUnavailable:
         "Check that the server runs, the database exists and the URL is right "
         "(DUALTRACK_DATABASE_URL, or the URL you passed)."
     )
+
+
+def _check_reachable(url: URL) -> None:
+    """Fail early, and clearly, for a missing driver or an SQLite file in a missing directory."""
+    _dialect_class(url)
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return
+    if url.query.get("uri") or path.startswith("file:"):
+        return
+    folder = Path(path).expanduser().absolute().parent
+    if not folder.is_dir():
+        raise BackendUnavailable(
+            f"cannot connect to {url.render_as_string(hide_password=True)}: the directory "
+            f"{folder} does not exist; create it, or point the URL at an existing directory"
+        )
 
 
 def _dialect_class(url: URL) -> Any:

@@ -12,13 +12,12 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-import dualtrack
 from dualtrack.errors import MigrationError
 
 
 def script_location() -> Path:
     """The directory holding dualtrack's ``env.py`` and ``versions/``, installed or checked out."""
-    package = Path(dualtrack.__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     candidates = (package / "migrations", package.parent.parent / "migrations")
     for candidate in candidates:
         if (candidate / "env.py").is_file():
@@ -64,3 +63,14 @@ def revisions(config: Config | str | os.PathLike[str] | None = None) -> tuple[st
     script = ScriptDirectory.from_config(as_config(config))
     newest_first = [revision.revision for revision in script.walk_revisions("base", "heads")]
     return tuple(reversed(newest_first))
+
+
+def is_linear(config: Config | str | os.PathLike[str] | None = None) -> bool:
+    """Whether the history is one line: a single head, and no revision merging branches.
+
+    >>> is_linear()
+    True
+    """
+    script = ScriptDirectory.from_config(as_config(config))
+    every = list(script.walk_revisions("base", "heads"))
+    return len(script.get_heads()) == 1 and not any(rev.is_merge_point for rev in every)

@@ -16,15 +16,19 @@ from sqlalchemy import Column, Select, Table, select
 
 def ancestry(table: Table, key: Column[Any], parent: Column[Any], start: Any) -> Select[Any]:
     """``SELECT`` every row on the parent path from the row keyed ``start``, in any order."""
-    chain = select(key.label("node"), parent.label("up")).where(key == start).cte(
-        "dualtrack_chain", recursive=True
+    chain = (
+        select(key.label("node"), parent.label("up"))
+        .where(key == start)
+        .cte("dualtrack_chain", recursive=True)
     )
     step = select(key, parent).join(chain, key == chain.c.up)
     chain = chain.union(step)
     return select(table).join(chain, key == chain.c.node)
 
 
-def root_first(rows: Sequence[Mapping[Any, Any]], key: Column[Any], parent: Column[Any], start: Any) -> list[Mapping[Any, Any]]:
+def root_first(
+    rows: Sequence[Mapping[Any, Any]], key: Column[Any], parent: Column[Any], start: Any
+) -> list[Mapping[Any, Any]]:
     """The rows from the root down to the row keyed ``start`` (``[]`` if it is absent)."""
     by_key = {row[key]: row for row in rows}
     walk: list[Mapping[Any, Any]] = []

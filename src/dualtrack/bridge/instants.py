@@ -63,7 +63,7 @@ class TimeColumn:
     def of_created_at(self, created_at: float, where: str) -> Any:
         """The column value for a datum's ``created_at`` (rounded to the microsecond)."""
         assert self.kind is not None
-        micros = int(round(Decimal(created_at) * 1_000_000))
+        micros = round(Decimal(created_at) * 1_000_000)
         try:
             return self.kind.at(micros)
         except OverflowError:
@@ -74,7 +74,7 @@ class TimeColumn:
     def after(self, bound: float) -> ColumnElement[bool]:
         """The condition ``created_at > bound``."""
         if self.column is None or self.kind is None:
-            return true() if 0.0 > bound else false()
+            return true() if bound < 0.0 else false()
         if bound < _seconds(_FIRST):
             return true()
         if bound >= _seconds(_LAST):
@@ -84,7 +84,7 @@ class TimeColumn:
     def before(self, bound: float) -> ColumnElement[bool]:
         """The condition ``created_at < bound``."""
         if self.column is None or self.kind is None:
-            return true() if 0.0 < bound else false()
+            return true() if bound > 0.0 else false()
         if bound > _seconds(_LAST):
             return true()
         if bound <= _seconds(_FIRST):

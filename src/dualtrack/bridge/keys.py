@@ -85,8 +85,7 @@ class KeyColumn:
             raise InvalidRow(f"{role} {text!r} cannot be a key of {self.where}: {error}") from None
         if self.text(value) != text:
             raise InvalidRow(
-                f"{role} {text!r} is not how {self.where} spells its keys: "
-                f"use {self.text(value)!r}"
+                f"{role} {text!r} is not how {self.where} spells its keys: use {self.text(value)!r}"
             )
         return value
 

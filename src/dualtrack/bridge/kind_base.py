@@ -48,8 +48,7 @@ def untag(value: Any, tag: str, where: str, wanted: str) -> Any:
     if type(value) is dict and len(value) == 1 and tag in value:
         return value[tag]
     raise InvalidRow(
-        f'{where} holds {wanted}, spelled {{"{tag}": ...}} in datum content; '
-        f"got {describe(value)}"
+        f'{where} holds {wanted}, spelled {{"{tag}": ...}} in datum content; got {describe(value)}'
     )
 
 

@@ -5,6 +5,12 @@ A JSON column's value appears in datum content as itself, keys sorted at every l
 ``0.0`` (``jsonb`` drops the sign). Tags are only ever the whole value of a column, so a
 document that looks like one, an object with a single key starting with ``$``, is wrapped as
 ``{"$json": document}``.
+
+A document that is a bare number is limited to what SQLite keeps: its JSON columns have NUMERIC
+affinity, so a bare number is stored as an SQL number, ``2.0`` as the integer ``2``, integers
+beyond 64 bits rounded, and other floats reparsed by SQLite, sometimes off in the last digit. So
+on every database an integral float is stored as an integer, and integers beyond 64 bits and
+non-integral floats are refused as bare documents (inside a list or an object they are fine).
 """
 
 from __future__ import annotations
@@ -29,6 +35,20 @@ def canonical_document(value: Any) -> Any:
     if type(value) is float:
         return value + 0.0
     return value
+
+
+_INT64_LOW, _INT64_HIGH = -(2**63), 2**63 - 1
+
+
+def _bare_number(document: Any) -> Any:
+    """An integral float document within 64 bits as the integer SQLite would make of it.
+
+    >>> _bare_number(2.0), _bare_number(2.5), _bare_number([2.0])
+    (2, 2.5, [2.0])
+    """
+    if type(document) is float and document.is_integer() and -(2.0**63) <= document < 2.0**63:
+        return int(document)
+    return document
 
 
 def _has_nul(value: Any) -> bool:
@@ -59,6 +79,14 @@ class JsonKind(Kind):
     def check(self, value: Any, where: str) -> Any:
         """A deep copy of ``value`` as plain JSON (lists, str-keyed dicts, finite numbers)."""
         document = plain_json(value, where, InvalidRow)
+        document = _bare_number(document)
+        if type(document) is float or (
+            type(document) is int and not _INT64_LOW <= document <= _INT64_HIGH
+        ):
+            raise InvalidRow(
+                f"{where} cannot keep the bare number {document!r}: SQLite stores a JSON "
+                "column's bare number as an SQL number, rounding it; wrap it, e.g. in a list"
+            )
         if _has_nul(document):
             raise InvalidRow(f"{where} holds a JSON document with a NUL character in a string")
         return document
@@ -77,5 +105,5 @@ class JsonKind(Kind):
 
     def encode(self, value: Any) -> Any:
         """The canonical document, wrapped if it looks like a tag."""
-        document = canonical_document(value)
+        document = _bare_number(canonical_document(value))
         return {"$json": document} if _looks_tagged(document) else document

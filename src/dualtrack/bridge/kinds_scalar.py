@@ -110,8 +110,8 @@ class FloatKind(Kind):
 def plain_decimal(value: Decimal) -> str:
     """The shortest fixed-point text of ``value``: no exponent, no trailing zeros, ``0`` unsigned.
 
-    >>> plain_decimal(Decimal("1.100")), plain_decimal(Decimal("1E+2")), plain_decimal(Decimal("-0.0"))
-    ('1.1', '100', '0')
+    >>> [plain_decimal(Decimal(text)) for text in ("1.100", "1E+2", "-0.0")]
+    ['1.1', '100', '0']
     """
     if value == 0:
         return "0"
@@ -151,7 +151,8 @@ class DecimalKind(Kind):
         except DecimalException:
             raise refuse(where, self.wanted, value) from None
         if exact != value or (
-            self.precision is not None and abs(exact) >= Decimal(10) ** (self.precision - self.scale)
+            self.precision is not None
+            and abs(exact) >= Decimal(10) ** (self.precision - self.scale)
         ):
             raise refuse(where, self.wanted, value)
         return exact

@@ -60,7 +60,9 @@ class DateTimeKind(Kind):
         try:
             return value.astimezone(UTC)
         except OverflowError:
-            raise InvalidRow(f"{where}: {value.isoformat()} in UTC is outside years 1-9999") from None
+            raise InvalidRow(
+                f"{where}: {value.isoformat()} in UTC is outside years 1-9999"
+            ) from None
 
     def decode(self, value: Any, where: str) -> datetime:
         """``{"$datetime": ISO 8601}``."""
@@ -77,7 +79,7 @@ class DateTimeKind(Kind):
 
     def normalise(self, value: Any) -> datetime:
         """An aware column's value in UTC; a naive column's as it is."""
-        return to_utc(value) if self.aware else value  # type: ignore[no-any-return]
+        return to_utc(value) if self.aware else value
 
     def micros(self, value: datetime) -> int:
         """Microseconds since 1970-01-01 (UTC; naive values read as UTC)."""

@@ -66,9 +66,7 @@ def _check_same(codec: RowCodec, datum: Datum, stored: Datum, row: Mapping[str, 
         raise _refuse_change(codec, datum, differing)
 
 
-def plan_puts(
-    codec: RowCodec, batch: Sequence[Datum], stored: Mapping[str, Any]
-) -> list[NewRow]:
+def plan_puts(codec: RowCodec, batch: Sequence[Datum], stored: Mapping[str, Any]) -> list[NewRow]:
     """The rows to insert for ``batch``, in order; ``stored`` maps ids to stored rows (by
     ``Column``) for every id and parent of the batch the table holds."""
     stored_datums = {datum_id: codec.datum(row) for datum_id, row in stored.items()}

@@ -25,11 +25,11 @@ from sqlalchemy import Column, Table, inspect
 from sqlalchemy.orm import Mapper
 
 from dualtrack.bridge.instants import TimeColumn
+from dualtrack.bridge.keys import KeyColumn
 from dualtrack.bridge.kind_base import Kind
 from dualtrack.bridge.kinds import kind_for
 from dualtrack.bridge.kinds_json import JsonKind
 from dualtrack.bridge.kinds_time import DateTimeKind
-from dualtrack.bridge.keys import KeyColumn
 from dualtrack.errors import DualtrackError, InvalidArgument, InvalidRow, UnsupportedColumn
 from dualtrack.memory.datum import Datum, check_id
 from dualtrack.memory.metadata import Metadata
@@ -79,9 +79,7 @@ class Field:
 
 
 def _fills_itself(column: Column[Any]) -> bool:
-    return bool(
-        column.nullable or column.default is not None or column.server_default is not None
-    )
+    return bool(column.nullable or column.default is not None or column.server_default is not None)
 
 
 def _unique_pairs(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
@@ -106,7 +104,9 @@ def parse_object(content: bytes, prefix: str) -> dict[str, Any]:
     except InvalidRow as error:
         raise InvalidRow(f"{prefix}{error}") from None
     except (UnicodeDecodeError, ValueError) as error:
-        raise InvalidRow(f"{prefix}content is not UTF-8 JSON ({error}): a row is a JSON object") from None
+        raise InvalidRow(
+            f"{prefix}content is not UTF-8 JSON ({error}): a row is a JSON object"
+        ) from None
     if type(parsed) is not dict:
         raise InvalidRow(f"{prefix}content must be a JSON object of columns, got {parsed!r:.60}")
     return parsed
@@ -145,7 +145,7 @@ class RowCodec:
             field for field in self.fields if field not in (key, self.parent_field)
         ]
         self.validators = dict(mapper.validators)
-        self.metadata_json = Metadata({"source": SOURCE, "table": table.name}).to_json()
+        self.metadata_json = Metadata({"source": SOURCE, "table": str(table.name)}).to_json()
 
     def _pick(self, name: str, option: str) -> Field:
         field = self.by_attr.get(name)
@@ -207,17 +207,17 @@ class RowCodec:
         if self.parent_field is not None:
             value = row[self.parent_field.column]
             parent = None if value is None else self.key.text(value)
-        created_at = 0.0 if self.time_field is None else self.time.created_at(
-            row[self.time_field.column]
+        created_at = (
+            0.0 if self.time_field is None else self.time.created_at(row[self.time_field.column])
         )
         return Datum.trusted(datum_id, self.content(row), created_at, parent, self.metadata_json)
 
     def values(self, row: Mapping[Any, Any]) -> dict[str, Any]:
         """``row`` as Python values by attribute name, each in its kind's normal form."""
         return {
-            field.attr: None if row[field.column] is None else field.kind.normalise(
-                row[field.column]
-            )
+            field.attr: None
+            if row[field.column] is None
+            else field.kind.normalise(row[field.column])
             for field in self.fields
         }
 
@@ -316,9 +316,7 @@ def _mapper(model: type[Any]) -> Mapper[Any]:
     except Exception:  # SQLAlchemy raises its NoInspectionAvailable for unmapped classes
         mapper = None
     if not isinstance(mapper, Mapper):
-        raise InvalidArgument(
-            f"TableAdapter needs a mapped SQLAlchemy model class, got {model!r}"
-        )
+        raise InvalidArgument(f"TableAdapter needs a mapped SQLAlchemy model class, got {model!r}")
     return mapper
 
 

@@ -49,7 +49,9 @@ async def best_rows(
     async for page in pages:
         vectors = await cache.vectors([datum.content for datum in page])
         pool = dict(kept)
-        pool.update({datum.id: (datum, vector) for datum, vector in zip(page, vectors, strict=True)})
+        pool.update(
+            {datum.id: (datum, vector) for datum, vector in zip(page, vectors, strict=True)}
+        )
         candidates = ((key, datum.created_at, vector) for key, (datum, vector) in pool.items())
         kept = {key: pool[key] for _, _, key in top_matches(query, candidates, limit)}
     ranked = top_matches(

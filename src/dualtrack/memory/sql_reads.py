@@ -1,12 +1,12 @@
 """Point reads that arrive together share one query.
 
 A lone ``get`` runs at once, as one indexed query. While ``in_flight`` queries are already
-running, further ``get`` calls wait, and when a query finishes, everything that waited goes
-out as one ``id = ANY(...)`` query. Under many concurrent readers this turns one round trip
-and one statement's client-side work per read into one per batch, which is what lets reads
-scale with concurrency when the client's CPU, not the server, is the limit. Every waiting
-read is answered by a query that started after it arrived, so it sees every write that
-committed before it was called.
+running, further ``get`` calls wait; when a query finishes (and the readers it answered have
+had their turn), everything that waited goes out as one ``id = ANY(...)`` query. Under many
+concurrent readers this turns one round trip and one statement's client-side work per read
+into one per batch, which is what lets reads scale with concurrency when the client's CPU,
+not the server, is the limit. Every waiting read is answered by a query that started after
+it arrived, so it sees every write that committed before it was called.
 """
 
 from __future__ import annotations
@@ -95,4 +95,5 @@ class Coalescer(Generic[K, V]):
                         future.set_result(found.get(key))
         finally:
             self._running -= 1
-            self._dispatch()
+            # after the readers just answered have run: their next reads join this batch
+            asyncio.get_running_loop().call_soon(self._dispatch)

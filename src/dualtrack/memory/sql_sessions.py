@@ -98,7 +98,9 @@ class CoreSession:
 
         async with _rolled_back_on_error(self, rollback):
             yield
-        await connection.exec_driver_sql("COMMIT")
+        async with _rolled_back_on_error(self, rollback):
+            # SQLite keeps the transaction open when COMMIT fails (busy): end it
+            await connection.exec_driver_sql("COMMIT")
 
     @contextlib.asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
