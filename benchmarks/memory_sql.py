@@ -5,8 +5,9 @@ statements SQLDgent runs (compiled from its Core statements, so the SQL text is 
 with every row value, metadata facet and vector precomputed outside the timing; the raw side
 gets a connection of its own per task, with no pool in between. SQLDgent's own numbers on
 SQLite (``sqlite+aiosqlite``, WAL, ``synchronous=FULL``) are the second baseline. Both sides of
-a comparison are timed alternately, best of several rounds: the machine is shared, so read the
-ratios. Needs the PostgreSQL server (``DUALTRACK_TEST_POSTGRES``, default
+a comparison are timed alternately, in many short rounds of which the best is kept: the machine
+is shared (and so is the PostgreSQL server, whose commit latency others' work moves), so read
+the ratios, and repeat. Needs the PostgreSQL server (``DUALTRACK_TEST_POSTGRES``, default
 ``postgresql://postgres@127.0.0.1:5432/test``); it works in a fresh schema, dropped at the end.
 
 Run::
@@ -116,7 +117,7 @@ async def best_rate(rounds: int, sides: dict[str, Timed]) -> dict[str, float]:
 
 def sizes(scale: float) -> tuple[int, int, int]:
     """Single puts, batches of 100 and point gets per round."""
-    return int(200 * scale) or 20, int(10 * scale) or 2, int(1600 * scale) or 320
+    return int(50 * scale) or 10, int(4 * scale) or 1, int(640 * scale) or 320
 
 
 class Counter:
@@ -255,7 +256,13 @@ async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[A
         await asyncio.gather(*(reader(c, i) for i, c in enumerate(connections)))
         return (gets // TASKS) * TASKS
 
-    sides = {"put": put, "put_many": put_many, "get": get, "chain": chain, "get x32": concurrent}
+    sides: dict[str, Timed] = {
+        "put": put,
+        "put_many": put_many,
+        "get": get,
+        "chain": chain,
+        "get x32": concurrent,
+    }
     return sides, connections
 
 
@@ -311,6 +318,6 @@ async def main(scale: float, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes")
-    parser.add_argument("--rounds", type=int, default=15, help="rounds per comparison (best kept)")
+    parser.add_argument("--rounds", type=int, default=40, help="rounds per comparison (best kept)")
     arguments = parser.parse_args()
     asyncio.run(main(arguments.scale, arguments.rounds))

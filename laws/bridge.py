@@ -28,11 +28,14 @@ import asyncio
 import builtins
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
+from sqlalchemy import types as sqltypes
+from sqlalchemy.types import TypeDecorator
 
 from dualtrack.bridge import RowCodec, TableAdapter
 from dualtrack.bridge.kinds_json import JsonKind
@@ -113,11 +116,6 @@ def table_rows(
     )
 
 
-def _datum(codec: RowCodec, row: Mapping[str, Any]) -> Datum:
-    values = codec.checked(row, "row: ")
-    return codec.datum({field.column: values.get(field.attr) for field in codec.fields})
-
-
 def table_datums(
     codec: RowCodec,
     *,
@@ -128,7 +126,7 @@ def table_datums(
     """Batches of the datums rows of ``codec``'s table become, parents before children: the
     ``batches`` to give :mod:`laws.dgent` checks when they run on a TableAdapter."""
     rows = table_rows(codec, overrides=overrides, min_size=min_size, max_size=max_size)
-    return rows.map(lambda batch: [_datum(codec, row) for row in batch])
+    return rows.map(lambda batch: [codec.datum_of(row) for row in batch])
 
 
 def _law(
@@ -157,13 +155,30 @@ def _law(
 async def _stored(adapter: TableAdapter) -> dict[str, Any]:
     """Every row of the adapter's table by datum id, read with plain SQL (not the adapter)."""
     codec = adapter.codec
-
-    async def read(session: Any) -> dict[str, Any]:
-        rows = (await session.execute(select(codec.table))).all()
-        return {codec.key.text(row._mapping[codec.key.column]): row._mapping for row in rows}
-
     async with adapter.session_factory() as session:
-        return await read(session)
+        rows = (await session.execute(select(codec.table))).all()
+    return {codec.key.text(row._mapping[codec.key.column]): row._mapping for row in rows}
+
+
+def _as_read(codec: RowCodec, row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A stored row's values by attribute name, as the database returned them, but for what
+    databases themselves change: the padding of ``CHAR`` values, and the missing zone of an
+    aware column on SQLite (which has none; UTC is stored there)."""
+    values: dict[str, Any] = {}
+    for field in codec.fields:
+        value = row[field.column]
+        type_ = field.column.type
+        impl = type_.impl_instance if isinstance(type_, TypeDecorator) else type_
+        if isinstance(value, str) and isinstance(impl, sqltypes.CHAR):
+            value = value.rstrip(" ")
+        if (
+            isinstance(value, datetime)
+            and value.tzinfo is None
+            and getattr(impl, "timezone", False)
+        ):
+            value = value.replace(tzinfo=UTC)
+        values[field.attr] = value
+    return values
 
 
 def _codec_of(model: type[Any] | RowCodec) -> RowCodec:
@@ -185,11 +200,10 @@ def check_round_trip(
 
     async def body(adapter: TableAdapter, rows: list[dict[str, Any]]) -> None:
         codec = adapter.codec
-        datums = [_datum(codec, row) for row in rows]
+        datums = [codec.datum_of(row) for row in rows]
         for row, datum in zip(rows, datums, strict=True):
-            checked = codec.checked(row, "row: ")
             given_ = {"row": row, "datum": datum}
-            holds(SPELLS_ROW, given_, codec.given(datum), checked, _agrees_on(checked))
+            holds(SPELLS_ROW, given_, codec.given(datum), row, _agrees_on(row))
         put = await adapter.put_many(datums)
         stored = await _stored(adapter)
         for row, datum, returned in zip(rows, datums, put, strict=True):
@@ -198,8 +212,8 @@ def check_round_trip(
             wanted = (datum.content, datum.id, datum.causal_parent)
             holds(ROUND_TRIP, given_, _essence(got), wanted)
             holds(ROUND_TRIP + " (as put returns it)", given_, _essence(returned), wanted)
-            values = codec.values(stored[datum.id]) if datum.id in stored else None
-            holds(STORES_ROW, given_, values, codec.checked(row, "row: "), _agrees_on(row))
+            values = _as_read(codec, stored[datum.id]) if datum.id in stored else None
+            holds(STORES_ROW, given_, values, row, _agrees_on(row))
 
     _law(make_adapter, {"rows": table_rows(codec, overrides=overrides)}, body, settings)
 
@@ -243,7 +257,7 @@ def check_source_tagging(
             for row in plain:
                 values = codec.bound(codec.checked(row, "row: "))
                 await session.execute(insert(codec.table).values(values))
-        returned = await adapter.put_many([_datum(codec, row) for row in adapted])
+        returned = await adapter.put_many([codec.datum_of(row) for row in adapted])
         tags = _tags(adapter)
         seen: list[tuple[str, Datum]] = [("put", datum) for datum in returned]
         ids = [codec.key.text(codec.checked(row, "row: ")[codec.key_field.attr]) for row in rows]
@@ -296,7 +310,7 @@ def check_isolation(
         try:
             codec = adapter.codec
             half = len(rows) // 2
-            await adapter.put_many([_datum(codec, row) for row in rows[:half]])
+            await adapter.put_many([codec.datum_of(row) for row in rows[:half]])
             table_before = await _table_snapshot(adapter)
             await store.put_many(batch)
             if batch:
@@ -305,7 +319,7 @@ def check_isolation(
             holds(MEMORY_LEAVES_TABLES, given_, await _table_snapshot(adapter), table_before)
             memory_before = await _memory_snapshot(store)
             ref_before = await store.get_ref("head")
-            datums = await adapter.put_many([_datum(codec, row) for row in rows[half:]])
+            datums = await adapter.put_many([codec.datum_of(row) for row in rows[half:]])
             if datums:
                 await adapter.set_ref("head", datums[-1].id, expected=None)
             given_ = {"table writes": datums}

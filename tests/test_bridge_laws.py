@@ -3,7 +3,6 @@ SQLite file and on PostgreSQL, with agent memory (SQLDgent) on the same database
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import settings
 
 from laws.bridge import check_isolation, check_round_trip, check_source_tagging

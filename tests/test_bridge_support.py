@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -160,10 +159,10 @@ async def _create(database: Database) -> None:
 
 
 @pytest.fixture
-def tables(database: Database) -> Iterator[Database]:
+def tables(database: Database) -> Database:
     """``database`` with every test table, Crystal's and the refs table created, empty."""
     run_blocking(_create(database))
-    yield database
+    return database
 
 
 def adapters(database: Database, model: type[Any], **options: Any) -> AdapterFactory:

@@ -72,8 +72,8 @@ async def test_postgres_urls_open_sql_stores_on_the_server(scheme: str) -> None:
     url = POSTGRES_URL.set(drivername=scheme).render_as_string(hide_password=False)
     schema = f"open_{scheme.replace('+', '_')}"
     store = await open_dgent(url, namespace="o", schema=schema, pool_size=2)
+    assert isinstance(store, SQLDgent)
     try:
-        assert isinstance(store, SQLDgent)
         assert store.engine.dialect.driver == "asyncpg"
         await store.put(Datum(id="a", content=b"a", created_at=1.0))
         assert await store.get("a") is not None

@@ -90,7 +90,7 @@ async def test_alembic_autogenerate_sees_the_tables(database: Database) -> None:
         table = obj if type_ == "table" else getattr(obj, "table", None)
         return table is None or table.name not in SQLDgent.metadata.tables
 
-    def differences(connection: Any, target: Any, **options: Any) -> list[Any]:
+    def differences(connection: Any, /, target: Any, **options: Any) -> list[Any]:
         context = MigrationContext.configure(connection, opts=options)
         return list(compare_metadata(context, target))
 
@@ -311,7 +311,9 @@ def test_cancelled_calls_leave_whole_batches_and_a_working_store(database: Datab
                     [Datum(id=f"b{t}-{n}", content=b"%d" % n, created_at=1.0) for n in range(300)]
                     for t in range(tasks)
                 ]
-                running = [asyncio.create_task(store.put_many(batch)) for batch in batches]
+                running: list[asyncio.Task[Any]] = [
+                    asyncio.create_task(store.put_many(batch)) for batch in batches
+                ]
                 running += [asyncio.create_task(store.get("root")) for _ in range(tasks)]
                 await asyncio.sleep(delay)
                 for task in running:

@@ -21,7 +21,7 @@ def test_the_tour_runs_and_prints_real_results(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "name.get(doc)                                'Ada'" in out
-    assert "b'{\"tags\":[\"a\",\"b\"],\"n\":1}'" in out
+    assert 'b\'{"tags":["a","b"],"n":1}\'' in out
     assert "'PutGet: get(set(s, a)) == a'" in out
     assert "('Count: 1', 'Count: 2')" in out
     assert "after 200 concurrent ticks                   {'count': 202}" in out

@@ -13,6 +13,7 @@ from dualtrack.app import (
     upgrade,
     upgrade_async,
 )
+from dualtrack.bridge import TableAdapter, TableStateBackend
 from dualtrack.errors import (
     BackendUnavailable,
     CodecError,
@@ -143,6 +144,8 @@ __all__ = [
     "ShapeMismatch",
     "StateBackend",
     "StateFunctor",
+    "TableAdapter",
+    "TableStateBackend",
     "Traversal",
     "UTCDateTime",
     "UnknownDatum",

@@ -212,6 +212,12 @@ class RowCodec:
         )
         return Datum.trusted(datum_id, self.content(row), created_at, parent, self.metadata_json)
 
+    def datum_of(self, row: Mapping[str, Any]) -> Datum:
+        """The datum a row of Python values (by attribute name) becomes once stored: checked
+        as a write checks it, spelled as a read spells it; no database is touched."""
+        values = self.checked(row, "row: ")
+        return self.datum({field.column: values.get(field.attr) for field in self.fields})
+
     def values(self, row: Mapping[Any, Any]) -> dict[str, Any]:
         """``row`` as Python values by attribute name, each in its kind's normal form."""
         return {

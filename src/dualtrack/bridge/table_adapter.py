@@ -7,7 +7,7 @@ import builtins
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -176,14 +176,6 @@ class TableAdapter:
         """The factory of the sessions the adapter runs its statements in."""
         return self._sessions
 
-    def to_datum(self, row: Mapping[str, Any]) -> Datum:
-        """The datum a row (Python values by attribute name) becomes once stored: checked as a
-        write would check it, spelled as a read would spell it. No database is touched."""
-        prefix = "row: "
-        values = self._codec.checked(row, prefix)
-        by_column = {field.column: values.get(field.attr) for field in self._codec.fields}
-        return self._codec.datum(by_column)
-
     # -- running statements ---------------------------------------------------------------
 
     async def run_transaction(self, what: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -222,9 +214,6 @@ class TableAdapter:
     def _dialect(session: AsyncSession) -> str:
         return session.get_bind().dialect.name
 
-    async def _rows(self, session: AsyncSession, statement: Any, **params: Any) -> list[Row[Any]]:
-        return list((await session.execute(statement, params)).all())
-
     # -- writes -----------------------------------------------------------------------------
 
     async def put(self, datum: Datum) -> Datum:
@@ -240,10 +229,10 @@ class TableAdapter:
         try:
             return await self.run_transaction("put", lambda session: self._write(session, batch))
         except _Collided:
-            pass
+            pass  # a racing writer stored one of the ids: plan again against what it stored
         try:
             return await self.run_transaction("put", lambda session: self._write(session, batch))
-        except _Collided as error:
+        except _Collided as error:  # not a race after all: another constraint refused a row
             raise InvalidRow(
                 f"{self.namespace} refused the put: {error}; the table is unchanged"
             ) from None
@@ -255,7 +244,7 @@ class TableAdapter:
         wanted = {datum.id for datum in batch}
         wanted.update(datum.causal_parent for datum in batch if datum.causal_parent is not None)
         keys = [key for key in map(codec.key.lookup, wanted) if key is not None]
-        found = await self._rows(session, self._by_keys, keys=keys)
+        found = (await session.execute(self._by_keys, {"keys": keys})).all()
         stored = {codec.key.text(row._mapping[codec.key.column]): row._mapping for row in found}
         rows = dict(stored)
         for run in _runs(plan_puts(codec, batch, stored)):

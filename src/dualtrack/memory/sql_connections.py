@@ -26,11 +26,6 @@ class Sessions:
         self._closing: set[asyncio.Task[None]] = set()
         self._closed = False
 
-    @property
-    def limit(self) -> int:
-        """How many sessions may be open at once."""
-        return self._limit
-
     async def borrow(self) -> Session:
         """A session for one operation: an idle one, or a new one; hand it back with
         :meth:`give_back` whatever happens."""

@@ -99,7 +99,7 @@ class CoreSession:
         async with _rolled_back_on_error(self, rollback):
             yield
         async with _rolled_back_on_error(self, rollback):
-            # SQLite keeps the transaction open when COMMIT fails (busy): end it
+            # PostgreSQL ends a transaction whose COMMIT failed; SQLite keeps it open (busy)
             await connection.exec_driver_sql("COMMIT")
 
     @contextlib.asynccontextmanager
@@ -222,8 +222,7 @@ async def _rolled_back_on_error(
 ) -> AsyncIterator[None]:
     """Roll back when the body fails with an ordinary error, which then propagates unchanged;
     a connection left mid-transaction (cancelled, or its rollback failed) is abandoned so it
-    is closed instead of reused. A failed ``COMMIT`` needs no rollback: it ends the
-    transaction itself."""
+    is closed instead of reused."""
     try:
         yield
     except (DualtrackError, *session.database_errors):

@@ -107,13 +107,18 @@ def _prefix_end(prefix: str) -> str | None:
 
 
 def _settled(task: asyncio.Future[Any]) -> None:
-    """Mark the outcome of a write nobody waits for any more as seen."""
+    """Mark the outcome of shielded work whose caller stopped waiting as seen."""
     if not task.cancelled():
         task.exception()
 
 
 def _datum(row: Sequence[Any]) -> Datum:
-    return Datum.trusted(row[0], bytes(row[1]), row[2], row[3], row[4])
+    return Datum.trusted(*row)
+
+
+def _datums(rows: Iterable[Sequence[Any]]) -> list[Datum]:
+    trusted = Datum.trusted
+    return [trusted(*row) for row in rows]
 
 
 def _chunks(items: Sequence[str], size: int | None) -> Iterable[Sequence[str]]:
@@ -134,11 +139,17 @@ class SQLDgent:
     tables in a PostgreSQL schema. Pass ``dispose_engine=True`` to have :meth:`close` dispose
     an engine made for this store alone (``open_dgent`` does).
 
+    On PostgreSQL with asyncpg, the store runs its Core statements, compiled once by
+    SQLAlchemy, on the driver connection beneath each pooled connection (SQLAlchemy's
+    execution layer would double the cost of a point read, see
+    :mod:`~dualtrack.memory.sql_sessions`); ``driver_statements=False`` runs everything
+    through SQLAlchemy instead.
+
     **In your transaction.** ``SQLDgent(connection)`` works inside the caller's transaction:
     every write is a savepoint in it, nothing is committed or rolled back by the store, so a
-    datum and your own rows commit together. On SQLite, use an engine that leaves ``BEGIN``
-    to SQLAlchemy (``dualtrack.app.engines.open_engine`` does), or pysqlite ends your
-    transaction early.
+    datum and your own rows commit together or not at all. (On SQLite, where pysqlite defers
+    ``BEGIN`` to the first write, the store begins the transaction before its savepoint, so
+    the savepoint cannot commit on release.)
 
     **Alembic.** The tables live in ``SQLDgent.metadata`` (also ``dgent_metadata`` in
     :mod:`dualtrack.memory.sql_schema`). So that your own autogenerate neither drops them nor
@@ -213,7 +224,7 @@ class SQLDgent:
         self._tables = tables_in(schema)
         self._statements = Statements(self._tables, dialect.name)
         self._chunk = None if self._statements.postgres else _SQLITE_CHUNK
-        self._shield_reads = not self._statements.postgres
+        self._shielded = not self._statements.postgres
         self._create = create_tables
         self._dispose = dispose_engine and self._caller is None
         self._fast = driver_statements and self._caller is None and dialect.driver == "asyncpg"
@@ -229,7 +240,7 @@ class SQLDgent:
         )
         self._caller_session: CoreSession | None = None
         self._ready: asyncio.Future[None] | None = None
-        self._writing: set[asyncio.Future[Any]] = set()
+        self._unfinished: set[asyncio.Future[Any]] = set()
         self._closed = False
 
     @classmethod
@@ -337,17 +348,17 @@ class SQLDgent:
     async def _run(
         self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
     ) -> T:
-        """Run ``operation``. On the store's own connections, a write (and on SQLite, a read)
-        runs to its end even when the caller is cancelled, so no statement is cut off midway
-        holding a lock: the caller stops waiting, the work finishes or rolls back. PostgreSQL
-        reads are not shielded (it would cost a task per read); a cancelled one closes its
-        connection instead."""
-        if self._caller is not None or not (writes or self._shield_reads):
+        """Run ``operation``. On SQLite, it runs to its end even when the caller is cancelled
+        (the caller stops waiting; the work commits or rolls back): a statement cut off in
+        aiosqlite's thread can leave its connection open, holding the file's lock. On
+        PostgreSQL a cancelled call closes its connection instead, and the server rolls back
+        whatever was under way, so no task per call is spent there."""
+        if self._caller is not None or not self._shielded:
             return await self._attempts(where, operation, writes=writes)
         task = asyncio.ensure_future(self._attempts(where, operation, writes=writes))
-        self._writing.add(task)
+        self._unfinished.add(task)
         task.add_done_callback(_settled)
-        task.add_done_callback(self._writing.discard)
+        task.add_done_callback(self._unfinished.discard)
         return await asyncio.shield(task)
 
     async def _attempts(
@@ -404,7 +415,7 @@ class SQLDgent:
 
     async def _rows(self, where: str, statement: Any, params: Mapping[str, Any]) -> list[Datum]:
         async def read(session: Session) -> list[Datum]:
-            return [_datum(row) for row in await session.fetch(statement, params)]
+            return _datums(await session.fetch(statement, params))
 
         return await self._run(where, read, writes=False)
 
@@ -481,7 +492,7 @@ class SQLDgent:
         found: builtins.list[Datum] = []
         for chunk in _chunks(ids, self._chunk):
             params = {"ns": self._namespace, "ids": list(chunk)}
-            found += [_datum(row) for row in await session.fetch(self._statements.get_many, params)]
+            found += _datums(await session.fetch(self._statements.get_many, params))
         return found
 
     async def _insert(
@@ -550,8 +561,8 @@ class SQLDgent:
     # reads
 
     async def get(self, datum_id: str) -> Datum | None:
-        """The datum with this id, or ``None``: one indexed query (shared with the gets that
-        arrive while the store's connections are busy, see :mod:`~dualtrack.memory.sql_reads`)."""
+        """The datum with this id, or ``None``: one indexed query, shared with the gets that
+        arrive while it runs (see :mod:`~dualtrack.memory.sql_reads`)."""
         if not _storable(check_lookup(datum_id)):
             return None
         return await self._reads.load(datum_id)
@@ -731,8 +742,8 @@ class SQLDgent:
         if self._closed:
             return
         self._closed = True
-        if self._writing:
-            await asyncio.gather(*self._writing, return_exceptions=True)
+        if self._unfinished:
+            await asyncio.gather(*self._unfinished, return_exceptions=True)
         await self._sessions.close()
         if self._dispose:
             await self._engine.dispose()
