@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ async def test_sqlite_aiosqlite_url_opens_a_durable_sql_store(tmp_path: Path) ->
 async def test_postgres_urls_open_sql_stores_on_the_server(scheme: str) -> None:
     require_postgres()
     url = POSTGRES_URL.set(drivername=scheme).render_as_string(hide_password=False)
-    schema = f"open_{scheme.replace('+', '_')}"
+    schema = f"open_{uuid.uuid4().hex[:16]}"
     store = await open_dgent(url, namespace="o", schema=schema, pool_size=2)
     assert isinstance(store, SQLDgent)
     try:

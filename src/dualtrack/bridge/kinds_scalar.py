@@ -126,7 +126,16 @@ def plain_decimal(value: Decimal) -> str:
 
 class DecimalKind(Kind):
     """Exact decimals, spelled ``{"$decimal": "12.5"}``; values with more places than the
-    column's scale, or more digits than its precision, are refused rather than rounded."""
+    column's scale, or more digits than its precision, are refused rather than rounded.
+
+    >>> money = DecimalKind(12, 2)
+    >>> money.check(Decimal("1E+3"), "price"), money.encode(Decimal("1000.50"))
+    (Decimal('1000.00'), {'$decimal': '1000.5'})
+    >>> money.check(Decimal("0.125"), "price")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dualtrack.errors.InvalidRow: price holds a decimal of at most 12 digits, 2 after the ...
+    """
 
     def __init__(self, precision: int | None, scale: int | None) -> None:
         self.precision = precision
@@ -146,7 +155,7 @@ class DecimalKind(Kind):
             return value
         try:
             with localcontext() as context:
-                context.prec = max(len(value.as_tuple().digits), 1) + self.scale + 2
+                context.prec = max(value.adjusted() + 1, 1) + self.scale + 2
                 exact = value.quantize(Decimal(1).scaleb(-self.scale))
         except DecimalException:
             raise refuse(where, self.wanted, value) from None

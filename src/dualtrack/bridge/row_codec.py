@@ -284,7 +284,14 @@ class RowCodec:
         if not self.validators:
             return values
         instance = self.mapper.class_manager.new_instance()
+        # Unvalidated values go straight in (a hook may read them); validated ones are set,
+        # so that their hooks run and may refuse or transform them.
+        instance.__dict__.update(
+            (name, value) for name, value in values.items() if name not in self.validators
+        )
         for name, value in values.items():
+            if name not in self.validators:
+                continue
             try:
                 setattr(instance, name, value)
             except DualtrackError as error:

@@ -319,7 +319,9 @@ class SQLDgent:
 
     async def _create_tables(self) -> None:
         def create(connection: Any) -> None:
-            if self._schema is not None:
+            if self._schema is not None and not connection.dialect.has_schema(
+                connection, self._schema
+            ):
                 connection.execute(CreateSchema(self._schema, if_not_exists=True))
             self._tables.metadata.create_all(connection, checkfirst=True)
 
