@@ -108,7 +108,7 @@ def check_idempotent_put(
         holds("put_many(batch) again returns the batch", batch, repeated, batch)
         holds("putting again changes nothing", batch, await _everything(store), before)
 
-    _law(factory, {"batch": batches or forests()}, body, settings)
+    _law(factory, {"batch": forests() if batches is None else batches}, body, settings)
 
 
 def _changed(datum: Datum, how: int, content: bytes, when: float, extra: dict[str, Any]) -> Datum:
@@ -171,7 +171,7 @@ def check_immutability(
     _law(
         factory,
         {
-            "batch": (batches or forests()).filter(bool),
+            "batch": (forests() if batches is None else batches).filter(bool),
             "pick": st.integers(min_value=0, max_value=99),
             "how": st.integers(min_value=0, max_value=3),
             "content": contents,
@@ -229,7 +229,12 @@ def check_causality(
         )
         holds("refused puts store nothing", orphan, await _everything(store), before)
 
-    _law(factory, {"batch": batches or forests(), "orphan_content": contents}, body, settings)
+    _law(
+        factory,
+        {"batch": forests() if batches is None else batches, "orphan_content": contents},
+        body,
+        settings,
+    )
 
 
 def check_round_trip(
@@ -253,7 +258,7 @@ def check_round_trip(
         holds("get(unknown) is None", unknown, await store.get(unknown), None)
         holds("exists(unknown) is False", unknown, await store.exists(unknown), False)
 
-    _law(factory, {"batch": batches or forests()}, body, settings)
+    _law(factory, {"batch": forests() if batches is None else batches}, body, settings)
 
 
 @st.composite
@@ -346,7 +351,12 @@ def check_listing(
                 ("raised", "InvalidCursor"),
             )
 
-    _law(factory, {"batch": batches or forests(), "data": st.data()}, body, settings)
+    _law(
+        factory,
+        {"batch": forests() if batches is None else batches, "data": st.data()},
+        body,
+        settings,
+    )
 
 
 def check_ref_compare_and_set(
@@ -395,7 +405,12 @@ def check_ref_compare_and_set(
                 model.refs.get(name),
             )
 
-    _law(factory, {"batch": batches or forests(), "data": st.data()}, body, settings)
+    _law(
+        factory,
+        {"batch": forests() if batches is None else batches, "data": st.data()},
+        body,
+        settings,
+    )
 
 
 def check_namespace_isolation(
@@ -407,7 +422,7 @@ def check_namespace_isolation(
     refs, and may hold different datums under the same id."""
 
     def with_runner(runner: asyncio.Runner) -> None:
-        @given(batch=(batches or forests()).filter(bool))
+        @given(batch=(forests() if batches is None else batches).filter(bool))
         def property_(batch: list[Datum]) -> None:
             async def example() -> None:
                 async with fresh_stores(factory, 2) as (mine, theirs):
@@ -510,7 +525,12 @@ def check_search(
             _close,
         )
 
-    _law(factory, {"batch": batches or forests(), "data": st.data()}, body, settings)
+    _law(
+        factory,
+        {"batch": forests() if batches is None else batches, "data": st.data()},
+        body,
+        settings,
+    )
 
 
 def check_concurrent_refs(

@@ -41,7 +41,7 @@ def test_a_lens_that_keeps_the_first_write_breaks_put_put() -> None:
         return {"n": a, "old": s.get("old", s["n"])}
 
     sticky = lens(lambda s: s["n"], first_write, name="sticky")
-    with pytest.raises(LawViolation, match="GetPut|PutPut"):
+    with pytest.raises(LawViolation, match=r"GetPut|PutPut"):
         check_lens(sticky, st.fixed_dictionaries({"n": ints}), ints)
 
 
