@@ -9,7 +9,11 @@ from pathlib import Path
 
 
 def test_the_tour_runs_and_prints_real_results(tmp_path: Path) -> None:
-    environment = {**os.environ, "DUALTRACK_MEMORY_URL": f"sqlite:///{tmp_path / 'tour.db'}"}
+    environment = {
+        **os.environ,
+        "DUALTRACK_MEMORY_URL": f"sqlite:///{tmp_path / 'memory.db'}",
+        "DUALTRACK_DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "dualtrack", "tour"],
         env=environment,
@@ -27,6 +31,8 @@ def test_the_tour_runs_and_prints_real_results(tmp_path: Path) -> None:
     assert "after 200 concurrent ticks                   {'count': 202}" in out
     assert "['the kettle boils at 100 C', 'at altitude it boils below 100 C']" in out
     assert "[{'count': 3}, {'count': 2}, {'count': 1}]" in out
+    assert "{'source': 'alembic', 'table': 'crystals'}" in out
+    assert "'Tea brewed on a mountain is weaker'" in out
 
 
 def test_the_tour_refuses_unknown_arguments() -> None:

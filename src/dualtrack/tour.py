@@ -134,7 +134,56 @@ async def memory() -> None:
         await store.close()
 
 
-SECTIONS: list[Callable[[], Coroutine[Any, Any, None] | None]] = [optics, laws, agents, memory]
+async def dual_track() -> None:
+    """Application state: migrate the default database, then reach its table as datums."""
+    import hashlib
+    import json
+    import uuid
+
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from dualtrack import Crystal, Datum, TableAdapter, current_async, open_dgent, upgrade_async
+    from dualtrack.app.engines import open_engine
+    from dualtrack.config import database_url
+
+    print("== Dual track: typed tables beside agent memory ==")
+    url = database_url()
+    show("database URL (DUALTRACK_DATABASE_URL or default)", url)
+    await upgrade_async(url)
+    show("alembic revision after upgrade", await current_async(url))
+    engine = open_engine(url)
+    memory = await open_dgent(namespace=f"tour-{uuid.uuid4().hex[:8]}")
+    try:
+        crystals = TableAdapter(model=Crystal, session_factory=async_sessionmaker(engine))
+        text = "Tea brewed on a mountain is weaker"
+        thought = await memory.put(Datum.create(text.encode(), metadata={"type": "crystal"}))
+        row = {
+            "content_hash": hashlib.sha256(text.encode()).hexdigest(),
+            "summary": text[:200],
+            "tags": ["tea", "altitude"],
+            "datum_id": thought.id,
+        }
+        crystal_id = uuid.uuid4().hex
+        stored = await crystals.put(Datum(id=crystal_id, content=json.dumps(row).encode()))
+        show("TableAdapter.put(...).metadata", dict(stored.metadata))
+        again = await crystals.get(crystal_id)
+        assert again is not None
+        show("the row as a datum: tags", json.loads(again.content)["tags"])
+        linked = await memory.get(json.loads(again.content)["datum_id"])
+        assert linked is not None
+        show("its datum in agent memory", linked.content.decode())
+    finally:
+        await memory.close()
+        await engine.dispose()
+
+
+SECTIONS: list[Callable[[], Coroutine[Any, Any, None] | None]] = [
+    optics,
+    laws,
+    agents,
+    memory,
+    dual_track,
+]
 
 
 def main() -> None:
