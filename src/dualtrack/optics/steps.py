@@ -80,12 +80,15 @@ class Step:
 
 def key_step(key: Any) -> Step:
     """The step of ``key(k)``: a mapping's existing key."""
-    return Step(
-        f"key({key!r})",
-        itemgetter(key),
-        lambda mapping, value: set_key(mapping, key, value),
-        subscript=key,
-    )
+
+    def put(mapping: Any, value: Any) -> Any:
+        if type(mapping) is dict and key in mapping:
+            changed = mapping.copy()
+            changed[key] = value
+            return changed
+        return set_key(mapping, key, value)
+
+    return Step(f"key({key!r})", itemgetter(key), put, subscript=key)
 
 
 def index_step(index: int) -> Step:
