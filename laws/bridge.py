@@ -24,7 +24,6 @@ their own event loop: call them from plain ``def test_...`` functions.
 
 from __future__ import annotations
 
-import asyncio
 import builtins
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -45,7 +44,7 @@ from dualtrack.memory.metadata import canonical_json
 from laws.core import holds, run
 from laws.dgent_strategies import datum_ids, forests
 from laws.dgent_support import StoreFactory
-from laws.event_loop import with_event_loop
+from laws.private_loop import RunAsync, event_loop
 from laws.rows import rows_for, values_for
 
 __all__ = [
@@ -135,7 +134,7 @@ def _law(
     body: Callable[..., Awaitable[None]],
     custom: settings | None,
 ) -> None:
-    def with_runner(runner: asyncio.Runner) -> None:
+    def on_loop(run_async: RunAsync[Any]) -> None:
         @given(**strategies)
         def property_(**drawn: Any) -> None:
             async def example() -> None:
@@ -145,11 +144,12 @@ def _law(
                 finally:
                     await adapter.close()
 
-            runner.run(example())
+            run_async(example())
 
         run(property_, custom)
 
-    with_event_loop(with_runner)
+    with event_loop() as run_async:
+        on_loop(run_async)
 
 
 async def _stored(adapter: TableAdapter) -> dict[str, Any]:

@@ -6,7 +6,6 @@ once (say ``MemoryDgent`` and yours), so they must agree with the model and with
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
@@ -20,7 +19,7 @@ from laws.core import DEFAULT_SETTINGS, holds
 from laws.dgent_model import DgentModel
 from laws.dgent_strategies import datum_ids, datums, metadata, times
 from laws.dgent_support import StoreFactory, error_kind, open_store, outcome
-from laws.event_loop import with_event_loop
+from laws.private_loop import RunAsync, event_loop
 
 _REF_NAMES = ["head", "Head", "a%_", "x'y"]
 
@@ -35,30 +34,31 @@ def check_agreement(*factories: StoreFactory, settings: settings | None = None) 
     (puts, batches, refused writes, gets, listings by cursor, chains, refs, search): every
     store's every answer must equal the model's, so the stores also agree with each other."""
 
-    def with_runner(runner: asyncio.Runner) -> None:
-        machine = _machine(runner, factories)
+    def on_loop(run_async: RunAsync[Any]) -> None:
+        machine = _machine(run_async, factories)
         run_state_machine_as_test(machine, settings=settings or DEFAULT_SETTINGS)
 
-    with_event_loop(with_runner)
+    with event_loop() as run_async:
+        on_loop(run_async)
 
 
 def _machine(
-    runner: asyncio.Runner, factories: tuple[StoreFactory, ...]
+    run_async: RunAsync[Any], factories: tuple[StoreFactory, ...]
 ) -> type[RuleBasedStateMachine]:
     class DgentMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
             self.model = DgentModel()
             name = f"machine-{uuid.uuid4().hex[:20]}"
-            self.stores: list[DgentProtocol] = [runner.run(open_store(f, name)) for f in factories]
+            self.stores: list[DgentProtocol] = [run_async(open_store(f, name)) for f in factories]
 
         def teardown(self) -> None:
             for store in self.stores:
-                runner.run(store.close())
+                run_async(store.close())
 
         def agree(self, law: str, given: object, call: Any, expected: Any) -> None:
             for store in self.stores:
-                answer = runner.run(outcome(call(store)))
+                answer = run_async(outcome(call(store)))
                 holds(f"{law} agrees with the model ({store!r})", given, answer, expected)
 
         def apply(self, law: str, batch: list[Datum]) -> None:
