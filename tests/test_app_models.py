@@ -22,8 +22,6 @@ from dualtrack.errors import InvalidRow
 from laws.migrations import DatabaseFactory
 from laws.rows import TEXT_CHARACTERS
 
-pytest_plugins = ["tests.scratch_databases"]
-
 OFFSETS = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(
     lambda minutes: timezone(timedelta(minutes=minutes))
 )

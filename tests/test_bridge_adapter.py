@@ -29,8 +29,7 @@ from dualtrack.errors import (
     UnsupportedColumn,
 )
 from laws.private_loop import event_loop
-from tests.sql_support import Database
-from tests.test_bridge_support import (
+from tests.bridge_support import (
     Crystal,
     Specimen,
     Tally,
@@ -39,6 +38,7 @@ from tests.test_bridge_support import (
     postgres_schema,
     tables,
 )
+from tests.sql_support import Database
 
 __all__ = ["database", "postgres_schema", "tables"]
 

@@ -32,8 +32,7 @@ from laws.dgent import (
     check_round_trip,
     check_search,
 )
-from tests.sql_support import Database
-from tests.test_bridge_support import (
+from tests.bridge_support import (
     Specimen,
     adapter_stores,
     aware_times,
@@ -41,6 +40,7 @@ from tests.test_bridge_support import (
     postgres_schema,
     tables,
 )
+from tests.sql_support import Database
 
 __all__ = ["database", "postgres_schema", "tables"]
 

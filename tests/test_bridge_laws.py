@@ -6,8 +6,7 @@ from __future__ import annotations
 from hypothesis import settings
 
 from laws.bridge import check_isolation, check_round_trip, check_source_tagging
-from tests.sql_support import Database, postgres_stores, sqlite_stores
-from tests.test_bridge_support import (
+from tests.bridge_support import (
     CRYSTAL_OVERRIDES,
     Crystal,
     Specimen,
@@ -17,6 +16,7 @@ from tests.test_bridge_support import (
     postgres_schema,
     tables,
 )
+from tests.sql_support import Database, postgres_stores, sqlite_stores
 
 __all__ = ["database", "postgres_schema", "tables"]
 

@@ -28,8 +28,8 @@ from laws.bridge import (
     check_source_tagging,
 )
 from laws.dgent_support import StoreFactory
+from tests.bridge_support import Specimen, adapters, tables
 from tests.sql_support import Database
-from tests.test_bridge_support import Specimen, adapters, tables
 
 __all__ = ["tables"]
 

@@ -17,8 +17,8 @@ from dualtrack.memory import Datum
 from dualtrack.memory.metadata import canonical_json
 from laws.bridge import table_datums
 from laws.private_loop import event_loop
+from tests.bridge_support import Specimen, adapters, database, postgres_schema, tables
 from tests.sql_support import Database
-from tests.test_bridge_support import Specimen, adapters, database, postgres_schema, tables
 
 __all__ = ["database", "postgres_schema", "tables"]
 

@@ -21,8 +21,7 @@ from dualtrack.errors import InvalidRow, UnknownDatum
 from laws.bridge import table_rows
 from laws.private_loop import event_loop
 from laws.state import check_state_backend
-from tests.sql_support import Database
-from tests.test_bridge_support import (
+from tests.bridge_support import (
     CRYSTAL_OVERRIDES,
     Crystal,
     Tally,
@@ -31,6 +30,7 @@ from tests.test_bridge_support import (
     postgres_schema,
     tables,
 )
+from tests.sql_support import Database
 
 __all__ = ["database", "postgres_schema", "tables"]
 

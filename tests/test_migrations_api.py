@@ -31,8 +31,6 @@ from dualtrack.app.scripts import alembic_config, heads, revisions, script_locat
 from dualtrack.errors import BackendUnavailable, MigrationError, MigrationRefused
 from laws.migrations import DatabaseFactory
 
-pytest_plugins = ["tests.scratch_databases"]
-
 HEAD = heads()
 
 

@@ -26,8 +26,6 @@ from laws.migrations import (
     check_upgrade_idempotent,
 )
 
-pytest_plugins = ["tests.scratch_databases"]
-
 #: Planted mistakes fail on the first example; a few more are enough to show it is not luck.
 FEW = settings(MIGRATION_SETTINGS, max_examples=3)
 

@@ -15,8 +15,6 @@ from dualtrack.app.migrate import current
 from dualtrack.app.scripts import heads
 from laws.migrations import DatabaseFactory
 
-pytest_plugins = ["tests.scratch_databases"]
-
 ROOT = Path(__file__).resolve().parent.parent
 ALEMBIC = Path(sys.executable).parent / "alembic"
 

@@ -55,8 +55,6 @@ from dualtrack.errors import UnsupportedColumn
 from laws.migrations import DatabaseFactory
 from laws.rows import rows_for, values_for_type
 
-pytest_plugins = ["tests.scratch_databases"]
-
 
 class Mood(enum.Enum):
     """An enum column's values."""
