@@ -59,14 +59,6 @@ def decode_cursor(query: ListQuery, cursor: str | None) -> Position | None:
     return (fields["t"], fields["i"])
 
 
-def beyond(position: Position | None, datum: Datum, descending: bool) -> bool:
-    """Whether ``datum`` comes after ``position`` in the listing order."""
-    if position is None:
-        return True
-    here = (datum.created_at, datum.id)
-    return here < position if descending else here > position
-
-
 @dataclass(frozen=True, slots=True)
 class Page(Sequence[Datum]):
     """One page of ``list()``: the datums, and ``cursor`` for the next page (``None`` at the end).

@@ -125,6 +125,13 @@ async def embed_packed(embedder: Embedder, texts: Sequence[str]) -> list[bytes]:
     return [pack_vector(vector) for vector in vectors]
 
 
+async def embed_contents(embedder: Embedder, contents: Sequence[bytes]) -> list[bytes | None]:
+    """The packed vector of each content that is UTF-8 text, ``None`` for binary content."""
+    texts = [searchable_text(content) for content in contents]
+    packed = iter(await embed_packed(embedder, [text for text in texts if text is not None]))
+    return [None if text is None else next(packed) for text in texts]
+
+
 def searchable_text(content: bytes) -> str | None:
     """The text search embeds for a datum: its content as UTF-8, or ``None`` for binary data."""
     try:

@@ -25,7 +25,7 @@ from dualtrack.memory.checks import (
 )
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed, searchable_text
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_filter, check_limit, matches_filter
 from dualtrack.memory.vectors import top_matches
@@ -118,9 +118,7 @@ class MemoryDgent:
         return self._space.namespace(self._namespace)
 
     async def _vectors(self, datums: builtins.list[Datum]) -> builtins.list[bytes | None]:
-        texts = [searchable_text(datum.content) for datum in datums]
-        packed = iter(await embed_packed(self._embedder, [t for t in texts if t is not None]))
-        return [None if text is None else next(packed) for text in texts]
+        return await embed_contents(self._embedder, [datum.content for datum in datums])
 
     async def put(self, datum: Datum) -> Datum:
         """Store ``datum`` (append-only, idempotent) and return it."""
@@ -249,6 +247,12 @@ class MemoryDgent:
     ) -> View[K, A]:
         """A lens view of the datum ``ref`` points at (see :mod:`dualtrack.memory.views`)."""
         return View(self, ref, optic, initial)
+
+    async def __aenter__(self) -> MemoryDgent:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
 
     async def close(self) -> None:
         """Forget nothing (the space keeps the data) but refuse further use of this handle."""

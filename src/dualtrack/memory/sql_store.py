@@ -42,7 +42,7 @@ from dualtrack.memory.checks import (
 )
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import MAX_ID_LENGTH, Datum
-from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed, searchable_text
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit
 from dualtrack.memory.sql_connections import Sessions
@@ -422,9 +422,7 @@ class SQLDgent:
         return await self._run(where, read, writes=False)
 
     async def _vectors(self, datums: Sequence[Datum]) -> builtins.list[bytes | None]:
-        texts = [searchable_text(datum.content) for datum in datums]
-        packed = iter(await embed_packed(self._embedder, [t for t in texts if t is not None]))
-        return [None if text is None else next(packed) for text in texts]
+        return await embed_contents(self._embedder, [datum.content for datum in datums])
 
     def _row(self, datum: Datum, vector: bytes | None) -> dict[str, Any]:
         return {

@@ -34,7 +34,7 @@ from dualtrack.memory.checks import (
 )
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed, searchable_text
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit
@@ -204,8 +204,7 @@ class SQLiteDgent:
         if not batch:
             await self._started()
             return []
-        texts = [searchable_text(datum.content) for datum in batch]
-        packed = iter(await embed_packed(self._embedder, [t for t in texts if t is not None]))
+        vectors = await embed_contents(self._embedder, [datum.content for datum in batch])
         namespace = self._namespace
         rows = [
             (
@@ -215,9 +214,9 @@ class SQLiteDgent:
                 datum.created_at,
                 datum.causal_parent,
                 datum.metadata_json,
-                None if text is None else next(packed),
+                vector,
             )
-            for datum, text in zip(batch, texts, strict=True)
+            for datum, vector in zip(batch, vectors, strict=True)
         ]
         pairs = [
             [(namespace, key, value, datum.created_at, datum.id) for key, value in _pairs(datum)]
