@@ -328,6 +328,7 @@ def check_fold(
     optic: AnyOptic, sources: st.SearchStrategy[Any], *, settings: settings | None = None
 ) -> None:
     """A fold's preview is the first of its foci."""
+    _check_kind({"Fold", "Getter", "Traversal", "Affine", "Prism", "Lens", "Iso"}, optic)
     _reads(optic, sources, settings)
 
 

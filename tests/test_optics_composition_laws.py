@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from dualtrack import CompositionError, identity
+from dualtrack import CompositionError, LawViolation, fold, identity, setter
 from dualtrack.optics.kinds import NAMES, join
 from dualtrack.optics.optic import Optic
-from laws.optics import check_associativity, check_identity, check_optic
+from laws.optics import (
+    check_associativity,
+    check_fold,
+    check_getter,
+    check_identity,
+    check_optic,
+    check_setter,
+)
 from tests.optic_carrier import CARRIERS, pair, unpair
 
 KIND_OF_NAME = {name: kind for kind, name in NAMES.items()}
@@ -71,3 +79,28 @@ def test_identity_keeps_the_kind_of_what_it_meets() -> None:
     for name, optic in CARRIERS.items():
         assert (neutral >> optic).kind == name
         assert (optic >> neutral).kind == name
+
+
+def test_the_read_and_write_only_checks_accept_lawful_optics() -> None:
+    check_getter(CARRIERS["Getter"], st.integers())
+    check_getter(CARRIERS["Lens"], st.integers())
+    check_fold(CARRIERS["Fold"], st.integers())
+    check_fold(CARRIERS["Traversal"] >> CARRIERS["Getter"], st.integers())
+    check_setter(CARRIERS["Setter"], st.integers(), st.integers())
+    check_setter(CARRIERS["Traversal"], st.integers(), st.integers())
+
+
+def test_a_setter_that_applies_its_function_twice_breaks_composition() -> None:
+    twice = setter(lambda n, f: f(f(n)), name="twice")
+    with pytest.raises(LawViolation, match=r"modify\(s, id\) == s|modify\(modify"):
+        check_setter(twice, st.integers(), st.integers())
+
+
+def test_the_read_checks_refuse_optics_of_other_kinds() -> None:
+    first_of_reversed = fold(lambda xs: xs, name="forward")
+    reading: Optic[Any, list[int], int] = first_of_reversed
+    check_fold(reading, st.lists(st.integers()))
+    with pytest.raises(TypeError, match="expected an optic of kind"):
+        check_getter(first_of_reversed, st.lists(st.integers()))
+    with pytest.raises(TypeError, match="expected an optic of kind"):
+        check_fold(CARRIERS["Setter"], st.integers())

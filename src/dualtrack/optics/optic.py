@@ -329,18 +329,15 @@ def compose(outer: Optic[Any, Any, Any], inner: Optic[Any, Any, Any]) -> Optic[A
             f"(in {outer.path} >> {inner.path}). A Getter or Fold can only be followed by "
             "something that reads; a Setter only by something that writes"
         )
+    # identity() is an Iso, and an Iso joined with any kind is that kind: drop it.
     if inner._neutral:
-        return outer if kind is outer._kind else _rekinded(outer, kind)
+        return outer
     if outer._neutral:
-        return inner if kind is inner._kind else _rekinded(inner, kind)
+        return inner
     outer_steps, inner_steps = outer._steps, inner._steps
     if outer_steps is not None and inner_steps is not None:
         return Optic(LensKind, None, steps=outer_steps + inner_steps)
     return Optic(kind, None, parts=(outer, inner))
-
-
-def _rekinded(optic: Optic[Any, Any, Any], kind: type) -> Optic[Any, Any, Any]:
-    return Optic(kind, optic.path, optic._ops())
 
 
 def structural(spec: Spec) -> Lens[Any, Any]:

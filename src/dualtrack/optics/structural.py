@@ -10,7 +10,7 @@ from dualtrack.optics.absent import ABSENT
 from dualtrack.optics.codegen import is_field_name
 from dualtrack.optics.kinds import AffineKind
 from dualtrack.optics.optic import Affine, Lens, Optic, structural
-from dualtrack.optics.updates import not_a, rebuild_mapping
+from dualtrack.optics.updates import not_a, set_key
 
 
 def _check_hashable(value: object, constructor: str) -> None:
@@ -80,12 +80,6 @@ def item(k: Hashable) -> Affine[Any, Any]:
     def set_(mapping: Any, value: Any) -> Any:
         if not isinstance(mapping, Mapping):
             raise not_a("a mapping", mapping)
-        if k not in mapping:
-            return mapping
-        if type(mapping) is dict:
-            changed = mapping.copy()
-            changed[k] = value
-            return changed
-        return rebuild_mapping(mapping, {k: value})
+        return set_key(mapping, k, value) if k in mapping else mapping
 
     return Optic(AffineKind, f"item({k!r})", {"first": first, "set": set_})
