@@ -48,7 +48,7 @@ DatabaseFactory: TypeAlias = Callable[[], str]
 
 #: Each example migrates a fresh database, so the migration laws try 10 examples, not 100, and
 #: report the failing input as found: shrinking it would migrate hundreds of databases. Pass
-#: ``custom=settings(MIGRATION_SETTINGS, phases=tuple(Phase))`` to shrink anyway.
+#: ``settings=settings(MIGRATION_SETTINGS, phases=tuple(Phase))`` to shrink anyway.
 MIGRATION_SETTINGS = settings(
     DEFAULT_SETTINGS,
     max_examples=10,
@@ -68,7 +68,7 @@ def check_upgrade_idempotent(
     config: ConfigLike,
     database: DatabaseFactory,
     *,
-    custom: settings | None = None,
+    settings: settings | None = None,
     version_table: str = "alembic_version",
 ) -> None:
     """Upgrading a database holding rows to head a second time changes no schema and no row."""
@@ -92,7 +92,7 @@ def check_upgrade_idempotent(
             twice = db.snapshot()
         holds(IDEMPOTENCE, {"rows": inserted}, *twice.differences(once))
 
-    run(upgrade_twice, custom or MIGRATION_SETTINGS)
+    run(upgrade_twice, settings or MIGRATION_SETTINGS)
 
 
 def check_no_drift(
@@ -115,7 +115,7 @@ def check_additive_evolution(
     config: ConfigLike,
     database: DatabaseFactory,
     *,
-    custom: settings | None = None,
+    settings: settings | None = None,
     version_table: str = "alembic_version",
 ) -> None:
     """Upgrading revision by revision a database that holds rows keeps them all, and every
@@ -143,14 +143,14 @@ def check_additive_evolution(
                 holds(ROWS_SURVIVE, given_, *_surviving(kept, held, before, after))
                 db.fill(data, version_table)
 
-    run(evolve, custom or MIGRATION_SETTINGS)
+    run(evolve, settings or MIGRATION_SETTINGS)
 
 
 def check_downgrade(
     config: ConfigLike,
     database: DatabaseFactory,
     *,
-    custom: settings | None = None,
+    settings: settings | None = None,
     version_table: str = "alembic_version",
 ) -> None:
     """In production a downgrade is refused and changes nothing; elsewhere each downgrade
@@ -187,7 +187,7 @@ def check_downgrade(
                 REVERSIBLE, {"upgraded again to": order[-1:], **given_}, again, schemas[order[-1]]
             )
 
-    run(down_and_up, custom or MIGRATION_SETTINGS)
+    run(down_and_up, settings or MIGRATION_SETTINGS)
 
 
 def check_migrations(
@@ -195,14 +195,14 @@ def check_migrations(
     database: DatabaseFactory,
     metadata: MetaData,
     *,
-    custom: settings | None = None,
+    settings: settings | None = None,
     version_table: str = "alembic_version",
 ) -> None:
     """Every migration law above, one after the other."""
     check_no_drift(config, database, metadata, version_table=version_table)
-    check_upgrade_idempotent(config, database, custom=custom, version_table=version_table)
-    check_additive_evolution(config, database, custom=custom, version_table=version_table)
-    check_downgrade(config, database, custom=custom, version_table=version_table)
+    check_upgrade_idempotent(config, database, settings=settings, version_table=version_table)
+    check_additive_evolution(config, database, settings=settings, version_table=version_table)
+    check_downgrade(config, database, settings=settings, version_table=version_table)
 
 
 class _Database:

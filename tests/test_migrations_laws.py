@@ -137,22 +137,22 @@ def test_no_drift_between_models_and_migrations(databases: DatabaseFactory) -> N
 
 
 def test_upgrading_twice_equals_once(databases: DatabaseFactory) -> None:
-    check_upgrade_idempotent(None, databases, custom=SOME)
+    check_upgrade_idempotent(None, databases, settings=SOME)
 
 
 def test_every_revision_adds_columns_nullable_or_defaulted(databases: DatabaseFactory) -> None:
-    check_additive_evolution(None, databases, custom=SOME)
+    check_additive_evolution(None, databases, settings=SOME)
 
 
 def test_downgrade_refused_in_production_and_reversible_elsewhere(
     databases: DatabaseFactory,
 ) -> None:
-    check_downgrade(None, databases, custom=SOME)
+    check_downgrade(None, databases, settings=SOME)
 
 
 async def test_laws_run_from_inside_an_event_loop(sqlite_databases: DatabaseFactory) -> None:
     check_no_drift(None, sqlite_databases, Base.metadata)
-    check_upgrade_idempotent(None, sqlite_databases, custom=FEW)
+    check_upgrade_idempotent(None, sqlite_databases, settings=FEW)
 
 
 def test_laws_follow_a_history_with_two_heads(
@@ -165,9 +165,9 @@ def test_laws_follow_a_history_with_two_heads(
     (scripts / "versions" / "0004b_other_branch.py").write_text(other)
     assert sorted(heads(scripts)) == ["0004", "0004b"]
     assert not is_linear(scripts)
-    check_upgrade_idempotent(scripts, sqlite_databases, custom=FEW)
-    check_additive_evolution(scripts, sqlite_databases, custom=FEW)
-    check_downgrade(scripts, sqlite_databases, custom=FEW)
+    check_upgrade_idempotent(scripts, sqlite_databases, settings=FEW)
+    check_additive_evolution(scripts, sqlite_databases, settings=FEW)
+    check_downgrade(scripts, sqlite_databases, settings=FEW)
 
 
 # Each law catches a planted mistake.
@@ -178,7 +178,7 @@ def test_not_null_column_without_default_fails_on_a_table_holding_rows(
 ) -> None:
     scripts = planted(tmp_path, revision=NOT_NULL_WITHOUT_DEFAULT)
     with pytest.raises(LawViolation) as caught:
-        check_additive_evolution(scripts, databases, custom=FEW)
+        check_additive_evolution(scripts, databases, settings=FEW)
     message = str(caught.value)
     assert "law 'added columns are nullable or defaulted' does not hold" in message
     assert "left:  'upgrade to 0004 failed:" in message
@@ -192,7 +192,7 @@ def test_column_left_without_default_after_backfill_is_caught(
 ) -> None:
     scripts = planted(tmp_path, revision=DEFAULT_DROPPED_AFTER_BACKFILL)
     with pytest.raises(LawViolation) as caught:
-        check_additive_evolution(scripts, sqlite_databases, custom=FEW)
+        check_additive_evolution(scripts, sqlite_databases, settings=FEW)
     message = str(caught.value)
     assert "law 'added columns are nullable or defaulted' does not hold" in message
     assert "left:  {'crystals.flag': 'NOT NULL without a server default'}" in message
@@ -203,7 +203,7 @@ def test_a_nullable_column_passes_the_evolution_law(
     sqlite_databases: DatabaseFactory, tmp_path: Path
 ) -> None:
     check_additive_evolution(
-        planted(tmp_path, revision=NULLABLE_COLUMN), sqlite_databases, custom=FEW
+        planted(tmp_path, revision=NULLABLE_COLUMN), sqlite_databases, settings=FEW
     )
 
 
@@ -212,7 +212,7 @@ def test_a_revision_rewriting_stored_values_is_caught(
 ) -> None:
     scripts = planted(tmp_path, revision=BACKFILL_OF_THE_WRONG_COLUMN)
     with pytest.raises(LawViolation) as caught:
-        check_additive_evolution(scripts, sqlite_databases, custom=FEW)
+        check_additive_evolution(scripts, sqlite_databases, settings=FEW)
     message = str(caught.value)
     assert "law 'rows survive every upgrade' does not hold" in message
     after, before = message.split("left:")[1].split("right:")
@@ -246,7 +246,7 @@ def test_env_without_the_production_guard_is_caught(
 ) -> None:
     scripts = planted(tmp_path, env_edit=(GUARD, ""))
     with pytest.raises(LawViolation) as caught:
-        check_downgrade(scripts, sqlite_databases, custom=FEW)
+        check_downgrade(scripts, sqlite_databases, settings=FEW)
     message = str(caught.value)
     assert "law 'downgrade is refused in production' does not hold" in message
     assert "left:  'the downgrade to base ran'" in message
@@ -258,7 +258,7 @@ def test_downgrade_that_leaves_an_index_behind_is_caught(
 ) -> None:
     scripts = planted(tmp_path, revision=INDEX_LEFT_BEHIND)
     with pytest.raises(LawViolation) as caught:
-        check_downgrade(scripts, databases, custom=FEW)
+        check_downgrade(scripts, databases, settings=FEW)
     message = str(caught.value)
     assert 'law "downgrade restores each revision\'s schema" does not hold' in message
     assert "'downgraded to': '0003'" in message
@@ -271,7 +271,7 @@ def test_env_seeding_on_every_run_breaks_idempotence(
     old = "    with context.begin_transaction():\n        context.run_migrations()\n"
     scripts = planted(tmp_path, env_edit=(old, SEED_EVERY_RUN))
     with pytest.raises(LawViolation) as caught:
-        check_upgrade_idempotent(scripts, databases, custom=FEW)
+        check_upgrade_idempotent(scripts, databases, settings=FEW)
     message = str(caught.value)
     assert "law 'upgrade twice equals once' does not hold" in message
     twice, once = message.split("left:")[1].split("right:")
