@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from dualtrack.errors import CodecError, InvalidOptic
+from dualtrack.errors import CodecError
+from dualtrack.optics.arguments import require_callables
 from dualtrack.optics.kinds import IsoKind
 from dualtrack.optics.optic import Iso, Optic
 
@@ -21,9 +22,7 @@ def codec(
     Errors raised while decoding or encoding (``ValueError``, ``TypeError``) become
     :class:`CodecError`, with the original as the cause.
     """
-    for argument, value in (("encode", encode), ("decode", decode)):
-        if not callable(value):
-            raise InvalidOptic(f"codec() needs a callable {argument}, got {value!r}")
+    require_callables("codec", encode=encode, decode=decode)
 
     def get(data: bytes) -> A:
         try:

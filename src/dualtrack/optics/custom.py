@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from returns.maybe import Maybe
 
-from dualtrack.errors import InvalidOptic
 from dualtrack.optics.absent import ABSENT
+from dualtrack.optics.arguments import require_callables
 from dualtrack.optics.kinds import (
     AffineKind,
     FoldKind,
@@ -23,15 +23,6 @@ from dualtrack.optics.optic import Affine, Fold, Getter, Iso, Lens, Optic, Prism
 
 S = TypeVar("S")
 A = TypeVar("A")
-
-
-def _require_callables(constructor: str, **functions: object) -> None:
-    for argument, value in functions.items():
-        if not callable(value):
-            raise InvalidOptic(
-                f"{constructor}() needs a callable {argument}, got {type(value).__name__}: "
-                f"{value!r:.60}"
-            )
 
 
 def _named(constructor: str, name: str | None, *functions: Callable[..., Any]) -> str:
@@ -66,7 +57,7 @@ def iso(
     forward: Callable[[S], A], backward: Callable[[A], S], *, name: str | None = None
 ) -> Iso[S, A]:
     """Iso from two inverse functions: ``get`` is ``forward``, ``review`` is ``backward``."""
-    _require_callables("iso", forward=forward, backward=backward)
+    require_callables("iso", forward=forward, backward=backward)
     return Optic(
         IsoKind,
         _named("iso", name, forward, backward),
@@ -76,7 +67,7 @@ def iso(
 
 def lens(get: Callable[[S], A], set: Callable[[S, A], S], *, name: str | None = None) -> Lens[S, A]:
     """Lens from a getter and a setter that returns an updated copy."""
-    _require_callables("lens", get=get, set=set)
+    require_callables("lens", get=get, set=set)
     return Optic(LensKind, _named("lens", name, get, set), {"get": get, "set": set})
 
 
@@ -84,7 +75,7 @@ def prism(
     match: Callable[[S], Maybe[A]], review: Callable[[A], S], *, name: str | None = None
 ) -> Prism[S, A]:
     """Prism from a partial match returning ``Maybe`` and a constructor of the whole."""
-    _require_callables("prism", match=match, review=review)
+    require_callables("prism", match=match, review=review)
     first = _from_maybe(match)
 
     def set_(source: S, value: A) -> S:
@@ -101,7 +92,7 @@ def affine(
     preview: Callable[[S], Maybe[A]], set: Callable[[S, A], S], *, name: str | None = None
 ) -> Affine[S, A]:
     """Affine from a partial read returning ``Maybe`` and a setter (a no-op where it misses)."""
-    _require_callables("affine", preview=preview, set=set)
+    require_callables("affine", preview=preview, set=set)
     return Optic(
         AffineKind,
         _named("affine", name, preview, set),
@@ -117,7 +108,7 @@ def traversal(
 ) -> Traversal[S, A]:
     """Traversal from a function listing the foci and one mapping a function over them, in
     the same order."""
-    _require_callables("traversal", get_all=get_all, modify=modify)
+    require_callables("traversal", get_all=get_all, modify=modify)
     return Optic(
         TraversalKind,
         _named("traversal", name, get_all, modify),
@@ -127,17 +118,17 @@ def traversal(
 
 def getter(get: Callable[[S], A], *, name: str | None = None) -> Getter[S, A]:
     """Getter from a function: read-only, composes with anything that reads."""
-    _require_callables("getter", get=get)
+    require_callables("getter", get=get)
     return Optic(GetterKind, _named("getter", name, get), {"get": get})
 
 
 def fold(get_all: Callable[[S], Iterable[A]], *, name: str | None = None) -> Fold[S, A]:
     """Fold from a function listing the foci: read-only, zero or more."""
-    _require_callables("fold", get_all=get_all)
+    require_callables("fold", get_all=get_all)
     return Optic(FoldKind, _named("fold", name, get_all), {"each": lambda s: iter(get_all(s))})
 
 
 def setter(modify: Callable[[S, Callable[[A], A]], S], *, name: str | None = None) -> Setter[S, A]:
     """Setter from a function mapping a function over the foci: write-only."""
-    _require_callables("setter", modify=modify)
+    require_callables("setter", modify=modify)
     return Optic(SetterKind, _named("setter", name, modify), {"modify": modify})

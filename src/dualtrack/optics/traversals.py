@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from dualtrack.errors import InvalidOptic
+from dualtrack.optics.arguments import require_callables
 from dualtrack.optics.kinds import TraversalKind
 from dualtrack.optics.optic import Optic, Traversal
 from dualtrack.optics.updates import not_a, rebuild_mapping, rebuild_sequence
@@ -56,8 +56,7 @@ def filtered(predicate: Callable[[A], bool]) -> Traversal[A, A]:
     >>> (each() >> filtered(lambda n: n > 1)).modify([1, 2, 3], lambda n: n * 10)
     [1, 20, 30]
     """
-    if not callable(predicate):
-        raise InvalidOptic(f"filtered() needs a callable predicate, got {predicate!r}")
+    require_callables("filtered", predicate=predicate)
 
     def elements(value: Any) -> Iterator[Any]:
         if predicate(value):
