@@ -1,5 +1,6 @@
 """dualtrack: typed optics, agents and functors with laws, over dual-track persistence."""
 
+from dualtrack.agentese import Logos, Umwelt
 from dualtrack.agents import Agent, Id, agent, pipeline
 from dualtrack.app import (
     Base,
@@ -14,6 +15,7 @@ from dualtrack.app import (
     upgrade_async,
 )
 from dualtrack.bridge import TableAdapter, TableStateBackend
+from dualtrack.dual import DualTrack
 from dualtrack.errors import (
     BackendUnavailable,
     CodecError,
@@ -39,6 +41,7 @@ from dualtrack.errors import (
     PermissionDenied,
     ShapeMismatch,
     UnknownDatum,
+    UnknownService,
     UnsupportedColumn,
     UnsupportedOperation,
 )
@@ -87,9 +90,27 @@ from dualtrack.optics import (
     setter,
     traversal,
 )
+from dualtrack.services import (
+    BrainPersistence,
+    bootstrap_services,
+    get_service,
+    inject_service,
+    register_service,
+    reset_services,
+)
 from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor
 
 __all__ = [
+    "BrainPersistence",
+    "DualTrack",
+    "Logos",
+    "Umwelt",
+    "UnknownService",
+    "bootstrap_services",
+    "get_service",
+    "inject_service",
+    "register_service",
+    "reset_services",
     "Affine",
     "Agent",
     "BackendUnavailable",

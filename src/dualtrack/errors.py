@@ -135,3 +135,7 @@ class InvalidRow(DualtrackError, ValueError):
 
 class UnsupportedColumn(DualtrackError, TypeError):
     """No row strategy for a column's type: pass one for it in ``overrides``."""
+
+
+class UnknownService(DualtrackError, LookupError):
+    """``get_service`` was asked for a name that is neither registered nor injected."""

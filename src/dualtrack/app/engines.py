@@ -79,7 +79,10 @@ def make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A connection asked to autocommit (as agent memory's own reads are) gets no BEGIN:
+        # one would hold the file's lock until the connection went back to the pool.
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN")
 
 
 @asynccontextmanager
