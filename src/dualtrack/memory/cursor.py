@@ -6,9 +6,9 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 from dualtrack.errors import InvalidCursor
 from dualtrack.memory.datum import Datum
@@ -17,14 +17,48 @@ from dualtrack.memory.query import ListQuery
 Position = tuple[float, str]
 
 
-def encode_cursor(query: ListQuery, last: Datum) -> str:
-    """An opaque token for the page after ``last`` in ``query`` (urlsafe base64 of JSON)."""
+def seal(query: ListQuery, fields: dict[str, Any]) -> str:
+    """An opaque token holding ``fields`` for ``query``: urlsafe base64 of compact JSON."""
     body = json.dumps(
-        {"q": query.fingerprint(), "t": last.created_at, "i": last.id},
-        ensure_ascii=False,
-        separators=(",", ":"),
+        {"q": query.fingerprint(), **fields}, ensure_ascii=False, separators=(",", ":")
     )
     return base64.urlsafe_b64encode(body.encode()).decode("ascii")
+
+
+def unseal(
+    query: ListQuery, cursor: str, valid: Callable[[dict[str, Any]], bool], issuer: str
+) -> dict[str, Any]:
+    """The fields :func:`seal` put in ``cursor`` for ``query``, or :class:`InvalidCursor` when
+    it is no token ``issuer`` made (``valid`` checks the fields) or names other filters."""
+    if type(cursor) is not str:
+        raise InvalidCursor(f"cursor must be a str from a previous page, got {cursor!r}")
+    refused = InvalidCursor(f"cursor {cursor[:60]!r} is not one {issuer} returned")
+    try:
+        fields = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError):
+        raise refused from None
+    if type(fields) is not dict or "q" not in fields or not valid(fields):
+        raise refused
+    if fields["q"] != query.fingerprint():
+        raise InvalidCursor(
+            "cursor belongs to a list() call with other filters or order: pass the same "
+            "prefix, after, before, metadata and order as the call that returned it"
+        )
+    return fields
+
+
+def encode_cursor(query: ListQuery, last: Datum) -> str:
+    """An opaque token for the page after ``last`` in ``query``."""
+    return seal(query, {"t": last.created_at, "i": last.id})
+
+
+def _is_position(fields: dict[str, Any]) -> bool:
+    return (
+        set(fields) == {"q", "t", "i"}
+        and type(fields["t"]) is float
+        and math.isfinite(fields["t"])
+        and type(fields["i"]) is str
+    )
 
 
 def decode_cursor(query: ListQuery, cursor: str | None) -> Position | None:
@@ -37,25 +71,7 @@ def decode_cursor(query: ListQuery, cursor: str | None) -> Position | None:
     """
     if cursor is None:
         return None
-    if type(cursor) is not str:
-        raise InvalidCursor(f"cursor must be a str from a previous page, got {cursor!r}")
-    try:
-        fields = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeError):
-        raise InvalidCursor(f"cursor {cursor[:60]!r} is not one this store returned") from None
-    if (
-        type(fields) is not dict
-        or set(fields) != {"q", "t", "i"}
-        or type(fields["t"]) is not float
-        or not math.isfinite(fields["t"])
-        or type(fields["i"]) is not str
-    ):
-        raise InvalidCursor(f"cursor {cursor[:60]!r} is not one this store returned")
-    if fields["q"] != query.fingerprint():
-        raise InvalidCursor(
-            "cursor belongs to a list() call with other filters or order: pass the same "
-            "prefix, after, before, metadata and order as the call that returned it"
-        )
+    fields = unseal(query, cursor, _is_position, "this store")
     return (fields["t"], fields["i"])
 
 
