@@ -2,7 +2,7 @@
 
 Every baseline runs in the same process and the same run, on its own fresh file with the same
 pragmas (WAL, synchronous=FULL) and, for raw sqlite3 and aiosqlite, the very statements
-SQLiteDgent executes (its schema and SQL from ``dualtrack.memory.sqlite_schema``), with
+SQLiteDgent executes (its schema and SQL from ``dualtrack.memory.sqlite.schema``), with
 vectors precomputed outside the timing. Numbers on a shared machine are noisy: read the ratios,
 which compare rates measured moments apart. Run::
 
@@ -31,9 +31,9 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteDatastore
 
 from dualtrack import Datum, HashedNgramEmbedder, SQLiteDgent
-from dualtrack.memory import sqlite_schema as sql
 from dualtrack.memory.metadata import canonical_json
-from dualtrack.memory.sqlite_writer import connect
+from dualtrack.memory.sqlite import schema as sql
+from dualtrack.memory.sqlite.writer import connect
 
 NAMESPACE = "bench"
 EMBEDDER = HashedNgramEmbedder()

@@ -33,10 +33,10 @@ from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.engine import make_url
 
 from dualtrack import Datum, HashedNgramEmbedder, SQLDgent, open_dgent
-from dualtrack.memory.sql_facets import facets_json
-from dualtrack.memory.sql_schema import tables_in
-from dualtrack.memory.sql_sessions import Compiler
-from dualtrack.memory.sql_statements import Statements
+from dualtrack.memory.sql.facets import facets_json
+from dualtrack.memory.sql.schema import tables_in
+from dualtrack.memory.sql.sessions import Compiler
+from dualtrack.memory.sql.statements import Statements
 
 NAMESPACE = "bench"
 EMBEDDER = HashedNgramEmbedder()

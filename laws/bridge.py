@@ -37,13 +37,13 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.types import TypeDecorator
 
 from dualtrack.bridge import RowCodec, TableAdapter
-from dualtrack.bridge.kinds_json import JsonKind
-from dualtrack.bridge.kinds_scalar import StringKind
+from dualtrack.bridge.kinds.json_values import JsonKind
+from dualtrack.bridge.kinds.scalars import StringKind
 from dualtrack.memory import Datum, DgentProtocol
 from dualtrack.memory.metadata import canonical_json
 from laws.core import holds, run
-from laws.dgent_strategies import datum_ids, forests
-from laws.dgent_support import StoreFactory
+from laws.dgent.strategies import datum_ids, forests
+from laws.dgent.support import StoreFactory
 from laws.private_loop import RunAsync, event_loop
 from laws.rows import rows_for, values_for
 
@@ -72,7 +72,7 @@ TABLES_LEAVE_MEMORY = "isolation: table writes leave agent memory as it was"
 
 def _not_bare_float(document: Any) -> bool:
     """Whether TableAdapter takes ``document`` for a JSON column (see
-    :mod:`dualtrack.bridge.kinds_json`: no bare non-integral float)."""
+    :mod:`dualtrack.bridge.kinds.json_values`: no bare non-integral float)."""
     return not (type(document) is float and not document.is_integer())
 
 

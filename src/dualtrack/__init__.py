@@ -60,7 +60,7 @@ from dualtrack.memory import (
     View,
     focus,
 )
-from dualtrack.memory.sql_store import SQLDgent
+from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.urls import open_dgent
 from dualtrack.optics import (
     Affine,

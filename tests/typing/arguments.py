@@ -1,6 +1,6 @@
 """Operations check their arguments against the optic's source and focus types.
 
-Type-checked by tests/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
+Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
 must show on its line, ``# E:`` the error code mypy must report there.
 """
 

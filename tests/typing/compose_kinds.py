@@ -1,6 +1,6 @@
 """The kind and focus type mypy infers for ``outer >> inner``, for every pair of kinds.
 
-Type-checked by tests/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
+Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
 must show on its line, ``# E:`` the error code mypy must report there. Each line composes
 ``<kind>_wp`` (from ``Whole`` to ``Part``) with ``<kind>_pl`` (from ``Part`` to ``Leaf``).
 """

@@ -1,3 +1,3 @@
-"""The snippets here are only type-checked (by tests/test_typing_optics.py), never imported."""
+"""Snippets only type-checked (by tests/product/test_typing_optics.py), never imported."""
 
 collect_ignore_glob = ["*.py"]

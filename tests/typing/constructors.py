@@ -1,7 +1,7 @@
 """The optic each constructor gives: custom constructors infer both types from their
 functions; structural ones are ``Any``-typed until annotated.
 
-Type-checked by tests/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
+Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
 must show on its line, ``# E:`` the error code mypy must report there.
 """
 

@@ -1,6 +1,6 @@
 """Focus types thread through ``>>``; mismatched foci and too weak kinds are rejected.
 
-Type-checked by tests/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
+Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
 must show on its line, ``# E:`` the error code mypy must report there.
 """
 

@@ -1,6 +1,6 @@
 """``identity()`` is neutral on the left of ``>>`` too, without an annotation.
 
-Type-checked by tests/test_typing_optics.py, never run; a known gap for now (see KNOWN_GAPS
+Type-checked by tests/product/test_typing_optics.py, never run; a known gap for now (see KNOWN_GAPS
 there). ``# R:`` marks what ``reveal_type`` must show on its line.
 """
 

@@ -1,6 +1,6 @@
 """What each operation returns on each kind, and that mypy rejects what a kind lacks.
 
-Type-checked by tests/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
+Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
 must show on its line; ``# E: code: text`` an error mypy must report there, whose message
 contains the text. A kind without an operation fails the operation's ``self`` type (``misc``).
 """

@@ -1,6 +1,6 @@
 """Structural optics are ``Any``-typed in source and focus, but their kinds still compose.
 
-Type-checked by tests/test_typing_optics.py, never run; a known gap for now (see KNOWN_GAPS
+Type-checked by tests/product/test_typing_optics.py, never run; a known gap for now (see KNOWN_GAPS
 there). ``# R:`` marks what ``reveal_type`` must show on its line, ``# E:`` the error code mypy
 must report there.
 """

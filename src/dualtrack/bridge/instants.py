@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, false, true
 
-from dualtrack.bridge.kinds_time import DateTimeKind
+from dualtrack.bridge.kinds.times import DateTimeKind
 from dualtrack.errors import InvalidRow
 
 #: Microseconds of the first and the last datetime (years 1 and 9999), from 1970-01-01.

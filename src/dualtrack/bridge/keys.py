@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, String, and_, cast, false, func, true
 
-from dualtrack.bridge.kind_base import Kind
-from dualtrack.bridge.kinds_scalar import IntegerKind, StringKind, UuidKind
+from dualtrack.bridge.kinds.base import Kind
+from dualtrack.bridge.kinds.scalars import IntegerKind, StringKind, UuidKind
 from dualtrack.errors import InvalidRow, UnsupportedColumn
 
 #: The characters a UUID's canonical text has at each position (``-`` or a hex digit).

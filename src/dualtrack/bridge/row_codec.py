@@ -4,7 +4,7 @@ A row becomes a datum: ``id`` is the key column's text, ``causal_parent`` the pa
 ``created_at`` the time column's (see :mod:`dualtrack.bridge.instants`), ``metadata`` the
 source tags, and ``content`` the UTF-8 JSON object of every other column, by mapped attribute
 name in table order, each value in its kind's canonical spelling (see
-:mod:`dualtrack.bridge.kind_base`). Content that went through the table is a fixed point.
+:mod:`dualtrack.bridge.kinds.base`). Content that went through the table is a fixed point.
 
 A datum becomes a row only if it fits: content must be a JSON object (no duplicate keys, no
 NaN) naming only the model's columns, each value of its column's kind, every column the
@@ -26,10 +26,10 @@ from sqlalchemy.orm import Mapper
 
 from dualtrack.bridge.instants import TimeColumn
 from dualtrack.bridge.keys import KeyColumn
-from dualtrack.bridge.kind_base import Kind
-from dualtrack.bridge.kinds import kind_for
-from dualtrack.bridge.kinds_json import JsonKind
-from dualtrack.bridge.kinds_time import DateTimeKind
+from dualtrack.bridge.kinds.base import Kind
+from dualtrack.bridge.kinds.json_values import JsonKind
+from dualtrack.bridge.kinds.lookup import kind_for
+from dualtrack.bridge.kinds.times import DateTimeKind
 from dualtrack.errors import DualtrackError, InvalidArgument, InvalidRow, UnsupportedColumn
 from dualtrack.memory.datum import Datum, check_id
 from dualtrack.memory.metadata import Metadata

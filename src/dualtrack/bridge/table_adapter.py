@@ -44,7 +44,7 @@ from dualtrack.memory.datum import Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_filter, check_limit, matches_filter
-from dualtrack.memory.sql_errors import MAX_RETRIES, describe, is_transient, pause
+from dualtrack.memory.sql.errors import MAX_RETRIES, describe, is_transient, pause
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
 

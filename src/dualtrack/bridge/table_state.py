@@ -25,11 +25,11 @@ from sqlalchemy import false, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dualtrack.bridge.kinds_scalar import IntegerKind
+from dualtrack.bridge.kinds.scalars import IntegerKind
 from dualtrack.bridge.row_codec import Field
 from dualtrack.errors import ConflictError, InvalidArgument, InvalidRow, UnknownDatum
 from dualtrack.memory.metadata import canonical_json
-from dualtrack.memory.sql_errors import describe
+from dualtrack.memory.sql.errors import describe
 from dualtrack.state.backend import Version
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """``DualTrack``: a datum and the table rows that name it, written so that neither is a ghost.
 
 **One database** (``DualTrack(engine, namespace=...)``): agent memory is an
-:class:`~dualtrack.memory.sql_store.SQLDgent` in the application database, and
+:class:`~dualtrack.memory.sql.store.SQLDgent` in the application database, and
 :meth:`DualTrack.transaction` yields it bound to one connection, with that connection. The
 datum and the rows commit together or not at all; :meth:`DualTrack.capture` does exactly that.
 
@@ -32,7 +32,7 @@ from dualtrack.app.engines import begin
 from dualtrack.errors import InvalidArgument
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol, Embedder
-from dualtrack.memory.sql_store import SQLDgent
+from dualtrack.memory.sql.store import SQLDgent
 
 #: The metadata key that marks a datum written first, before its rows, in another database.
 PENDING_KEY = "dualtrack_pending"

@@ -7,7 +7,7 @@ from dualtrack.memory.memory_store import MemoryDgent, MemorySpace
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import DgentProtocol, Embedder, SearchHit
 from dualtrack.memory.query import ListQuery
-from dualtrack.memory.sqlite_store import SQLiteDgent
+from dualtrack.memory.sqlite.store import SQLiteDgent
 from dualtrack.memory.state_backend import DgentStateBackend
 from dualtrack.memory.views import View, focus
 

@@ -4,9 +4,9 @@
 URL                                store
 =================================  ==========================================================
 ``memory://``                      :class:`~dualtrack.memory.memory_store.MemoryDgent`
-``sqlite:///path``                 :class:`~dualtrack.memory.sqlite_store.SQLiteDgent`
-``sqlite+aiosqlite:///path``       :class:`~dualtrack.memory.sql_store.SQLDgent` on SQLite
-``postgresql://...``               :class:`~dualtrack.memory.sql_store.SQLDgent` on PostgreSQL
+``sqlite:///path``                 :class:`~dualtrack.memory.sqlite.store.SQLiteDgent`
+``sqlite+aiosqlite:///path``       :class:`~dualtrack.memory.sql.store.SQLDgent` on SQLite
+``postgresql://...``               :class:`~dualtrack.memory.sql.store.SQLDgent` on PostgreSQL
 ``postgresql+asyncpg://...``       the same (``postgres://`` too)
 =================================  ==========================================================
 
@@ -29,9 +29,9 @@ from dualtrack.config import memory_url
 from dualtrack.errors import BackendUnavailable, InvalidArgument
 from dualtrack.memory.memory_store import MemoryDgent
 from dualtrack.memory.protocol import DgentProtocol
-from dualtrack.memory.sql_errors import masked
-from dualtrack.memory.sql_store import SQLDgent
-from dualtrack.memory.sqlite_store import SQLiteDgent
+from dualtrack.memory.sql.errors import masked
+from dualtrack.memory.sql.store import SQLDgent
+from dualtrack.memory.sqlite.store import SQLiteDgent
 
 #: The store options each kind of URL takes (others go to ``create_async_engine`` for SQL URLs).
 STORE_OPTIONS = {

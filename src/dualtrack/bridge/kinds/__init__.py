@@ -1,0 +1,1 @@
+"""Column kinds: how each SQL column type turns into JSON and back, faithfully."""

@@ -1,0 +1,1 @@
+"""SQLDgent: agent memory in any SQLAlchemy async database (SQLite or PostgreSQL)."""

@@ -1,0 +1,89 @@
+"""The connections one ``SQLDgent`` holds: checked out of the engine's pool once, then reused.
+
+Checking a connection out of SQLAlchemy's async pool and back costs more than a point read on
+a local PostgreSQL server, so a store keeps up to ``limit`` sessions open and lends one to each
+operation. A broken session (lost connection, abandoned transaction) is closed, not lent
+again; the next operation opens a fresh one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from dualtrack.memory.sql.sessions import Session
+
+
+class Sessions:
+    """Lends sessions made by ``open_session``, at most ``limit`` at a time."""
+
+    def __init__(self, open_session: Callable[[], Awaitable[Session]], limit: int) -> None:
+        self._open = open_session
+        self._limit = limit
+        self._slots: asyncio.Semaphore | None = None
+        self._idle: list[Session] = []
+        self._closing: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    async def borrow(self) -> Session:
+        """A session for one operation: an idle one, or a new one; hand it back with
+        :meth:`give_back` whatever happens."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._limit)
+        await self._slots.acquire()
+        try:
+            while self._idle:
+                session = self._idle.pop()
+                if not session.broken:
+                    return session
+                self._discard(session)
+            return await self._open()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def give_back(self, session: Session, *, interrupted: bool = False) -> None:
+        """Return ``session`` after use; ``interrupted`` when its operation was cut off (a
+        cancelled statement may leave the driver busy), which closes it."""
+        if interrupted:
+            session.abandon()
+        if session.broken or self._closed:
+            self._discard(session)
+        else:
+            self._idle.append(session)
+        assert self._slots is not None
+        self._slots.release()
+
+    @contextlib.asynccontextmanager
+    async def lend(self) -> AsyncIterator[Session]:
+        """:meth:`borrow` and :meth:`give_back` around a block."""
+        session = await self.borrow()
+        try:
+            yield session
+        except BaseException as error:
+            self.give_back(session, interrupted=not isinstance(error, Exception))
+            raise
+        self.give_back(session)
+
+    def _discard(self, session: Session) -> None:
+        task = asyncio.get_running_loop().create_task(session.close())
+        self._closing.add(task)
+        task.add_done_callback(_forget)
+        task.add_done_callback(self._closing.discard)
+
+    async def close(self) -> None:
+        """Close every idle session and wait for closes under way; sessions still lent are
+        closed when they come back."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for session in idle:
+            self._discard(session)
+        while self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+
+
+def _forget(task: asyncio.Task[None]) -> None:
+    """Closing a broken connection may fail; that failure is of no further interest."""
+    if not task.cancelled():
+        task.exception()

@@ -1,0 +1,297 @@
+"""Every statement ``SQLDgent`` runs, as SQLAlchemy Core expressions with bound parameters.
+
+Statements are built once per store (the ones that vary with ``list()`` filters, once per
+*shape* of filter), so the hot path only binds values. User text (ids, prefixes, metadata keys
+and values, ref names) is only ever a bound parameter. PostgreSQL and SQLite differ in three
+places, chosen here: ``ANY(array)`` against expanding ``IN``, a JSONB containment test against
+``json_each`` for metadata filters, and ``unnest`` against multi-row ``VALUES`` for batches.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Double,
+    Executable,
+    Integer,
+    LargeBinary,
+    Select,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
+
+from dualtrack.errors import BackendUnavailable
+from dualtrack.memory.sql.schema import SQLTables
+
+#: The dialects SQLDgent speaks.
+DIALECTS = ("postgresql", "sqlite")
+
+#: The columns a ``Datum`` is rebuilt from, in ``Datum.trusted`` order.
+DATUM_COLUMNS = ("id", "content", "created_at", "causal_parent", "metadata")
+
+#: The columns every insert writes, in order.
+INSERT_COLUMNS = (
+    "namespace",
+    "id",
+    "content",
+    "created_at",
+    "causal_parent",
+    "metadata",
+    "facets",
+    "vector",
+)
+
+
+class PageShape(NamedTuple):
+    """Which filters one ``list()`` page uses: statements are cached per shape."""
+
+    prefix: bool
+    upper: bool
+    after: bool
+    before: bool
+    filters: int
+    position: bool
+    order: str
+    limit: bool
+    vectors: bool
+
+
+def _text(name: str) -> Any:
+    return bindparam(name, type_=Text())
+
+
+class Statements:
+    """The Core statements of one store's tables on one dialect."""
+
+    def __init__(self, tables: SQLTables, dialect: str) -> None:
+        if dialect not in DIALECTS:
+            raise BackendUnavailable(
+                f"SQLDgent speaks PostgreSQL (asyncpg) and SQLite (aiosqlite), not {dialect!r}"
+            )
+        self.dialect = dialect
+        self.postgres = dialect == "postgresql"
+        self.tables = tables
+        d = tables.datums
+        self._columns = [d.c[name] for name in DATUM_COLUMNS]
+        self.get_one = self._datums().where(self._mine(), d.c.id == _text("id"))
+        self.exists_one: Select[Any] = select(literal_column("1")).where(
+            self._mine(), d.c.id == _text("id")
+        )
+        self.count = select(func.count()).select_from(d).where(self._mine())
+        self.children = (
+            self._datums()
+            .where(self._mine(), d.c.causal_parent == _text("id"))
+            .order_by(d.c.created_at, d.c.id)
+        )
+        self.chain = self._chain()
+        self.get_many = self._datums().where(self._mine(), self._among(d.c.id, "ids"))
+        self.present = select(d.c.id).where(self._mine(), self._among(d.c.id, "ids"))
+        self.insert_one = self._insert_one()
+        self.insert_many = self._insert_many()
+        self.get_ref, self.create_ref, self.move_ref, self.ref_state = self._refs()
+        self._pages: dict[PageShape, Select[Any]] = {}
+
+    def _mine(self, table: Any = None) -> ColumnElement[bool]:
+        table = self.tables.datums if table is None else table
+        return table.c.namespace == _text("ns")  # type: ignore[no-any-return]
+
+    def _datums(self, table: Any = None) -> Select[Any]:
+        table = self.tables.datums if table is None else table
+        return select(*(table.c[name] for name in DATUM_COLUMNS))
+
+    def _among(self, column: Any, name: str) -> ColumnElement[bool]:
+        if self.postgres:
+            return column == any_(bindparam(name, type_=ARRAY(Text())))  # type: ignore[no-any-return]
+        return column.in_(bindparam(name, expanding=True))  # type: ignore[no-any-return]
+
+    def _datum_exists(self, name: str) -> Any:
+        d = self.tables.datums
+        return exists().where(self._mine(), d.c.id == _text(name))
+
+    def _chain(self) -> Select[Any]:
+        d = self.tables.datums
+        start = (
+            self._datums()
+            .add_columns(literal_column("0", Integer()).label("depth"))
+            .where(self._mine(), d.c.id == _text("id"))
+            .cte("chain", recursive=True)
+        )
+        parent = d.alias("parent")
+        step = (
+            self._datums(parent)
+            .add_columns((start.c.depth + literal_column("1", Integer())).label("depth"))
+            .where(self._mine(parent), parent.c.id == start.c.causal_parent)
+        )
+        chain = start.union_all(step)
+        return select(*(chain.c[name] for name in DATUM_COLUMNS)).order_by(chain.c.depth.desc())
+
+    def _facets_value(self, value: Any) -> Any:
+        return cast(value, JSONB()) if self.postgres else value
+
+    def _insert(self) -> Any:
+        insert = postgresql.insert if self.postgres else sqlite.insert
+        return insert(self.tables.datums)
+
+    def _insert_one(self) -> Executable:
+        d = self.tables.datums
+        values = select(
+            _text("ns"),
+            _text("id"),
+            bindparam("content", type_=LargeBinary()),
+            bindparam("created_at", type_=Double()),
+            _text("causal_parent"),
+            _text("metadata"),
+            self._facets_value(_text("facets")),
+            bindparam("vector", type_=LargeBinary()),
+        ).where(or_(_text("causal_parent").is_(None), self._datum_exists("causal_parent")))
+        statement: Executable = (
+            self._insert()
+            .from_select(list(INSERT_COLUMNS), values)
+            .on_conflict_do_nothing()
+            .returning(d.c.id)
+        )
+        return statement
+
+    def _insert_many(self) -> Executable:
+        d = self.tables.datums
+        if not self.postgres:
+            values = {
+                "namespace": _text("ns"),
+                "id": _text("id"),
+                "content": bindparam("content", type_=LargeBinary()),
+                "created_at": bindparam("created_at", type_=Double()),
+                "causal_parent": _text("causal_parent"),
+                "metadata": _text("metadata"),
+                "facets": _text("facets"),
+                "vector": bindparam("vector", type_=LargeBinary()),
+            }
+            statement: Executable = (
+                self._insert().values(values).on_conflict_do_nothing().returning(d.c.id)
+            )
+            return statement
+        arrays = (
+            func.unnest(
+                bindparam("ids", type_=ARRAY(Text())),
+                bindparam("contents", type_=ARRAY(LargeBinary())),
+                bindparam("created_ats", type_=ARRAY(Double())),
+                bindparam("causal_parents", type_=ARRAY(Text())),
+                bindparam("metadatas", type_=ARRAY(Text())),
+                bindparam("facetses", type_=ARRAY(Text())),
+                bindparam("vectors", type_=ARRAY(LargeBinary())),
+            )
+            .table_valued(*INSERT_COLUMNS[1:])
+            .render_derived()
+        )
+        rows = select(
+            _text("ns"),
+            *(arrays.c[name] for name in INSERT_COLUMNS[1:6]),
+            cast(arrays.c.facets, JSONB()),
+            arrays.c.vector,
+        )
+        statement = (
+            self._insert()
+            .from_select(list(INSERT_COLUMNS), rows)
+            .on_conflict_do_nothing()
+            .returning(d.c.id)
+        )
+        return statement
+
+    def _refs(self) -> tuple[Executable, Executable, Executable, Executable]:
+        r = self.tables.refs
+        here = and_(r.c.namespace == _text("ns"), r.c.name == _text("ref"))
+        get = select(r.c.datum_id).where(here)
+        insert = postgresql.insert if self.postgres else sqlite.insert
+        create = (
+            insert(r)
+            .from_select(
+                ["namespace", "name", "datum_id"],
+                select(_text("ns"), _text("ref"), _text("target")).where(
+                    self._datum_exists("target")
+                ),
+            )
+            .on_conflict_do_nothing()
+            .returning(r.c.name)
+        )
+        move = (
+            r.update()
+            .where(here, r.c.datum_id == _text("expected"), self._datum_exists("target"))
+            .values(datum_id=_text("target"))
+            .returning(r.c.name)
+        )
+        state = select(
+            self._datum_exists("target").label("known"),
+            get.scalar_subquery().label("current"),
+        )
+        return get, create, move, state
+
+    def page(self, shape: PageShape) -> Select[Any]:
+        """The keyset-page statement for ``shape`` (built on first use, then reused).
+
+        Parameters: ``ns`` (the namespace); ``low`` and ``high`` (prefix range); ``after``,
+        ``before``; ``facets`` (PostgreSQL) or ``key0``, ``value0``, ... (SQLite); ``at``,
+        ``at_id`` (the cursor position); ``limit``.
+        """
+        statement = self._pages.get(shape)
+        if statement is None:
+            statement = self._pages[shape] = self._page(shape)
+        return statement
+
+    def _page(self, shape: PageShape) -> Select[Any]:
+        d = self.tables.datums
+        if shape.vectors:
+            statement = select(d.c.id, d.c.created_at, d.c.vector).where(d.c.vector.isnot(None))
+        else:
+            statement = self._datums()
+        clauses: list[ColumnElement[bool]] = [self._mine()]
+        if shape.prefix:
+            clauses.append(d.c.id >= _text("low"))
+        if shape.upper:
+            clauses.append(d.c.id < _text("high"))
+        if shape.after:
+            clauses.append(d.c.created_at > bindparam("after", type_=Double()))
+        if shape.before:
+            clauses.append(d.c.created_at < bindparam("before", type_=Double()))
+        if shape.filters:
+            clauses += self._facet_filters(shape.filters)
+        if shape.position:
+            here = tuple_(d.c.created_at, d.c.id)
+            there = tuple_(bindparam("at", type_=Double()), _text("at_id"))
+            clauses.append(here < there if shape.order == "desc" else here > there)
+        statement = statement.where(*clauses)
+        if shape.order == "desc":
+            statement = statement.order_by(d.c.created_at.desc(), d.c.id.desc())
+        else:
+            statement = statement.order_by(d.c.created_at, d.c.id)
+        if shape.limit:
+            statement = statement.limit(bindparam("limit", type_=Integer()))
+        return statement
+
+    def _facet_filters(self, count: int) -> list[ColumnElement[bool]]:
+        d = self.tables.datums
+        if self.postgres:
+            return [d.c.facets.op("@>")(cast(_text("facets"), JSONB()))]
+        found: list[ColumnElement[bool]] = []
+        for place in range(count):
+            entries = func.json_each(d.c.facets).table_valued("key", "value")
+            found.append(
+                exists()
+                .select_from(entries)
+                .where(
+                    entries.c.key == _text(f"key{place}"), entries.c.value == _text(f"value{place}")
+                )
+            )
+        return found

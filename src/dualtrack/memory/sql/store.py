@@ -1,0 +1,749 @@
+"""``SQLDgent``: agent memory in SQL tables through SQLAlchemy, on PostgreSQL or SQLite.
+
+Many processes and hosts may share one PostgreSQL database: every write is a conditional
+statement (insert that ignores a conflict, then compare; update only from the expected ref) or
+one transaction, and transactions the database aborts to stay serializable run again, so
+correctness rests on no advisory lock, ``LOCK TABLE`` or ``NOTIFY``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from sqlalchemy import MetaData
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.schema import CreateSchema
+
+from dualtrack.errors import (
+    ConflictError,
+    DualtrackError,
+    InvalidArgument,
+    InvalidCursor,
+    UnknownDatum,
+)
+from dualtrack.memory.checks import (
+    check_batch,
+    check_batch_size,
+    check_datum,
+    check_expected,
+    check_lookup,
+    check_name,
+    check_text,
+    check_top,
+    plan_batch,
+    refuse_change,
+    refuse_closed,
+    refuse_orphan,
+    refuse_swap,
+)
+from dualtrack.memory.cursor import Page, Position, decode_cursor
+from dualtrack.memory.datum import MAX_ID_LENGTH, Datum
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
+from dualtrack.memory.protocol import Embedder, SearchHit
+from dualtrack.memory.query import ListQuery, Order, check_limit
+from dualtrack.memory.sql.connections import Sessions
+from dualtrack.memory.sql.errors import (
+    MAX_RETRIES,
+    failed,
+    is_transient,
+    masked,
+    pause,
+    unreachable,
+)
+from dualtrack.memory.sql.facets import facet_key, facets_json, filter_json
+from dualtrack.memory.sql.reads import Coalescer
+from dualtrack.memory.sql.schema import dgent_metadata, tables_in
+from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
+from dualtrack.memory.sql.statements import PageShape, Statements
+from dualtrack.memory.vectors import top_matches
+from dualtrack.memory.views import View
+from dualtrack.optics import Optic
+
+K = TypeVar("K", covariant=True)
+A = TypeVar("A")
+T = TypeVar("T")
+
+#: How many ids one SQLite statement binds at most (PostgreSQL binds one array).
+_SQLITE_CHUNK = 500
+
+#: Point-read queries in flight at once; gets arriving meanwhile wait and share the next one
+#: (measured here: one beats two, four or eight for 32 concurrent readers).
+READ_QUERIES = 1
+
+#: Above this many stored vectors, ``search`` ranks them in a worker thread.
+_THREAD_RANKING = 2000
+
+
+def _storable(text: str) -> bool:
+    """Whether ``text`` can be bound as SQL text at all (ids that cannot are never stored)."""
+    if "\x00" in text or len(text) > MAX_ID_LENGTH:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _prefix_end(prefix: str) -> str | None:
+    """The least string after every string starting with ``prefix`` (code point order), or
+    ``None`` when none exists, so ``prefix <= id < end`` is exactly "id starts with prefix".
+
+    >>> _prefix_end("ab"), _prefix_end("a\\U0010ffff")
+    ('ac', 'b')
+    """
+    chars = list(prefix)
+    while chars:
+        point = ord(chars.pop()) + 1
+        if point <= 0x10FFFF:
+            if 0xD800 <= point <= 0xDFFF:
+                point = 0xE000
+            return "".join(chars) + chr(point)
+    return None
+
+
+def _settled(task: asyncio.Future[Any]) -> None:
+    """Mark the outcome of shielded work whose caller stopped waiting as seen."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _datum(row: Sequence[Any]) -> Datum:
+    return Datum.trusted(*row)
+
+
+def _datums(rows: Iterable[Sequence[Any]]) -> list[Datum]:
+    trusted = Datum.trusted
+    return [trusted(*row) for row in rows]
+
+
+def _chunks(items: Sequence[str], size: int | None) -> Iterable[Sequence[str]]:
+    if size is None:
+        yield items
+        return
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class SQLDgent:
+    """Agent memory in two SQL tables, over any SQLAlchemy ``AsyncEngine`` on PostgreSQL
+    (``postgresql+asyncpg``) or SQLite (``sqlite+aiosqlite``), or over one ``AsyncConnection``.
+
+    ``SQLDgent(engine, namespace=...)`` borrows connections from the engine's pool (it keeps up
+    to ``connections`` of them, by default the pool's size) and creates its tables on first
+    use (pass ``create_tables=False`` when your migrations own them). ``schema`` places the
+    tables in a PostgreSQL schema. Pass ``dispose_engine=True`` to have :meth:`close` dispose
+    an engine made for this store alone (``open_dgent`` does).
+
+    On PostgreSQL with asyncpg, the store runs its Core statements, compiled once by
+    SQLAlchemy, on the driver connection beneath each pooled connection (SQLAlchemy's
+    execution layer would double the cost of a point read, see
+    :mod:`~dualtrack.memory.sql.sessions`); ``driver_statements=False`` runs everything
+    through SQLAlchemy instead.
+
+    **In your transaction.** ``SQLDgent(connection)`` works inside the caller's transaction:
+    every write is a savepoint in it, nothing is committed or rolled back by the store, so a
+    datum and your own rows commit together or not at all. (On SQLite, where pysqlite defers
+    ``BEGIN`` to the first write, the store begins the transaction before its savepoint, so
+    the savepoint cannot commit on release.)
+
+    **Alembic.** The tables live in ``SQLDgent.metadata`` (also ``dgent_metadata`` in
+    :mod:`dualtrack.memory.sql.schema`). So that your own autogenerate neither drops them nor
+    proposes them again, either give Alembic both MetaData in ``env.py``::
+
+        from dualtrack import SQLDgent
+        target_metadata = [Base.metadata, SQLDgent.metadata]
+
+    (then your migrations create and own them: pass ``create_tables=False``), or leave them to
+    the store and filter them out::
+
+        def include_object(obj, name, type_, reflected, compare_to):
+            table = obj if type_ == "table" else getattr(obj, "table", None)
+            return table is None or table.name not in SQLDgent.metadata.tables
+
+        context.configure(..., include_object=include_object)
+
+    **Layout.** Datums are append-only rows keyed by ``(namespace, id)``; the exact metadata
+    JSON is kept as text, and its JSONB *facets* (see :mod:`dualtrack.memory.sql.facets`)
+    serve equality filters through a GIN index on PostgreSQL. Listing is keyset-paginated on
+    ``(created_at, id)``; ``causal_chain`` and ``children`` are one query each (a recursive
+    CTE); refs move by conditional ``UPDATE``/``INSERT``; ``search`` ranks the stored vectors
+    of the store's :class:`~dualtrack.memory.protocol.Embedder`.
+
+    >>> import asyncio, tempfile, os
+    >>> from sqlalchemy.ext.asyncio import create_async_engine
+    >>> async def demo(path):
+    ...     engine = create_async_engine(f"sqlite+aiosqlite:///{path}")
+    ...     async with SQLDgent(engine, namespace="notes", dispose_engine=True) as store:
+    ...         root = await store.put(Datum(id="n1", content=b"hello", created_at=1.0))
+    ...         await store.put(root.derive(b"hello again", created_at=2.0))
+    ...         head = (await store.children("n1"))[0]
+    ...         return [d.content for d in await store.causal_chain(head.id)]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     asyncio.run(demo(os.path.join(folder, "memory.db")))
+    [b'hello', b'hello again']
+    """
+
+    #: SQLDgent's tables, for Alembic (``target_metadata`` or an ``include_object`` filter).
+    metadata: ClassVar[MetaData] = dgent_metadata
+
+    def __init__(
+        self,
+        bind: AsyncEngine | AsyncConnection,
+        *,
+        namespace: str = "default",
+        embedder: Embedder | None = None,
+        schema: str | None = None,
+        create_tables: bool = True,
+        connections: int | None = None,
+        dispose_engine: bool = False,
+        driver_statements: bool = True,
+    ) -> None:
+        self._namespace = check_name(namespace, "namespace")
+        self._embedder: Embedder = embedder or HashedNgramEmbedder()
+        self._caller: AsyncConnection | None = None
+        if isinstance(bind, AsyncConnection):
+            self._engine, self._caller = bind.engine, bind
+        elif isinstance(bind, AsyncEngine):
+            self._engine = bind
+        else:
+            raise InvalidArgument(
+                f"SQLDgent needs an SQLAlchemy AsyncEngine or AsyncConnection, got {bind!r}: "
+                "make one with sqlalchemy.ext.asyncio.create_async_engine, or use open_dgent(url)"
+            )
+        dialect = self._engine.dialect
+        if schema is not None:
+            check_name(schema, "schema")
+            if dialect.name != "postgresql":
+                raise InvalidArgument("schema= places tables in a PostgreSQL schema only")
+        self._schema = schema
+        self._tables = tables_in(schema)
+        self._statements = Statements(self._tables, dialect.name)
+        self._chunk = None if self._statements.postgres else _SQLITE_CHUNK
+        self._shielded = not self._statements.postgres
+        self._create = create_tables
+        self._dispose = dispose_engine and self._caller is None
+        self._fast = driver_statements and self._caller is None and dialect.driver == "asyncpg"
+        self._compiler = Compiler(dialect)
+        if connections is not None and (type(connections) is not int or connections < 1):
+            raise InvalidArgument(f"connections must be a positive int, got {connections!r}")
+        size = getattr(self._engine.pool, "size", None)
+        default = size() if callable(size) else 5
+        limit = 1 if self._caller is not None else connections or default
+        self._sessions = Sessions(self._open_session, limit)
+        self._reads: Coalescer[str, Datum] = Coalescer(
+            self._get_one, self._get_many, in_flight=READ_QUERIES
+        )
+        self._caller_session: CoreSession | None = None
+        self._ready: asyncio.Future[None] | None = None
+        self._unfinished: set[asyncio.Future[Any]] = set()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, bind: AsyncEngine | AsyncConnection, **options: Any) -> SQLDgent:
+        """A started store: the database answered and the tables exist (when it may create
+        them) when this returns; else :class:`BackendUnavailable` naming the cause."""
+        store = cls(bind, **options)
+        try:
+            await store._started()
+            async with store._sessions.lend():
+                pass  # a connection opens: the database answers
+        except BaseException:
+            await store.close()
+            raise
+        return store
+
+    def __repr__(self) -> str:
+        where = masked(self._engine.url)
+        schema = "" if self._schema is None else f", schema={self._schema!r}"
+        return f"SQLDgent({where!r}, namespace={self._namespace!r}{schema})"
+
+    async def __aenter__(self) -> SQLDgent:
+        await self._started()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    @property
+    def namespace(self) -> str:
+        """The namespace this store reads and writes."""
+        return self._namespace
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine whose connections this store uses."""
+        return self._engine
+
+    # connections, tables and retries
+
+    async def _open_session(self) -> Session:
+        if self._caller is not None:
+            if self._caller_session is None:
+                self._caller_session = CoreSession(self._caller, caller=True)
+            return self._caller_session
+        try:
+            connection = await self._engine.connect()
+        except (SQLAlchemyError, OSError) as error:
+            raise unreachable(self._engine.url, error) from error
+        try:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self._fast:
+                raw = await connection.get_raw_connection()
+                return DriverSession(connection, raw.driver_connection, self._compiler)
+            return CoreSession(connection, caller=False)
+        except BaseException:
+            await connection.close()
+            raise
+
+    async def _started(self) -> None:
+        if self._closed:
+            raise refuse_closed(self)
+        if self._ready is None:
+            self._ready = asyncio.get_running_loop().create_future()
+            try:
+                if self._create:
+                    await self._create_tables()
+            except BaseException as error:
+                self._ready.set_exception(error)
+                self._ready.exception()
+                self._ready = None
+                raise
+            self._ready.set_result(None)
+            return
+        await asyncio.shield(self._ready)
+
+    async def _create_tables(self) -> None:
+        def create(connection: Any) -> None:
+            if self._schema is not None and not connection.dialect.has_schema(
+                connection, self._schema
+            ):
+                connection.execute(CreateSchema(self._schema, if_not_exists=True))
+            self._tables.metadata.create_all(connection, checkfirst=True)
+
+        if self._caller is not None:
+            session = await self._open_session()
+            async with session.atomic():
+                await self._caller.run_sync(create)
+            return
+        for attempt in range(3):
+            try:
+                connection = await self._engine.connect()
+            except (SQLAlchemyError, OSError) as error:
+                raise unreachable(self._engine.url, error) from error
+            try:
+                async with connection.begin():
+                    await connection.run_sync(create)
+                return
+            except SQLAlchemyError as error:
+                if attempt == 2:
+                    where = "creating SQLDgent's tables"
+                    raise failed(where, error, lost=False, wrote=True) from error
+            finally:
+                await connection.close()
+            await pause(attempt)  # another process created them at the same moment
+
+    async def _run(
+        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+    ) -> T:
+        """Run ``operation``. On SQLite, it runs to its end even when the caller is cancelled
+        (the caller stops waiting; the work commits or rolls back): a statement cut off in
+        aiosqlite's thread can leave its connection open, holding the file's lock. On
+        PostgreSQL a cancelled call closes its connection instead, and the server rolls back
+        whatever was under way, so no task per call is spent there."""
+        if self._caller is not None or not self._shielded:
+            return await self._attempts(where, operation, writes=writes)
+        task = asyncio.ensure_future(self._attempts(where, operation, writes=writes))
+        self._unfinished.add(task)
+        task.add_done_callback(_settled)
+        task.add_done_callback(self._unfinished.discard)
+        return await asyncio.shield(task)
+
+    async def _attempts(
+        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+    ) -> T:
+        """Run ``operation`` on a lent session, again after a transient abort (up to
+        ``MAX_RETRIES``), and again once after a lost connection when it only reads."""
+        ready = self._ready
+        if ready is None or not ready.done() or self._closed:
+            await self._started()
+        sessions = self._sessions
+        attempt = 0
+        while True:
+            session = await sessions.borrow()
+            try:
+                result = await operation(session)
+            except DualtrackError:
+                sessions.give_back(session)
+                raise
+            except session.database_errors as error:
+                sessions.give_back(session)
+                self._judge(where, error, session.broken, writes, attempt)
+            except BaseException:
+                sessions.give_back(session, interrupted=True)
+                raise
+            else:
+                sessions.give_back(session)
+                return result
+            attempt += 1
+            await pause(attempt)
+
+    def _judge(
+        self, where: str, error: BaseException, lost: bool, writes: bool, attempt: int
+    ) -> None:
+        """Return when ``error`` may be retried; raise what the caller should see otherwise."""
+        if self._closed:
+            raise refuse_closed(self) from error
+        transient = is_transient(error)
+        if self._caller is not None:
+            if transient:
+                raise ConflictError(
+                    f"the database aborted the transaction during {where} to keep it "
+                    f"serializable ({error}): roll back and retry your transaction"
+                ) from error
+            raise failed(f"{where} on {self!r}", error, lost=lost, wrote=writes) from error
+        if transient and attempt < MAX_RETRIES:
+            return
+        if lost and not writes and attempt == 0:
+            return
+        raise failed(f"{where} on {self!r}", error, lost=lost, wrote=writes) from error
+
+    def _key(self, datum_id: str) -> dict[str, Any]:
+        return {"ns": self._namespace, "id": datum_id}
+
+    async def _rows(self, where: str, statement: Any, params: Mapping[str, Any]) -> list[Datum]:
+        async def read(session: Session) -> list[Datum]:
+            return _datums(await session.fetch(statement, params))
+
+        return await self._run(where, read, writes=False)
+
+    async def _vectors(self, datums: Sequence[Datum]) -> builtins.list[bytes | None]:
+        return await embed_contents(self._embedder, [datum.content for datum in datums])
+
+    def _row(self, datum: Datum, vector: bytes | None) -> dict[str, Any]:
+        return {
+            "ns": self._namespace,
+            "id": datum.id,
+            "content": datum.content,
+            "created_at": datum.created_at,
+            "causal_parent": datum.causal_parent,
+            "metadata": datum.metadata_json,
+            "facets": facets_json(datum),
+            "vector": vector,
+        }
+
+    # writes
+
+    async def put(self, datum: Datum) -> Datum:
+        """Store ``datum`` (append-only, idempotent) and return it: one conditional insert."""
+        datum = check_datum(datum)
+        (vector,) = await self._vectors([datum])
+        row = self._row(datum, vector)
+        statements = self._statements
+
+        async def write(session: Session) -> Datum:
+            if await session.fetch(statements.insert_one, row):
+                return datum
+            held = await session.fetch(statements.get_one, self._key(datum.id))
+            if not held:
+                raise refuse_orphan(datum)
+            stored = _datum(held[0])
+            if stored != datum:
+                raise refuse_change(stored, datum)
+            return stored
+
+        return await self._run("put", write, writes=True)
+
+    async def put_many(self, datums: Iterable[Datum]) -> builtins.list[Datum]:
+        """Store every datum in one transaction, or none of them."""
+        batch = check_batch(datums)
+        await self._started()
+        if not batch:
+            return []
+        vectors = await self._vectors(batch)
+        ids = list(dict.fromkeys(datum.id for datum in batch))
+        inside = set(ids)
+        parents = sorted(
+            {d.causal_parent for d in batch if d.causal_parent and d.causal_parent not in inside}
+        )
+        statements = self._statements
+
+        async def write(session: Session) -> builtins.list[Datum]:
+            async with session.atomic():
+                stored = {d.id: d for d in await self._fetch_many(session, ids)}
+                present: set[str] = set()
+                for chunk in _chunks(parents, self._chunk):
+                    params = {"ns": self._namespace, "ids": list(chunk)}
+                    present.update(
+                        row[0] for row in await session.fetch(statements.present, params)
+                    )
+                fresh = plan_batch(batch, stored, present)
+                if fresh:
+                    await self._insert(session, fresh, vectors, batch)
+            return [stored.get(datum.id, datum) for datum in batch]
+
+        return await self._run("put_many", write, writes=True)
+
+    async def _fetch_many(self, session: Session, ids: Sequence[str]) -> builtins.list[Datum]:
+        found: builtins.list[Datum] = []
+        for chunk in _chunks(ids, self._chunk):
+            params = {"ns": self._namespace, "ids": list(chunk)}
+            found += _datums(await session.fetch(self._statements.get_many, params))
+        return found
+
+    async def _insert(
+        self,
+        session: Session,
+        fresh: Sequence[Datum],
+        vectors: Sequence[bytes | None],
+        batch: Sequence[Datum],
+    ) -> None:
+        vector_of = {datum.id: vector for datum, vector in zip(batch, vectors, strict=True)}
+        rows = [self._row(datum, vector_of[datum.id]) for datum in fresh]
+        statement = self._statements.insert_many
+        if self._statements.postgres:
+            arrays = {
+                "ns": self._namespace,
+                "ids": [row["id"] for row in rows],
+                "contents": [row["content"] for row in rows],
+                "created_ats": [row["created_at"] for row in rows],
+                "causal_parents": [row["causal_parent"] for row in rows],
+                "metadatas": [row["metadata"] for row in rows],
+                "facetses": [row["facets"] for row in rows],
+                "vectors": [row["vector"] for row in rows],
+            }
+            inserted = {row[0] for row in await session.fetch(statement, arrays)}
+        else:
+            inserted = {row[0] for row in await session.fetch(statement, rows)}
+        raced = [datum for datum in fresh if datum.id not in inserted]
+        if raced:
+            # another writer stored these ids since we looked: theirs must equal ours
+            held = {d.id: d for d in await self._fetch_many(session, [d.id for d in raced])}
+            for datum in raced:
+                if held[datum.id] != datum:
+                    raise refuse_change(held[datum.id], datum)
+
+    async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
+        """Point ``name`` at ``datum_id`` if it still points at ``expected`` (compare-and-set):
+        one conditional ``INSERT`` (``expected=None``) or ``UPDATE``."""
+        check_name(name)
+        check_lookup(datum_id)
+        check_expected(expected)
+        statements = self._statements
+        ref = {"ns": self._namespace, "ref": name, "target": datum_id}
+        bindable = _storable(datum_id) and (expected is None or _storable(expected))
+
+        async def swap(session: Session) -> None:
+            while True:
+                if bindable:
+                    if expected is None:
+                        moved = await session.fetch(statements.create_ref, ref)
+                    else:
+                        moved = await session.fetch(
+                            statements.move_ref, {**ref, "expected": expected}
+                        )
+                    if moved:
+                        return
+                target = ref if _storable(datum_id) else {**ref, "target": ""}
+                known, current = (await session.fetch(statements.ref_state, target))[0]
+                if not known:
+                    raise UnknownDatum(f"ref {name!r} cannot point at {datum_id!r}: no such datum")
+                if current != expected or not bindable:
+                    raise refuse_swap(name, current, expected)
+                # the ref moved back to ``expected`` between the two statements: try again
+
+        await self._run("set_ref", swap, writes=True)
+
+    # reads
+
+    async def get(self, datum_id: str) -> Datum | None:
+        """The datum with this id, or ``None``: one indexed query, shared with the gets that
+        arrive while it runs (see :mod:`~dualtrack.memory.sql.reads`)."""
+        if not _storable(check_lookup(datum_id)):
+            return None
+        return await self._reads.load(datum_id)
+
+    async def _get_one(self, datum_id: str) -> Datum | None:
+        found = await self._rows("get", self._statements.get_one, self._key(datum_id))
+        return found[0] if found else None
+
+    async def _get_many(self, ids: Sequence[str]) -> dict[str, Datum]:
+        async def read(session: Session) -> builtins.list[Datum]:
+            return await self._fetch_many(session, ids)
+
+        return {datum.id: datum for datum in await self._run("get", read, writes=False)}
+
+    async def exists(self, datum_id: str) -> bool:
+        """Whether the store holds a datum with this id."""
+        if not _storable(check_lookup(datum_id)):
+            return False
+        statement, params = self._statements.exists_one, self._key(datum_id)
+
+        async def read(session: Session) -> bool:
+            return bool(await session.fetch(statement, params))
+
+        return await self._run("exists", read, writes=False)
+
+    async def count(self) -> int:
+        """How many datums the store holds."""
+        params = {"ns": self._namespace}
+
+        async def read(session: Session) -> int:
+            return int((await session.fetch(self._statements.count, params))[0][0])
+
+        return await self._run("count", read, writes=False)
+
+    def _page_query(
+        self, query: ListQuery, position: Position | None, limit: int | None, vectors: bool
+    ) -> tuple[Any, dict[str, Any]] | None:
+        """The statement and parameters of one page, or ``None`` when nothing can match."""
+        params: dict[str, Any] = {"ns": self._namespace}
+        end = None
+        if query.prefix is not None:
+            if not _storable(query.prefix):
+                return None
+            end = _prefix_end(query.prefix)
+            params["low"] = query.prefix
+            if end is not None:
+                params["high"] = end
+        if query.after is not None:
+            params["after"] = query.after
+        if query.before is not None:
+            params["before"] = query.before
+        if query.metadata:
+            if self._statements.postgres:
+                params["facets"] = filter_json(query.metadata)
+            for place, (name, value) in enumerate(query.metadata):
+                params[f"key{place}"] = facet_key(name)
+                params[f"value{place}"] = value
+        if position is not None:
+            if not _storable(position[1]):
+                raise InvalidCursor("cursor names an id no store can hold")
+            params["at"], params["at_id"] = position
+        if limit is not None:
+            params["limit"] = limit
+        shape = PageShape(
+            prefix=query.prefix is not None,
+            upper=end is not None,
+            after=query.after is not None,
+            before=query.before is not None,
+            filters=len(query.metadata),
+            position=position is not None,
+            order=query.order,
+            limit=limit is not None,
+            vectors=vectors,
+        )
+        return self._statements.page(shape), params
+
+    async def list(
+        self,
+        *,
+        prefix: str | None = None,
+        after: float | None = None,
+        before: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        order: Order = "asc",
+        limit: int | None = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        """One keyset page of datums matching every filter, in ``(created_at, id)`` order."""
+        query = ListQuery.of(
+            prefix=prefix, after=after, before=before, metadata=metadata, order=order
+        )
+        size = check_limit(limit, None)
+        position = decode_cursor(query, cursor)
+        planned = self._page_query(query, position, None if size is None else size + 1, False)
+        if planned is None:
+            await self._started()
+            return Page((), None)
+        rows = await self._rows("list", *planned)
+        return Page.cut(query, rows, size)
+
+    async def scan(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum in ``(created_at, id)`` order, one keyset page at a time."""
+        check_batch_size(batch_size)
+        query = ListQuery.of()
+        position: Position | None = None
+        while True:
+            planned = self._page_query(query, position, batch_size, False)
+            assert planned is not None
+            page = await self._rows("scan", *planned)
+            for datum in page:
+                yield datum
+            if len(page) < batch_size:
+                return
+            position = (page[-1].created_at, page[-1].id)
+
+    async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
+        """The ancestors of ``datum_id``, root first, ending with it: one recursive query."""
+        if not _storable(check_lookup(datum_id)):
+            return []
+        return await self._rows("causal_chain", self._statements.chain, self._key(datum_id))
+
+    async def children(self, datum_id: str) -> builtins.list[Datum]:
+        """The datums whose causal parent is ``datum_id``, in ``(created_at, id)`` order."""
+        if not _storable(check_lookup(datum_id)):
+            return []
+        return await self._rows("children", self._statements.children, self._key(datum_id))
+
+    async def search(
+        self, text: str, *, limit: int = 10, metadata: Mapping[str, Any] | None = None
+    ) -> builtins.list[SearchHit]:
+        """The ``limit`` datums most similar to ``text``, best first: ranks every stored vector
+        of the namespace that passes the filter."""
+        check_text(text)
+        size = check_top(limit)
+        query = ListQuery.of(metadata=metadata)
+        (wanted,) = await embed_packed(self._embedder, [text])
+        planned = self._page_query(query, None, None, True)
+        assert planned is not None
+        statement, params = planned
+
+        async def read(session: Session) -> Sequence[tuple[str, float, bytes]]:
+            return await session.fetch(statement, params)  # type: ignore[return-value]
+
+        candidates = await self._run("search", read, writes=False)
+        if len(candidates) > _THREAD_RANKING:
+            best = await asyncio.to_thread(top_matches, wanted, candidates, size)
+        else:
+            best = top_matches(wanted, candidates, size)
+        if not best:
+            return []
+
+        async def fetch(session: Session) -> builtins.list[Datum]:
+            return await self._fetch_many(session, [datum_id for _, _, datum_id in best])
+
+        found = {datum.id: datum for datum in await self._run("search", fetch, writes=False)}
+        return [SearchHit(found[datum_id], score) for score, _, datum_id in best]
+
+    async def get_ref(self, name: str) -> str | None:
+        """The datum id the ref ``name`` points at, or ``None`` if it was never set."""
+        params = {"ns": self._namespace, "ref": check_name(name)}
+
+        async def read(session: Session) -> str | None:
+            rows = await session.fetch(self._statements.get_ref, params)
+            return str(rows[0][0]) if rows else None
+
+        return await self._run("get_ref", read, writes=False)
+
+    def focus(
+        self, ref: str, optic: Optic[K, bytes, A], *, initial: bytes | None = None
+    ) -> View[K, A]:
+        """A lens view of the datum ``ref`` points at (see :mod:`dualtrack.memory.views`)."""
+        return View(self, ref, optic, initial)
+
+    async def close(self) -> None:
+        """Let writes in progress finish, then give back the connections this store holds
+        (disposing the engine if it owns it)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._unfinished:
+            await asyncio.gather(*self._unfinished, return_exceptions=True)
+        await self._sessions.close()
+        if self._dispose:
+            await self._engine.dispose()

@@ -1,0 +1,382 @@
+"""``SQLiteDgent``: agent memory in one SQLite file (WAL), shared safely by threads and processes.
+
+Writes go to one writer thread per store that commits every queued write in one transaction
+(see :mod:`dualtrack.memory.sqlite.writer`). Reads are short indexed queries run on the
+caller's thread through a read-only connection of its own (WAL readers never wait for the
+writer); ``search``, which reads every stored vector, runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from dualtrack.errors import BackendUnavailable, UnknownDatum
+from dualtrack.memory.checks import (
+    check_batch,
+    check_batch_size,
+    check_datum,
+    check_expected,
+    check_lookup,
+    check_name,
+    check_text,
+    check_top,
+    plan_batch,
+    refuse_swap,
+)
+from dualtrack.memory.cursor import Page, Position, decode_cursor
+from dualtrack.memory.datum import Datum
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
+from dualtrack.memory.metadata import Metadata
+from dualtrack.memory.protocol import Embedder, SearchHit
+from dualtrack.memory.query import ListQuery, Order, check_limit
+from dualtrack.memory.sqlite import schema as sql
+from dualtrack.memory.sqlite.writer import Writer, connect
+from dualtrack.memory.vectors import top_matches
+from dualtrack.memory.views import View
+from dualtrack.optics import Optic
+
+K = TypeVar("K", covariant=True)
+A = TypeVar("A")
+
+Row = tuple[Any, ...]
+
+
+def _datum(row: Row) -> Datum:
+    return Datum.trusted(*row)
+
+
+def _pairs(datum: Datum) -> builtins.list[tuple[str, str]]:
+    metadata = datum.metadata
+    assert isinstance(metadata, Metadata)
+    return metadata.canonical_items()
+
+
+def _positions(batch: builtins.list[Datum], fresh: builtins.list[Datum]) -> builtins.list[int]:
+    """Where the datums of ``fresh`` (an ordered subsequence of ``batch``) sit in ``batch``."""
+    places: builtins.list[int] = []
+    for place, datum in enumerate(batch):
+        if len(places) < len(fresh) and fresh[len(places)] is datum:
+            places.append(place)
+    return places
+
+
+def _create_schema(connection: sqlite3.Connection) -> None:
+    for statement in sql.SCHEMA:
+        connection.execute(statement)
+
+
+class SQLiteDgent:
+    """Agent memory in a SQLite file: ``SQLiteDgent(path, namespace=...)``, then await its methods.
+
+    Durable: WAL with ``synchronous=FULL``, so an acknowledged write survives a crash. Several
+    stores, threads and processes may share one file; concurrent writers queue on the file's
+    write lock (``BEGIN IMMEDIATE`` with a busy timeout) instead of failing.
+
+    >>> import asyncio, tempfile, os
+    >>> async def demo(path):
+    ...     async with SQLiteDgent(path, namespace="notes") as store:
+    ...         await store.put(Datum(id="n1", content=b"hello", created_at=1.0))
+    ...         return (await store.get("n1")).content
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     asyncio.run(demo(os.path.join(folder, "memory.db")))
+    b'hello'
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        namespace: str = "default",
+        embedder: Embedder | None = None,
+        busy_timeout: float = 60.0,
+    ) -> None:
+        self._path = os.fspath(path)
+        if not self._path or self._path == ":memory:" or self._path.startswith("file:"):
+            raise BackendUnavailable(
+                f"SQLiteDgent needs a file path, got {self._path!r}: use MemoryDgent for "
+                "memory held in this process"
+            )
+        self._namespace = check_name(namespace, "namespace")
+        self._embedder: Embedder = embedder or HashedNgramEmbedder()
+        self._busy_timeout = float(busy_timeout)
+        self._writer: Writer | None = None
+        self._starting: asyncio.Future[None] | None = None
+        self._readers = threading.local()
+        self._connections: builtins.list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        namespace: str = "default",
+        embedder: Embedder | None = None,
+        busy_timeout: float = 60.0,
+    ) -> SQLiteDgent:
+        """A started store: the file and its tables exist when this returns."""
+        store = cls(path, namespace=namespace, embedder=embedder, busy_timeout=busy_timeout)
+        await store._started()
+        return store
+
+    def __repr__(self) -> str:
+        return f"SQLiteDgent({self._path!r}, namespace={self._namespace!r})"
+
+    async def __aenter__(self) -> SQLiteDgent:
+        await self._started()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    @property
+    def namespace(self) -> str:
+        """The namespace this store reads and writes."""
+        return self._namespace
+
+    @property
+    def path(self) -> str:
+        """The SQLite file."""
+        return self._path
+
+    async def _started(self) -> Writer:
+        if self._closed:
+            raise BackendUnavailable(f"{self!r} is closed: open a new store")
+        if self._writer is not None:
+            return self._writer
+        if self._starting is None:
+            parent = Path(self._path).parent
+            if not parent.is_dir():
+                raise BackendUnavailable(f"folder {str(parent)!r} for {self._path!r} is missing")
+            self._starting = asyncio.get_running_loop().create_future()
+            writer = Writer(self._path, self._busy_timeout, _create_schema)
+            try:
+                await writer.start()
+            except BaseException as error:
+                self._starting.set_exception(error)
+                self._starting.exception()  # waiters re-raise it; nobody else need retrieve it
+                self._starting = None
+                await writer.stop()
+                raise
+            self._writer = writer
+            self._starting.set_result(None)
+            return writer
+        await asyncio.shield(self._starting)
+        assert self._writer is not None
+        return self._writer
+
+    def _reader(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._readers, "connection", None)
+        if connection is None:
+            if self._closed:
+                raise BackendUnavailable(f"{self!r} is closed: open a new store")
+            connection = connect(self._path, self._busy_timeout, read_only=True)
+            self._readers.connection = connection
+            with self._connections_lock:
+                self._connections.append(connection)
+        return connection
+
+    async def _read(self, statement: str, params: Iterable[object]) -> builtins.list[Any]:
+        await self._started()
+        try:
+            return self._reader().execute(statement, tuple(params)).fetchall()
+        except sqlite3.Error as error:
+            raise BackendUnavailable(f"SQLite refused a read of {self._path!r}: {error}") from error
+
+    # writes
+
+    async def put(self, datum: Datum) -> Datum:
+        """Store ``datum`` (append-only, idempotent) and return it."""
+        return (await self.put_many([check_datum(datum)]))[0]
+
+    async def put_many(self, datums: Iterable[Datum]) -> builtins.list[Datum]:
+        """Store every datum in one atomic transaction, or none of them."""
+        batch = check_batch(datums)
+        if not batch:
+            await self._started()
+            return []
+        vectors = await embed_contents(self._embedder, [datum.content for datum in batch])
+        namespace = self._namespace
+        rows = [
+            (
+                namespace,
+                datum.id,
+                datum.content,
+                datum.created_at,
+                datum.causal_parent,
+                datum.metadata_json,
+                vector,
+            )
+            for datum, vector in zip(batch, vectors, strict=True)
+        ]
+        pairs = [
+            [(namespace, key, value, datum.created_at, datum.id) for key, value in _pairs(datum)]
+            for datum in batch
+        ]
+
+        wanted = json.dumps(
+            sorted({d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent})
+        )
+
+        def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
+            found = connection.execute(sql.SELECT_MANY, (namespace, wanted)).fetchall()
+            held = {row[0]: _datum(row) for row in found}
+            fresh = plan_batch(batch, held, held)
+            if len(fresh) == len(batch):
+                chosen, chosen_pairs = rows, pairs
+            else:
+                keep = _positions(batch, fresh)
+                chosen = [rows[place] for place in keep]
+                chosen_pairs = [pairs[place] for place in keep]
+            before = connection.total_changes
+            connection.executemany(sql.INSERT_DATUM, chosen)
+            connection.executemany(sql.INSERT_METADATA, [p for some in chosen_pairs for p in some])
+            if connection.total_changes - before != len(chosen) + sum(map(len, chosen_pairs)):
+                raise RuntimeError("SQLiteDgent wrote an unexpected number of rows: rolled back")
+            return [held.get(d.id, d) for d in batch]
+
+        writer = await self._started()
+        result: builtins.list[Datum] = await writer.submit(write)
+        return result
+
+    async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
+        """Point ``name`` at ``datum_id`` if it still points at ``expected`` (compare-and-set)."""
+        check_name(name)
+        check_lookup(datum_id)
+        check_expected(expected)
+        namespace = self._namespace
+
+        def swap(connection: sqlite3.Connection) -> None:
+            if connection.execute(sql.EXISTS_ONE, (namespace, datum_id)).fetchone() is None:
+                raise UnknownDatum(f"ref {name!r} cannot point at {datum_id!r}: no such datum")
+            row = connection.execute(sql.GET_REF, (namespace, name)).fetchone()
+            current = None if row is None else row[0]
+            if current != expected:
+                raise refuse_swap(name, current, expected)
+            connection.execute(sql.SET_REF, (namespace, name, datum_id))
+
+        writer = await self._started()
+        await writer.submit(swap)
+
+    # reads
+
+    async def get(self, datum_id: str) -> Datum | None:
+        """The datum with this id, or ``None``."""
+        rows = await self._read(sql.SELECT_ONE, (self._namespace, check_lookup(datum_id)))
+        return _datum(rows[0]) if rows else None
+
+    async def exists(self, datum_id: str) -> bool:
+        """Whether the store holds a datum with this id."""
+        return bool(await self._read(sql.EXISTS_ONE, (self._namespace, check_lookup(datum_id))))
+
+    async def count(self) -> int:
+        """How many datums the store holds."""
+        rows = await self._read(sql.COUNT, (self._namespace,))
+        return int(rows[0][0])
+
+    async def list(
+        self,
+        *,
+        prefix: str | None = None,
+        after: float | None = None,
+        before: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        order: Order = "asc",
+        limit: int | None = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        """One page of datums matching every filter, in ``(created_at, id)`` order."""
+        query = ListQuery.of(
+            prefix=prefix, after=after, before=before, metadata=metadata, order=order
+        )
+        size = check_limit(limit, None)
+        position = decode_cursor(query, cursor)
+        statement, params = sql.select_page(
+            self._namespace, query, position, None if size is None else size + 1
+        )
+        rows = await self._read(statement, params)
+        return Page.cut(query, [_datum(row) for row in rows], size)
+
+    async def scan(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum in ``(created_at, id)`` order, one keyset page at a time."""
+        check_batch_size(batch_size)
+        query = ListQuery.of()
+        position: Position | None = None
+        while True:
+            statement, params = sql.select_page(self._namespace, query, position, batch_size)
+            rows = await self._read(statement, params)
+            for row in rows:
+                yield _datum(row)
+            if len(rows) < batch_size:
+                return
+            position = (rows[-1][2], rows[-1][0])
+
+    async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
+        """The ancestors of ``datum_id``, root first, ending with it: one recursive query."""
+        rows = await self._read(sql.CHAIN, (self._namespace, check_lookup(datum_id)))
+        return [_datum(row) for row in rows]
+
+    async def children(self, datum_id: str) -> builtins.list[Datum]:
+        """The datums whose causal parent is ``datum_id``, in ``(created_at, id)`` order."""
+        rows = await self._read(sql.CHILDREN, (self._namespace, check_lookup(datum_id)))
+        return [_datum(row) for row in rows]
+
+    async def search(
+        self, text: str, *, limit: int = 10, metadata: Mapping[str, Any] | None = None
+    ) -> builtins.list[SearchHit]:
+        """The ``limit`` datums most similar to ``text``, best first (reads every stored vector
+        of the namespace, in a worker thread)."""
+        check_text(text)
+        size = check_top(limit)
+        query = ListQuery.of(metadata=metadata)
+        (wanted,) = await embed_packed(self._embedder, [text])
+        await self._started()
+
+        def rank() -> builtins.list[SearchHit]:
+            statement, params = sql.select_page(self._namespace, query, None, None, vectors=True)
+            connection = self._reader()
+            rows = connection.execute(statement, params)
+            best = top_matches(wanted, rows, size)
+            found = []
+            for score, _, datum_id in best:
+                row = connection.execute(sql.SELECT_ONE, (self._namespace, datum_id)).fetchone()
+                found.append(SearchHit(_datum(row), score))
+            return found
+
+        try:
+            return await asyncio.to_thread(rank)
+        except sqlite3.Error as error:
+            raise BackendUnavailable(
+                f"SQLite refused a search of {self._path!r}: {error}"
+            ) from error
+
+    async def get_ref(self, name: str) -> str | None:
+        """The datum id the ref ``name`` points at, or ``None`` if it was never set."""
+        rows = await self._read(sql.GET_REF, (self._namespace, check_name(name)))
+        return str(rows[0][0]) if rows else None
+
+    def focus(
+        self, ref: str, optic: Optic[K, bytes, A], *, initial: bytes | None = None
+    ) -> View[K, A]:
+        """A lens view of the datum ``ref`` points at (see :mod:`dualtrack.memory.views`)."""
+        return View(self, ref, optic, initial)
+
+    async def close(self) -> None:
+        """Finish queued writes, stop the writer thread and close every connection."""
+        self._closed = True
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            await writer.stop()
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
