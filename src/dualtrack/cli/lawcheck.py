@@ -81,10 +81,8 @@ def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bo
             f"no law {', '.join(map(repr, unknown))}; the laws: {', '.join(names)}",
             param_hint="--law",
         )
-    made: set[str] = set()
 
     async def fresh(namespace: str) -> DgentProtocol:
-        made.add(namespace)
         return await open_writing(url, f"{prefix}/{namespace}")
 
     run(_reachable(url, prefix))
@@ -104,13 +102,22 @@ def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bo
             outcome = Outcome(law.name, True, time.perf_counter() - started, None)
             note(f"  ✓ {law.name} ({outcome.seconds:.1f}s)")
         outcomes.append(outcome)
-    _report(url, prefix, len(made), outcomes, as_json)
+    _report(url, prefix, run(_left_behind(url, prefix)), outcomes, as_json)
 
 
 async def _reachable(url: str, prefix: str) -> None:
     """Open (and close) a store at ``url``, so a bad URL fails at once with its own error."""
     store = await open_writing(url, f"{prefix}/probe")
     await store.close()
+
+
+async def _left_behind(url: str, prefix: str) -> int:
+    """How many scratch namespaces hold data now."""
+    store = await open_writing(url, f"{prefix}/probe")
+    try:
+        return sum(name.startswith(f"{prefix}/") for name in await store.namespaces())
+    finally:
+        await store.close()
 
 
 def _report(url: str, prefix: str, made: int, outcomes: list[Outcome], as_json: bool) -> None:

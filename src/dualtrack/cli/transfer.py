@@ -99,7 +99,7 @@ def copy(
                 bar.console.print(
                     f"{name}: {report.datums:,} datums in {took:.1f} s "
                     f"({report.datums / max(took, 1e-9):,.0f} datums/s), {report.refs} refs "
-                    f"({report.refs_moved} moved)",
+                    f"({report.refs_set} set or moved)",
                     highlight=False,
                 )
         return checked
@@ -128,7 +128,8 @@ def _report(results: list[tuple[NamespaceDigest, NamespaceDigest]], as_json: boo
     else:
         table = Table(title="verification", title_justify="left")
         for column in ("namespace", "datums", "refs", "sha-256 (source)", "destination"):
-            table.add_column(column, overflow="fold")
+            right = column in ("datums", "refs")
+            table.add_column(column, overflow="fold", justify="right" if right else "left")
         for source, copied in results:
             same = source == copied
             table.add_row(
@@ -257,10 +258,10 @@ def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_js
         emit_json([vars(report) for report in reports])
         return
     table = Table(title=f"imported into {masked(url)}", title_justify="left")
-    for column in ("namespace", "datums", "refs", "refs moved"):
+    for column in ("namespace", "datums", "refs", "refs set"):
         table.add_column(column, justify="left" if column == "namespace" else "right")
     for report in reports:
         table.add_row(
-            report.namespace, f"{report.datums:,}", f"{report.refs:,}", f"{report.refs_moved:,}"
+            report.namespace, f"{report.datums:,}", f"{report.refs:,}", f"{report.refs_set:,}"
         )
     show(table)

@@ -28,12 +28,12 @@ Progress = Callable[[int], None]
 @dataclass(frozen=True)
 class CopyReport:
     """What a copy of one namespace did: datums read and written (already present ones
-    included), refs seen, and refs it had to move in the destination."""
+    included), refs seen, and refs it had to set or move in the destination."""
 
     namespace: str
     datums: int
     refs: int
-    refs_moved: int
+    refs_set: int
 
 
 async def batches(datums: AsyncIterator[Datum], size: int) -> AsyncIterator[list[Datum]]:
@@ -86,7 +86,7 @@ async def copy_namespace(
     ...     report = await copy_namespace(source, destination, batch_size=1)
     ...     return report, await destination.get_ref("head")
     >>> asyncio.run(demo())
-    (CopyReport(namespace='default', datums=2, refs=1, refs_moved=1), 'late')
+    (CopyReport(namespace='default', datums=2, refs=1, refs_set=1), 'late')
     """
     queue: Ahead = asyncio.Queue(maxsize=1)
     reader = asyncio.ensure_future(
@@ -113,7 +113,7 @@ async def copy_namespace(
 
 async def copy_refs(source: DgentProtocol, destination: DgentProtocol) -> tuple[int, int]:
     """Point every ref of ``destination`` named in ``source`` where ``source``'s points (by
-    compare-and-set from what it points at now); return ``(refs seen, refs moved)``."""
+    compare-and-set from what it points at now); return ``(refs seen, refs set or moved)``."""
     seen = moved = 0
     after: str | None = None
     while True:

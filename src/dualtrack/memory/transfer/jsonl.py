@@ -58,12 +58,12 @@ class ExportReport:
 @dataclass(frozen=True)
 class ImportReport:
     """What an import put into one namespace: datum lines read (already stored ones
-    included), ref lines read, and refs it moved."""
+    included), ref lines read, and refs it set or moved."""
 
     namespace: str
     datums: int
     refs: int
-    refs_moved: int
+    refs_set: int
 
 
 def section_line(namespace: str) -> str:
@@ -233,7 +233,7 @@ async def import_lines(
     >>> lines = ['{"namespace":"notes"}', Datum(id="a", content=b"", created_at=1.0).to_json(),
     ...          '{"ref":"head","datum_id":"a"}']
     >>> asyncio.run(import_lines(lines, open_store))
-    [ImportReport(namespace='notes', datums=1, refs=1, refs_moved=1)]
+    [ImportReport(namespace='notes', datums=1, refs=1, refs_set=1)]
     """
     reports: list[ImportReport] = []
     current: _Importer | None = None
