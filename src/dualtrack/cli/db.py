@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 import click
 from alembic.script import ScriptDirectory
-from rich.table import Table
 
 from dualtrack.app.drift import differences
 from dualtrack.app.migrate import current, downgrade, on_connection, upgrade
@@ -20,7 +19,7 @@ from dualtrack.app.models import Base
 from dualtrack.app.scripts import alembic_config, heads
 from dualtrack.bridge.refs_table import REFS_TABLE
 from dualtrack.cli.failures import CommandFailed
-from dualtrack.cli.output import emit_json, note, show
+from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.config import database_url
 from dualtrack.memory.sql.errors import masked
 from dualtrack.memory.sql.store import SQLDgent
@@ -144,7 +143,7 @@ def history(url: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    table = Table(title=f"migrations · {masked(target)}", title_justify="left")
+    table = listing(f"migrations · {masked(target)}")
     for column in ("revision", "after", "message", ""):
         table.add_column(column)
     for row in rows:

@@ -17,10 +17,9 @@ from datetime import UTC, datetime
 
 import click
 from hypothesis import settings
-from rich.table import Table
 
 from dualtrack.cli.failures import CommandFailed, one_line
-from dualtrack.cli.output import emit_json, note, show
+from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.cli.stores import open_writing, run
 from dualtrack.memory import DgentProtocol, HashedNgramEmbedder
 from dualtrack.memory.sql.errors import masked
@@ -133,7 +132,7 @@ def _report(url: str, prefix: str, made: int, outcomes: list[Outcome], as_json: 
             }
         )
     else:
-        table = Table(title=f"conformance of {masked(url)}", title_justify="left")
+        table = listing(f"conformance of {masked(url)}")
         for column in ("law", "result", "seconds"):
             table.add_column(column, justify="right" if column == "seconds" else "left")
         for outcome in outcomes:

@@ -21,6 +21,7 @@ from dualtrack.cli.output import (
     emit_json,
     full,
     hex_summary,
+    listing,
     moment,
     note,
     preview,
@@ -260,7 +261,7 @@ def chain(datum_id: str, url_option: str | None, namespace: str, as_json: bool) 
                 lines.append("\n│\n")
             lines.append("● " if place == len(found) - 1 else "○ ")
             lines.append_text(_line(datum))
-        show(lines)
+        show(lines, cut=True)
         note(f"{len(found)} datum(s), root first")
 
     run(work())
@@ -348,7 +349,7 @@ def search(
         if as_json:
             emit_json([{**summary(hit.datum), "score": hit.score} for hit in hits])
             return
-        table = Table(title=f"{len(hits)} hit(s) for {text!r}", title_justify="left")
+        table = listing(f"{len(hits)} hit(s) for {text!r}")
         table.add_column("score", justify="right")
         table.add_column("id", overflow="fold")
         table.add_column("created (UTC)", no_wrap=True)
@@ -391,7 +392,7 @@ def refs(url: str | None, url_option: str | None, namespace: str, as_json: bool)
         if as_json:
             emit_json({name: None if d is None else d.id for name, d in rows})
             return
-        table = Table(title=f"refs of namespace {namespace!r}", title_justify="left")
+        table = listing(f"refs of namespace {namespace!r}")
         for column in ("ref", "datum", "created (UTC)", "content"):
             table.add_column(column, overflow="fold")
         for name, datum in rows:
@@ -461,7 +462,7 @@ def stats(url: str | None, url_option: str | None, wanted: tuple[str, ...], as_j
     if as_json:
         emit_json(found)
         return
-    table = Table(title=f"{found['url']}", title_justify="left")
+    table = listing(f"{found['url']}")
     for column in ("namespace", "datums", "refs", "oldest (UTC)", "newest (UTC)"):
         table.add_column(column, justify="right" if column in ("datums", "refs") else "left")
     for row in found["namespaces"]:

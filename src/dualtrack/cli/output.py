@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
@@ -32,6 +33,13 @@ from dualtrack.memory import Datum
 
 #: Characters of content shown in one table cell.
 PREVIEW = 48
+
+#: Widest an id column gets before longer ids fold onto a second line.
+ID_WIDTH = 36
+
+#: The least room the content column gets in a listing.
+MIN_CONTENT = 16
+
 
 #: Bytes shown in a hex summary of binary content.
 HEX_BYTES = 32
@@ -68,11 +76,15 @@ def note(text: str) -> None:
     click.echo(scrub(text), err=True)
 
 
-def show(*renderables: RenderableType) -> None:
-    """Print tables, trees or text on stdout."""
+def show(*renderables: RenderableType, cut: bool = False) -> None:
+    """Print tables, trees or text on stdout; ``cut`` cuts lines to the width instead of
+    wrapping them."""
     console = stdout()
     for renderable in renderables:
-        console.print(renderable)
+        if cut:
+            console.print(renderable, no_wrap=True, overflow="ellipsis", crop=True)
+        else:
+            console.print(renderable)
 
 
 def moment(seconds: float) -> str:
@@ -164,24 +176,73 @@ def full(datum: Datum) -> dict[str, Any]:
     return parsed
 
 
-def datum_table(datums: Iterable[Datum], *, title: str | None = None) -> Table:
-    """The listing table: id, created, parent, size, metadata, content."""
-    table = Table(title=title, title_justify="left")
-    table.add_column("id", overflow="fold")
-    table.add_column("created (UTC)", no_wrap=True)
-    table.add_column("parent", overflow="fold")
-    table.add_column("size", justify="right", no_wrap=True)
-    table.add_column("metadata", overflow="fold")
-    table.add_column("content", overflow="ellipsis")
-    for datum in datums:
-        table.add_row(
-            datum.id,
-            moment(datum.created_at),
-            datum.causal_parent or "",
-            size(len(datum.content)),
-            compact(datum.metadata),
-            preview(datum.content),
-        )
+def listing(title: str | None = None) -> Table:
+    """An empty table in the style every listing uses (light rules, no outer frame)."""
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+
+
+def _fit(room: int, fixed: int, ids: int, parents: int, metadata: int) -> tuple[int, ...]:
+    """Widths of the id, parent, metadata and content columns of a listing ``room`` wide
+    whose other columns take ``fixed``: ids whole when they can be, content at least
+    :data:`MIN_CONTENT`; then the parent and metadata share the rest with content (a column
+    that would get fewer than 8 characters is left out: width 0).
+
+    >>> _fit(200, 27, 32, 32, 15), _fit(100, 27, 32, 32, 15), _fit(80, 27, 32, 32, 15)
+    ((32, 32, 15, 77), (32, 0, 0, 30), (26, 0, 0, 16))
+    """
+    spare = room - fixed - (3 * 4 - 1)  # four columns: id, created, size, content
+    id_width = max(8, min(ids, spare - MIN_CONTENT))
+    shared = spare - id_width - MIN_CONTENT
+    parent = min(parents, max(0, shared * 2 // 5 - 3))
+    parent = parent if parent >= 8 else 0
+    shared -= parent + 3 if parent else 0
+    shown = min(metadata, max(0, shared // 3 - 3))
+    shown = shown if shown >= 8 else 0
+    shared -= shown + 3 if shown else 0
+    return id_width, parent, shown, MIN_CONTENT + max(0, shared)
+
+
+def datum_table(
+    datums: Iterable[Datum], *, title: str | None = None, width: int | None = None
+) -> Table:
+    """The listing table: id, created, parent, size, metadata, content, fitted to ``width``
+    (default: the terminal's). Content and metadata are cut to fit, then the parent id is
+    shortened, then metadata left out; ids fold rather than lose characters.
+
+    >>> table = datum_table([Datum(id="a" * 32, content=b"x", created_at=0.0)], width=80)
+    >>> [column.header for column in table.columns]
+    ['id', 'created (UTC)', 'size', 'content']
+    """
+    rows = list(datums)
+    times = [moment(datum.created_at) for datum in rows]
+    sizes = [size(len(datum.content)) for datum in rows]
+    time_width = max(map(len, times), default=13)
+    size_width = max(map(len, sizes), default=4)
+    id_width, parent, metadata, content = _fit(
+        stdout().width if width is None else width,
+        time_width + size_width,
+        min(max((len(datum.id) for datum in rows), default=2), ID_WIDTH),
+        max(6, min(max((len(d.causal_parent or "") for d in rows), default=0), ID_WIDTH)),
+        min(max((len(compact(d.metadata, 10**6)) for d in rows), default=8), 40),
+    )
+    table = listing(title)
+    table.add_column("id", overflow="fold", width=id_width)
+    table.add_column("created (UTC)", no_wrap=True, width=time_width)
+    if parent:
+        table.add_column("parent", no_wrap=True, overflow="ellipsis", width=parent)
+    table.add_column("size", justify="right", no_wrap=True, width=size_width)
+    if metadata:
+        table.add_column("metadata", no_wrap=True, overflow="ellipsis", width=metadata)
+    table.add_column("content", no_wrap=True, overflow="ellipsis", width=content)
+    for datum, when, bytes_ in zip(rows, times, sizes, strict=True):
+        cells = [datum.id, when]
+        if parent:
+            cells.append(datum.causal_parent or "")
+        cells.append(bytes_)
+        if metadata:
+            cells.append(compact(datum.metadata, metadata))
+        cells.append(preview(datum.content, content))
+        table.add_row(*cells)
     return table
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-from rich.table import Table
 
 from dualtrack.cli.failures import CommandFailed
-from dualtrack.cli.output import emit_json, note, progress_bar, show
+from dualtrack.cli.output import emit_json, listing, note, progress_bar, show
 from dualtrack.cli.stores import (
     chosen_url,
     namespaces_to_use,
@@ -96,10 +95,10 @@ def copy(
                     bar.update(task, description=f"verify {name}")
                     checked.append((await digest(src), await digest(dst)))
                     bar.update(task, description=f"copied {name}")
+                speed = f" ({report.datums / took:,.0f} datums/s)" if took >= 1 else ""
                 bar.console.print(
-                    f"{name}: {report.datums:,} datums in {took:.1f} s "
-                    f"({report.datums / max(took, 1e-9):,.0f} datums/s), {report.refs} refs "
-                    f"({report.refs_set} set or moved)",
+                    f"{name}: {report.datums:,} datums in {took:.1f} s{speed}, "
+                    f"{report.refs:,} refs ({report.refs_set:,} set or moved)",
                     highlight=False,
                 )
         return checked
@@ -126,7 +125,7 @@ def _report(results: list[tuple[NamespaceDigest, NamespaceDigest]], as_json: boo
             }
         )
     else:
-        table = Table(title="verification", title_justify="left")
+        table = listing("verification")
         for column in ("namespace", "datums", "refs", "sha-256 (source)", "destination"):
             right = column in ("datums", "refs")
             table.add_column(column, overflow="fold", justify="right" if right else "left")
@@ -257,7 +256,7 @@ def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_js
     if as_json:
         emit_json([vars(report) for report in reports])
         return
-    table = Table(title=f"imported into {masked(url)}", title_justify="left")
+    table = listing(f"imported into {masked(url)}")
     for column in ("namespace", "datums", "refs", "refs set"):
         table.add_column(column, justify="left" if column == "namespace" else "right")
     for report in reports:
