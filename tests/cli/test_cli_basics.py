@@ -67,6 +67,14 @@ def test_version(tmp_path: Path) -> None:
     assert ran.out.startswith("dualtrack, version ")
 
 
+def test_no_command_prints_the_usage(tmp_path: Path) -> None:
+    for group in ([], ["memory"], ["db"]):
+        ran = dualtrack(*group, home=tmp_path)
+        assert ran.code == 2
+        assert ran.out.startswith(f"Usage: dualtrack {' '.join(group)}".rstrip() + " [OPTIONS]")
+        assert "Commands:" in ran.out
+
+
 def test_an_unknown_command_is_a_usage_error_on_one_line(tmp_path: Path) -> None:
     ran = dualtrack("nonsense", home=tmp_path)
     assert ran.code == 2

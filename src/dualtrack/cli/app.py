@@ -63,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     success, 1 when a command fails, 2 for a usage error, 130 when interrupted."""
     try:
         code = cli.main(args=argv, prog_name=PROGRAM, standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as error:
+        click.echo(error.ctx.get_help() if error.ctx is not None else error.format_message())
+        code = error.exit_code
     except click.UsageError as error:
         hint = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
         click.echo(f"error: {scrub(error.format_message())}{hint}", err=True)

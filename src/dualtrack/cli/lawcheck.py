@@ -132,7 +132,7 @@ def _report(url: str, prefix: str, made: int, outcomes: list[Outcome], as_json: 
             }
         )
     else:
-        table = listing(f"conformance of {masked(url)}")
+        table = listing("conformance")
         for column in ("law", "result", "seconds"):
             table.add_column(column, justify="right" if column == "seconds" else "left")
         for outcome in outcomes:
