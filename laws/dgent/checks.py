@@ -297,6 +297,16 @@ def check_listing(
             seen,
             [d for d in final if d in seen],
         )
+        if first:
+            # A prefix in the other case, or with a LIKE wildcard, must match literally.
+            probe = data.draw(st.sampled_from(first), label="probe").id
+            for prefix in dict.fromkeys([probe[:2].swapcase(), probe[:1] + "_", probe[:1] + "%"]):
+                holds(
+                    "pages hold only matching datums (the prefix is literal and case-sensitive)",
+                    {**given_, "prefix": prefix},
+                    [d.id for d in await store.list(prefix=prefix, limit=None)],
+                    [d.id for d in model.matching(prefix=prefix)],
+                )
         holds(
             "a malformed cursor is refused",
             given_,
