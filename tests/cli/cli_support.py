@@ -1,14 +1,19 @@
-"""What the command-line tests share: running the installed ``dualtrack`` in a subprocess,
-store URLs on SQLite and PostgreSQL, and sample memory to put in them."""
+"""What the command-line tests share: running the installed ``dualtrack`` in a subprocess
+(:func:`dualtrack`), or its ``main`` in this process (:func:`invoke`, the same code without the
+half second a new interpreter costs, for the many detailed checks), store URLs on SQLite and
+PostgreSQL, and sample memory to put in them."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +21,7 @@ import pytest
 
 from dualtrack import Datum
 from dualtrack.app.blocking import run_blocking
+from dualtrack.cli import main
 from dualtrack.memory.transfer import NamespaceDigest, digest
 from dualtrack.memory.urls import open_dgent
 
@@ -23,13 +29,13 @@ from dualtrack.memory.urls import open_dgent
 DUALTRACK = Path(sys.executable).parent / "dualtrack"
 
 
+@dataclass
 class Ran:
     """A finished run of the command: exit code, stdout, stderr."""
 
-    def __init__(self, done: subprocess.CompletedProcess[str]) -> None:
-        self.code = done.returncode
-        self.out = done.stdout
-        self.err = done.stderr
+    code: int
+    out: str
+    err: str
 
     def json(self) -> Any:
         """Stdout parsed as JSON."""
@@ -69,7 +75,36 @@ def dualtrack(
         input=stdin,
         check=False,
     )
-    return Ran(done)
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def invoke(*arguments: str, home: Path, **extra: str) -> Ran:
+    """Run the command's ``main`` in this process, with the environment and working directory
+    :func:`dualtrack` gives the subprocess, and wait for it."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        _environment(environment(home, **extra)),
+        chdir(home),
+        redirect_stdout(out),
+        redirect_stderr(err),
+    ):
+        try:
+            main(list(arguments))
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 1
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def sample(count: int, *, seed: int = 0, prefix: str = "d") -> list[Datum]:

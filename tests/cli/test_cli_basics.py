@@ -1,6 +1,7 @@
 """The command as a whole: help with an example everywhere, exit codes, one-line errors on
 stderr with passwords masked, a traceback only with ``--debug``; ``python -m dualtrack`` is the
-same command."""
+same command. The installed command runs in subprocesses; the many per-command checks call its
+``main`` in this process (:func:`invoke`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dualtrack.cli import cli
-from tests.cli.cli_support import dualtrack, environment
+from tests.cli.cli_support import dualtrack, environment, invoke
 
 COMMANDS = [
     [],
@@ -40,7 +41,7 @@ def test_the_list_of_commands_here_is_complete() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help_with_an_example(command: list[str], tmp_path: Path) -> None:
-    ran = dualtrack(*command, "--help", home=tmp_path)
+    ran = invoke(*command, "--help", home=tmp_path)
     assert ran.code == 0, ran
     assert "Example" in ran.out
     assert f"dualtrack {' '.join(command)}".strip() in ran.out
@@ -69,7 +70,7 @@ def test_version(tmp_path: Path) -> None:
 
 def test_no_command_prints_the_usage(tmp_path: Path) -> None:
     for group in ([], ["memory"], ["db"]):
-        ran = dualtrack(*group, home=tmp_path)
+        ran = invoke(*group, home=tmp_path)
         assert ran.code == 2
         assert ran.out.startswith(f"Usage: dualtrack {' '.join(group)}".rstrip() + " [OPTIONS]")
         assert "Commands:" in ran.out
@@ -111,7 +112,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 )
 def test_passwords_in_urls_are_masked(url: str, tmp_path: Path) -> None:
     for command in (["memory", "ls", url], ["memory", "stats", url], ["copy", url, "memory://"]):
-        ran = dualtrack(*command, home=tmp_path)
+        ran = invoke(*command, home=tmp_path)
         assert ran.code == 1, ran
         assert "hunter22secret" not in ran.err + ran.out
         assert ran.err.startswith("error: ")
@@ -128,9 +129,7 @@ def test_a_password_in_the_environment_url_is_masked(tmp_path: Path) -> None:
 
 def test_the_url_comes_from_the_environment_else_the_default_file(tmp_path: Path) -> None:
     chosen = tmp_path / "chosen.db"
-    ran = dualtrack(
-        "memory", "namespaces", home=tmp_path, DUALTRACK_MEMORY_URL=f"sqlite:///{chosen}"
-    )
+    ran = invoke("memory", "namespaces", home=tmp_path, DUALTRACK_MEMORY_URL=f"sqlite:///{chosen}")
     assert ran.code == 1
     assert str(chosen) in ran.err
     env = environment(tmp_path)
@@ -155,7 +154,7 @@ def test_bad_option_values_are_usage_errors(tmp_path: Path) -> None:
         (["memory", "ls", store, "--url", "memory://"], "two store URLs given"),
         (["copy", store, store], "the same store"),
     ]:
-        ran = dualtrack(*arguments, home=tmp_path)
+        ran = invoke(*arguments, home=tmp_path)
         assert ran.code == 2, (arguments, ran)
         assert wanted in ran.err
         assert ran.err.count("\n") == 1

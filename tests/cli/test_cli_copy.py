@@ -17,7 +17,15 @@ from sqlalchemy.engine import make_url
 
 from dualtrack.app.blocking import run_blocking
 from dualtrack.app.scratch import PostgresScratch
-from tests.cli.cli_support import DUALTRACK, digests, dualtrack, environment, fill, sample
+from tests.cli.cli_support import (
+    DUALTRACK,
+    digests,
+    dualtrack,
+    environment,
+    fill,
+    invoke,
+    sample,
+)
 
 #: The round trip's size, as the issue asks: 100,000 datums with chains, metadata and refs.
 ROUND_TRIP = {"conversations": 70_000, "facts": 30_000}
@@ -119,9 +127,9 @@ def test_copying_again_changes_nothing(tmp_path: Path) -> None:
     source = f"sqlite:///{tmp_path / 'source.db'}"
     fill(source, "default", sample(300, seed=2), refs=4)
     destination = f"sqlite:///{tmp_path / 'copy.db'}"
-    assert dualtrack("copy", source, destination, home=tmp_path).code == 0
+    assert invoke("copy", source, destination, home=tmp_path).code == 0
     copied = digests(destination, ["default"])
-    again = dualtrack("copy", source, destination, "--json", home=tmp_path)
+    again = invoke("copy", source, destination, "--json", home=tmp_path)
     assert again.code == 0, again
     assert again.json()["namespaces"][0]["destination"]["datums"] == 300
     assert digests(destination, ["default"]) == copied
@@ -132,7 +140,7 @@ def test_a_destination_that_diverged_fails_verification(tmp_path: Path) -> None:
     fill(source, "default", sample(50, seed=5))
     destination = f"sqlite:///{tmp_path / 'copy.db'}"
     fill(destination, "default", sample(3, seed=6, prefix="other"))
-    ran = dualtrack("copy", source, destination, "--json", home=tmp_path)
+    ran = invoke("copy", source, destination, "--json", home=tmp_path)
     assert ran.code == 1
     report = ran.json()
     assert report["verified"] is False
@@ -145,11 +153,11 @@ def test_copy_of_one_namespace_and_of_a_missing_one(tmp_path: Path) -> None:
     fill(source, "a", sample(20, seed=1))
     fill(source, "b", sample(10, seed=2))
     destination = f"sqlite:///{tmp_path / 'copy.db'}"
-    ran = dualtrack("copy", source, destination, "-n", "b", "--json", home=tmp_path)
+    ran = invoke("copy", source, destination, "-n", "b", "--json", home=tmp_path)
     assert ran.code == 0, ran
     assert [row["namespace"] for row in ran.json()["namespaces"]] == ["b"]
-    names = dualtrack("memory", "namespaces", destination, "--json", home=tmp_path).json()
+    names = invoke("memory", "namespaces", destination, "--json", home=tmp_path).json()
     assert names == ["b"]
-    missing = dualtrack("copy", source, destination, "-n", "c", home=tmp_path)
+    missing = invoke("copy", source, destination, "-n", "c", home=tmp_path)
     assert missing.code == 1
     assert "no namespace 'c'" in missing.err

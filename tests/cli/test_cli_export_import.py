@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from dualtrack import Datum
-from tests.cli.cli_support import digests, dualtrack, fill, sample, store_url
+from tests.cli.cli_support import digests, dualtrack, fill, invoke, sample, store_url
 
 __all__ = ["store_url"]
 
@@ -42,7 +42,7 @@ def test_export_then_import_restores_an_equal_store(store_url: str, tmp_path: Pa
     ]
     assert digests(store_url, list(NAMESPACES)) == digests(source, list(NAMESPACES))
 
-    again = dualtrack("import", store_url, str(backup), "--json", home=tmp_path)
+    again = invoke("import", store_url, str(backup), "--json", home=tmp_path)
     assert again.code == 0, again
     assert all(report["refs_set"] == 0 for report in again.json())
     assert digests(store_url, list(NAMESPACES)) == digests(source, list(NAMESPACES))
@@ -61,7 +61,7 @@ def test_export_to_stdout_and_import_from_stdin_of_one_namespace(tmp_path: Path)
     assert restored.code == 0, restored
     assert "plans" in restored.out
     assert digests(target, ["plans"]) == digests(source, ["plans"])
-    names = dualtrack("memory", "namespaces", target, "--json", home=tmp_path).json()
+    names = invoke("memory", "namespaces", target, "--json", home=tmp_path).json()
     assert names == ["plans"]
 
 
@@ -69,7 +69,7 @@ def test_a_plain_datum_file_imports_into_default(tmp_path: Path) -> None:
     plain = tmp_path / "plain.jsonl"
     plain.write_text("".join(Datum.to_jsonl(sample(20, seed=1))))
     target = f"sqlite:///{tmp_path / 'target.db'}"
-    ran = dualtrack("import", target, str(plain), "--json", home=tmp_path)
+    ran = invoke("import", target, str(plain), "--json", home=tmp_path)
     assert ran.code == 0, ran
     assert ran.json() == [{"namespace": "default", "datums": 20, "refs": 0, "refs_set": 0}]
 
@@ -84,14 +84,14 @@ def test_a_bad_line_is_named_and_what_came_before_is_kept(tmp_path: Path) -> Non
     broken = tmp_path / "broken.jsonl"
     broken.write_text("\n".join(lines) + "\n")
     target = f"sqlite:///{tmp_path / 'target.db'}"
-    ran = dualtrack("import", target, str(broken), "--batch-size", "2", home=tmp_path)
+    ran = invoke("import", target, str(broken), "--batch-size", "2", home=tmp_path)
     assert ran.code == 1
     assert ran.err.splitlines()[-1].startswith("error: line 5: ")
-    stats = dualtrack("memory", "stats", target, "--json", home=tmp_path).json()
+    stats = invoke("memory", "stats", target, "--json", home=tmp_path).json()
     assert stats["namespaces"][0]["datums"] == 4
 
 
 def test_importing_a_missing_file_is_an_error(tmp_path: Path) -> None:
-    ran = dualtrack("import", "memory://", str(tmp_path / "nope.jsonl"), home=tmp_path)
+    ran = invoke("import", "memory://", str(tmp_path / "nope.jsonl"), home=tmp_path)
     assert ran.code == 1
     assert ran.err == f"error: no file {str(tmp_path / 'nope.jsonl')!r} to import\n"

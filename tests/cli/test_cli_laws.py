@@ -16,7 +16,7 @@ from dualtrack.app.blocking import run_blocking
 from dualtrack.cli import main
 from dualtrack.memory import DgentProtocol
 from laws.dgent import conformance_laws
-from tests.cli.cli_support import dualtrack, fill, sample, store_url
+from tests.cli.cli_support import dualtrack, fill, invoke, sample, store_url
 
 __all__ = ["store_url"]
 
@@ -84,11 +84,11 @@ def test_the_kit_runs_in_scratch_namespaces_and_leaves_the_rest_alone(
     assert ran.err.count("✓ ") == len(report["laws"])
 
     assert _rows(store_url) == before
-    names = dualtrack("memory", "namespaces", store_url, "--json", home=tmp_path).json()
+    names = invoke("memory", "namespaces", store_url, "--json", home=tmp_path).json()
     assert [name for name in names if not name.startswith(prefix + "/")] == ["notes", "plans"]
     assert len(names) - 2 == report["scratch_namespaces"]
 
-    table = dualtrack("laws", store_url, "--examples", "2", "--law", "round trip", home=tmp_path)
+    table = invoke("laws", store_url, "--examples", "2", "--law", "round trip", home=tmp_path)
     assert table.code == 0, table
     assert "round trip" in table.out
     assert "holds" in table.out
@@ -124,9 +124,9 @@ def test_a_failing_law_is_reported_and_exits_1(
 
 
 def test_an_unknown_law_or_a_bad_url_is_refused(tmp_path: Path) -> None:
-    unknown = dualtrack("laws", "memory://", "--law", "gravity", home=tmp_path)
+    unknown = invoke("laws", "memory://", "--law", "gravity", home=tmp_path)
     assert unknown.code == 2
     assert "no law 'gravity'" in unknown.err
-    bad = dualtrack("laws", "mongodb://x/y", home=tmp_path)
+    bad = invoke("laws", "mongodb://x/y", home=tmp_path)
     assert bad.code == 1
     assert bad.err.startswith("error: no agent-memory store for scheme 'mongodb'")

@@ -1,5 +1,6 @@
-"""``dualtrack memory``: looking into SQLite and PostgreSQL stores from the shell, through the
-installed command (tables for people, ``--json`` for scripts, errors for unknown ids)."""
+"""``dualtrack memory``: looking into SQLite and PostgreSQL stores from the shell (tables for
+people, ``--json`` for scripts, errors for unknown ids). The installed command runs in a
+subprocess on each kind of store; the detailed checks call its ``main`` here (:func:`invoke`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 
 from dualtrack import Datum
 from dualtrack.app.scratch import PostgresScratch
-from tests.cli.cli_support import dualtrack, fill, sample, store_url
+from dualtrack.memory.sql.errors import masked
+from tests.cli.cli_support import dualtrack, fill, invoke, sample, store_url
 
 __all__ = ["store_url"]
 
@@ -41,8 +43,25 @@ def filled(store_url: str) -> str:
     return store_url
 
 
-def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) -> None:
+def test_the_installed_command_lists_shows_and_refuses(filled: str, tmp_path: Path) -> None:
     table = dualtrack("memory", "ls", filled, "-n", "notes", "--limit", "5", home=tmp_path)
+    assert table.code == 0, table
+    for heading in ("id", "created (UTC)", "parent", "size", "metadata", "content"):
+        assert heading in table.out
+    assert all(datum.id in table.out for datum in _in_order(NOTES)[:5])
+    assert "more datums follow: add --cursor " in table.err
+    listed = dualtrack("memory", "ls", "-u", filled, "-n", "plans", "--json", home=tmp_path)
+    assert [row["id"] for row in listed.json()["datums"]] == [d.id for d in _in_order(PLANS)]
+    missing = dualtrack("memory", "show", "nope", "-u", filled, "-n", "notes", home=tmp_path)
+    assert missing.code == 1
+    assert missing.err == (
+        "error: no datum 'nope' in namespace 'notes' of "
+        f"{masked(filled)} (dualtrack memory ls lists what is there)\n"
+    )
+
+
+def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) -> None:
+    table = invoke("memory", "ls", filled, "-n", "notes", "--limit", "5", home=tmp_path)
     assert table.code == 0, table
     for heading in ("id", "created (UTC)", "parent", "size", "metadata", "content"):
         assert heading in table.out
@@ -53,7 +72,7 @@ def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) ->
     seen: list[str] = []
     cursor: list[str] = []
     for _ in range(20):
-        page = dualtrack(
+        page = invoke(
             "memory", "ls", filled, "-n", "notes", "--limit", "7", "--json", *cursor, home=tmp_path
         ).json()
         seen += [row["id"] for row in page["datums"]]
@@ -62,7 +81,7 @@ def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) ->
         cursor = ["--cursor", page["cursor"]]
     assert seen == [datum.id for datum in _in_order(NOTES)]
 
-    notes = dualtrack(
+    notes = invoke(
         "memory",
         "ls",
         "-u",
@@ -83,7 +102,7 @@ def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) ->
 
     middle = _in_order(NOTES)[30].created_at
     iso = datetime.fromtimestamp(middle, UTC).isoformat()
-    newest = dualtrack(
+    newest = invoke(
         "memory",
         "ls",
         filled,
@@ -100,7 +119,7 @@ def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) ->
     later = [d.id for d in _in_order(NOTES) if d.created_at > middle][::-1]
     assert [row["id"] for row in newest["datums"]] == later
 
-    prefixed = dualtrack(
+    prefixed = invoke(
         "memory", "ls", filled, "-n", "notes", "--prefix", "n000001", "--json", home=tmp_path
     ).json()
     assert sorted(row["id"] for row in prefixed["datums"]) == [f"n000001{i}" for i in range(10)]
@@ -108,27 +127,27 @@ def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) ->
 
 def test_show_chain_children_search_refs(filled: str, tmp_path: Path) -> None:
     deepest = max(NOTES, key=lambda d: len(_chain(d.id)))
-    shown = dualtrack("memory", "show", deepest.id, "-u", filled, "-n", "notes", home=tmp_path)
+    shown = invoke("memory", "show", deepest.id, "-u", filled, "-n", "notes", home=tmp_path)
     assert shown.code == 0, shown
     assert deepest.id in shown.out
     assert str(deepest.causal_parent) in shown.out
     assert "children" in shown.out
-    details = dualtrack(
+    details = invoke(
         "memory", "show", deepest.id, "-u", filled, "-n", "notes", "--json", home=tmp_path
     ).json()
     assert Datum.from_json(json.dumps(details["datum"])) == deepest
     assert base64.b64decode(details["datum"]["content"]) == deepest.content
     assert details["children"] == sum(d.causal_parent == deepest.id for d in NOTES)
 
-    chain = dualtrack(
+    chain = invoke(
         "memory", "chain", deepest.id, "-u", filled, "-n", "notes", "--json", home=tmp_path
     ).json()
     assert [row["id"] for row in chain] == _chain(deepest.id)
-    drawn = dualtrack("memory", "chain", deepest.id, "-u", filled, "-n", "notes", home=tmp_path)
+    drawn = invoke("memory", "chain", deepest.id, "-u", filled, "-n", "notes", home=tmp_path)
     assert drawn.out.index(_chain(deepest.id)[0]) < drawn.out.index(deepest.id)
 
     root = _chain(deepest.id)[0]
-    tree = dualtrack(
+    tree = invoke(
         "memory",
         "children",
         root,
@@ -146,11 +165,11 @@ def test_show_chain_children_search_refs(filled: str, tmp_path: Path) -> None:
     for child in tree["children"]:
         below = [d.id for d in _in_order(NOTES) if d.causal_parent == child["id"]]
         assert [grandchild["id"] for grandchild in child["children"]] == below
-    drawn_tree = dualtrack("memory", "children", root, "-u", filled, "-n", "notes", home=tmp_path)
+    drawn_tree = invoke("memory", "children", root, "-u", filled, "-n", "notes", home=tmp_path)
     assert drawn_tree.code == 0
     assert all(child in drawn_tree.out for child in direct)
 
-    hits = dualtrack(
+    hits = invoke(
         "memory",
         "search",
         "memory 12",
@@ -166,18 +185,18 @@ def test_show_chain_children_search_refs(filled: str, tmp_path: Path) -> None:
     assert len(hits) == 4
     assert [hit["score"] for hit in hits] == sorted((hit["score"] for hit in hits), reverse=True)
     assert {hit["id"] for hit in hits} <= {d.id for d in NOTES}
-    table = dualtrack("memory", "search", "memory", "-u", filled, "-n", "notes", home=tmp_path)
+    table = invoke("memory", "search", "memory", "-u", filled, "-n", "notes", home=tmp_path)
     assert "score" in table.out
 
-    refs = dualtrack("memory", "refs", filled, "-n", "notes", "--json", home=tmp_path).json()
+    refs = invoke("memory", "refs", filled, "-n", "notes", "--json", home=tmp_path).json()
     assert refs == {f"ref-{place:03d}": NOTES[-1 - place * 7].id for place in range(3)}
-    assert "ref-000" in dualtrack("memory", "refs", filled, "-n", "notes", home=tmp_path).out
+    assert "ref-000" in invoke("memory", "refs", filled, "-n", "notes", home=tmp_path).out
 
 
 def test_namespaces_and_stats(filled: str, tmp_path: Path) -> None:
-    names = dualtrack("memory", "namespaces", filled, "--json", home=tmp_path).json()
+    names = invoke("memory", "namespaces", filled, "--json", home=tmp_path).json()
     assert names == ["notes", "plans"]
-    stats = dualtrack("memory", "stats", filled, "--json", home=tmp_path).json()
+    stats = invoke("memory", "stats", filled, "--json", home=tmp_path).json()
     by_name = {row["namespace"]: row for row in stats["namespaces"]}
     assert by_name["notes"]["datums"] == 60
     assert by_name["notes"]["refs"] == 3
@@ -185,7 +204,7 @@ def test_namespaces_and_stats(filled: str, tmp_path: Path) -> None:
     assert by_name["notes"]["oldest"] == _in_order(NOTES)[0].created_at
     assert by_name["notes"]["newest"] == _in_order(NOTES)[-1].created_at
     assert stats["size_on_disk"] > 0
-    table = dualtrack("memory", "stats", filled, home=tmp_path)
+    table = invoke("memory", "stats", filled, home=tmp_path)
     assert "65 datums in 2 namespace(s)" in table.out
     for heading in ("namespace", "datums", "refs", "oldest (UTC)", "newest (UTC)"):
         assert heading in table.out
@@ -193,7 +212,7 @@ def test_namespaces_and_stats(filled: str, tmp_path: Path) -> None:
 
 def test_unknown_ids_are_errors(filled: str, tmp_path: Path) -> None:
     for command in ("show", "chain", "children"):
-        ran = dualtrack("memory", command, "no-such-id", "-u", filled, "-n", "notes", home=tmp_path)
+        ran = invoke("memory", command, "no-such-id", "-u", filled, "-n", "notes", home=tmp_path)
         assert ran.code == 1, ran
         assert ran.err.startswith("error: no datum 'no-such-id' in namespace 'notes'")
         assert ran.err.count("\n") == 1
@@ -202,7 +221,7 @@ def test_unknown_ids_are_errors(filled: str, tmp_path: Path) -> None:
 def test_looking_creates_nothing(tmp_path: Path) -> None:
     missing = tmp_path / "absent.db"
     for command in ("ls", "refs", "stats", "namespaces"):
-        ran = dualtrack("memory", command, f"sqlite:///{missing}", home=tmp_path)
+        ran = invoke("memory", command, f"sqlite:///{missing}", home=tmp_path)
         assert ran.code == 1
         assert "does not exist" in ran.err
     assert not missing.exists()
@@ -213,7 +232,7 @@ def test_a_postgres_database_without_dualtrack_tables_is_an_error(
     postgres_databases: PostgresScratch, tmp_path: Path
 ) -> None:
     url = postgres_databases()
-    ran = dualtrack("memory", "ls", url, home=tmp_path)
+    ran = invoke("memory", "ls", url, home=tmp_path)
     assert ran.code == 1
     assert "SQLDgent" in ran.err or "dualtrack_datums" in ran.err
     assert ran.err.count("\n") == 1
