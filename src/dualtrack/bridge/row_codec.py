@@ -1,5 +1,13 @@
 """``RowCodec``: rows of a mapped model as datums, and datums as rows, refusing what does not fit.
 
+A codec holds the rules of one database (``dialect=``), so it refuses only what that database
+cannot hold, and every row read from the table can be written back to it; without one it
+keeps the portable rules, which every database dualtrack knows can hold.
+
+The parent column is, by default, the one column with a foreign key to the key column, or,
+with none, the one nullable column named ``causal_parent`` or ``parent_id`` holding keys of
+the key's type; more than one candidate is refused, naming them (pass ``parent_field=``).
+
 A row becomes a datum: ``id`` is the key column's text, ``causal_parent`` the parent column's,
 ``created_at`` the time column's (see :mod:`dualtrack.bridge.instants`), ``metadata`` the
 source tags, and ``content`` the UTF-8 JSON object of every other column, by mapped attribute
@@ -21,14 +29,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Column, Table, inspect
+from sqlalchemy import Column, Table, bindparam, inspect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapper
+from sqlalchemy.types import TypeEngine
 
 from dualtrack.bridge.instants import TimeColumn
 from dualtrack.bridge.keys import KeyColumn
 from dualtrack.bridge.kinds.base import Kind
-from dualtrack.bridge.kinds.json_values import JsonKind
+from dualtrack.bridge.kinds.json_values import JsonKind, json_parameter
 from dualtrack.bridge.kinds.lookup import kind_for
+from dualtrack.bridge.kinds.scalars import UuidKind
+from dualtrack.bridge.kinds.storage import dialect_named
 from dualtrack.bridge.kinds.times import DateTimeKind
 from dualtrack.errors import DualtrackError, InvalidArgument, InvalidRow, UnsupportedColumn
 from dualtrack.memory.datum import Datum, check_id
@@ -40,6 +52,9 @@ SOURCE = "alembic"
 #: A field option: the attribute's name, ``None`` for none, or ``"auto"`` to detect it.
 FieldChoice = str | None | Literal["auto"]
 
+#: Column names that make a parent column by convention, when no foreign key points at the key.
+PARENT_NAMES = ("causal_parent", "parent_id")
+
 
 @dataclass(frozen=True)
 class Field:
@@ -50,6 +65,8 @@ class Field:
     kind: Kind
     where: str
     fills_itself: bool
+    #: The type to bind values with, when not the column's own (see ``json_parameter``).
+    parameter: TypeEngine[Any] | None = None
 
     def encode(self, value: Any) -> Any:
         """The canonical JSON of a stored ``value`` (``None`` as ``null``)."""
@@ -122,6 +139,7 @@ class RowCodec:
         id_field: str | None = None,
         parent_field: FieldChoice = "auto",
         time_field: FieldChoice = "auto",
+        dialect: Dialect | str | None = None,
     ) -> None:
         mapper = _mapper(model)
         table = mapper.local_table
@@ -130,7 +148,9 @@ class RowCodec:
         self.model = model
         self.table = table
         self.mapper = mapper
-        self.fields = _fields(mapper, table)
+        #: The database whose rules the codec keeps (``None``: the portable rules).
+        self.dialect = dialect_named(dialect) if isinstance(dialect, str) else dialect
+        self.fields = _fields(mapper, table, self.dialect)
         by_attr = {field.attr: field for field in self.fields}
         self.by_attr = by_attr
         key = self._pick(_key_name(table, by_attr, id_field), "id_field")
@@ -160,18 +180,41 @@ class RowCodec:
         if choice is None:
             return None
         if choice == "auto":
-            pointing = [
-                field
-                for field in self.fields
-                if any(fk.column is key.column for fk in field.column.foreign_keys)
-            ]
-            return pointing[0] if len(pointing) == 1 else None
+            return self._conventional_parent(key)
         field = self._pick(choice, "parent_field")
-        if type(field.kind) is not type(key.kind) or field is key:
+        if not _holds_keys_of(field, key):
             raise UnsupportedColumn(
                 f"parent_field {choice!r} must hold keys of the same type as {key.where}"
             )
         return field
+
+    def _conventional_parent(self, key: Field) -> Field | None:
+        """The one column with a foreign key to the key; else the one nullable column named
+        by :data:`PARENT_NAMES` that holds keys and references nothing; else none."""
+        pointing = [
+            field
+            for field in self.fields
+            if field is not key and any(fk.column is key.column for fk in field.column.foreign_keys)
+        ]
+        kind = "with a foreign key to"
+        if not pointing:
+            kind = "named " + " or ".join(PARENT_NAMES) + ", holding keys of"
+            pointing = [
+                field
+                for field in self.fields
+                if field.column.name in PARENT_NAMES
+                and field.column.nullable
+                and not field.column.foreign_keys
+                and _holds_keys_of(field, key)
+            ]
+        if len(pointing) > 1:
+            names = ", ".join(field.column.name for field in pointing)
+            raise InvalidArgument(
+                f"{self.table.name} has {len(pointing)} columns {kind} {key.where}, so which "
+                f"one holds a row's parent is ambiguous (candidates: {names}): pass "
+                "parent_field= naming it, or parent_field=None for none"
+            )
+        return pointing[0] if pointing else None
 
     def _time(self, choice: FieldChoice) -> Field | None:
         if choice is None:
@@ -314,6 +357,26 @@ class RowCodec:
         """``values`` by attribute name as INSERT/UPDATE parameters, by column key."""
         return {self.by_attr[name].column.key: value for name, value in values.items()}
 
+    def statement_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """:meth:`bound` for ``insert().values()`` and ``update().values()``: each value bound
+        with its column's parameter type where it has one."""
+        types = self.parameter_types
+        return {
+            key: bindparam(None, value, type_=types[key]) if key in types else value
+            for key, value in self.bound(values).items()
+        }
+
+    @property
+    def parameter_types(self) -> dict[str, TypeEngine[Any]]:
+        """The types to bind some columns' parameters with, by column key, where the column's
+        own type would lose values the column holds (see
+        :class:`~dualtrack.bridge.kinds.json_values.SqliteBareNumbers`)."""
+        return {
+            field.column.key: field.parameter
+            for field in self.fields
+            if field.parameter is not None
+        }
+
     def spelled(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The canonical JSON of each value, by attribute name (to compare with a stored row)."""
         return {name: self.by_attr[name].encode(value) for name, value in values.items()}
@@ -333,7 +396,16 @@ def _mapper(model: type[Any]) -> Mapper[Any]:
     return mapper
 
 
-def _fields(mapper: Mapper[Any], table: Table) -> list[Field]:
+def _holds_keys_of(field: Field, key: Field) -> bool:
+    """Whether ``field`` holds values of the key's type (and is not the key)."""
+    if field is key or type(field.kind) is not type(key.kind):
+        return False
+    if isinstance(key.kind, UuidKind):
+        return isinstance(field.kind, UuidKind) and field.kind.as_uuid == key.kind.as_uuid
+    return True
+
+
+def _fields(mapper: Mapper[Any], table: Table, dialect: Dialect | None) -> list[Field]:
     fields: list[Field] = []
     for prop in mapper.column_attrs:
         column = prop.columns[0]
@@ -341,13 +413,17 @@ def _fields(mapper: Mapper[Any], table: Table) -> list[Field]:
             continue
         if column.computed is not None or (column.identity is not None and column.identity.always):
             continue
+        where = f"column {table.name}.{column.name}"
+        if dialect is not None:
+            where += f" on {dialect.name}"
         fields.append(
             Field(
                 attr=prop.key,
                 column=column,
-                kind=kind_for(column),
-                where=f"column {table.name}.{column.name}",
+                kind=kind_for(column, dialect, where),
+                where=where,
                 fills_itself=_fills_itself(column),
+                parameter=None if dialect is None else json_parameter(column.type, dialect.name),
             )
         )
     order = {column: place for place, column in enumerate(table.columns)}

@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import ColumnElement, Insert, bindparam, exists, func, insert, select, update
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, IntegrityError, UnboundExecutionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dualtrack.bridge.chain_query import ancestry, root_first
@@ -75,7 +76,8 @@ class TableAdapter:
     as a :class:`~dualtrack.memory.datum.Datum` and writes datums as rows (see
     :mod:`dualtrack.bridge.row_codec` for the mapping): ``id`` is the key column (``id_field``,
     by default the primary key), ``causal_parent`` the parent column (``parent_field``: by
-    default the one column with a foreign key to the key; ``None`` for none), ``created_at``
+    default the one column with a foreign key to the key, else the one nullable column named
+    ``causal_parent`` or ``parent_id`` of the key's type; ``None`` for none), ``created_at``
     the time column (``time_field``: by default a NOT NULL ``created_at`` DateTime; ``None`` for
     none), ``content`` the other columns as canonical JSON, and ``metadata`` always
     ``{"source": "alembic", "table": <table name>}``. ``causal_chain`` is one recursive query;
@@ -85,7 +87,11 @@ class TableAdapter:
 
     Writes are Core ``INSERT ... RETURNING`` statements in one transaction per call, after the
     model's ``@validates`` hooks (ORM flush events do not run). A refused write leaves the
-    table as it was.
+    table as it was. A value is refused only when the database the sessions are bound to cannot
+    hold it in that column (PostgreSQL's ``jsonb`` and a NUL character; SQLite's float-stored
+    ``Numeric`` and a 20-digit decimal), and the message names the database and the column, so
+    every row the table holds, however it was written, can be read and written back. Sessions
+    bound only as they run leave the adapter the portable rules, which every database keeps.
 
     **What is lossy on a typed table, and why.** The protocol describes free-form memory; a
     table holds typed rows that other code also writes.
@@ -97,8 +103,9 @@ class TableAdapter:
       column when its content leaves that column out.
     * ``content`` must be a JSON object that fits the table; it is stored as typed values and
       comes back in canonical spelling (column order, sorted JSON keys, datetimes in UTC, the
-      shortest decimal text, ``-0.0`` as ``0.0``, ``CHAR`` without padding, 32-bit floats
-      rounded). Content that went through the table once round-trips byte for byte.
+      shortest decimal text, ``-0.0`` as ``0.0``, ``CHAR`` without padding and 32-bit floats
+      rounded on PostgreSQL). Content that went through the table once round-trips byte for
+      byte.
     * Append-only holds only for writes through adapters: application code may UPDATE or
       DELETE rows, and then a datum id names new content, or nothing.
     * ``search`` reads and embeds the whole table on each call (vectors are remembered by
@@ -141,7 +148,11 @@ class TableAdapter:
                 "session_factory must make AsyncSessions, e.g. async_sessionmaker(engine)"
             )
         self._codec = RowCodec(
-            model, id_field=id_field, parent_field=parent_field, time_field=time_field
+            model,
+            id_field=id_field,
+            parent_field=parent_field,
+            time_field=time_field,
+            dialect=_bound_dialect(session_factory, model),
         )
         self._sessions = session_factory
         self._vectors = VectorCache(embedder or HashedNgramEmbedder())
@@ -154,6 +165,7 @@ class TableAdapter:
         self._by_key = select(table).where(key == bindparam("key"))
         self._by_keys = select(table).where(key.in_(bindparam("keys", expanding=True)))
         self._insert = insert(table).returning(*table.columns, sort_by_parameter_order=True)
+        self._typed_inserts: dict[frozenset[str], Insert] = {}
 
     def __repr__(self) -> str:
         return f"TableAdapter({self._codec.model.__name__}, table={self.namespace!r})"
@@ -258,12 +270,30 @@ class TableAdapter:
         for run in _runs(plan_puts(codec, batch, stored)):
             params = [codec.bound(new.values) for new in run]
             try:
-                inserted = (await session.execute(self._insert, params)).all()
+                inserted = (await session.execute(self._insert_for(params[0]), params)).all()
             except IntegrityError as error:
                 raise _Collided(describe(error)) from error
             for new, row in zip(run, inserted, strict=True):
                 rows[new.datum.id] = row._mapping
         return [codec.datum(rows[datum.id]) for datum in batch]
+
+    def _insert_for(self, params: Mapping[str, Any]) -> Insert:
+        """The multi-row INSERT for parameters with ``params``' keys: the plain one, unless a
+        column must be bound with a type of its own (see ``RowCodec.parameter_types``)."""
+        types = self._codec.parameter_types
+        typed = frozenset(key for key in params if key in types)
+        if not typed:
+            return self._insert
+        statement = self._typed_inserts.get(typed)
+        if statement is None:
+            table = self._codec.table
+            statement = (
+                insert(table)
+                .values({key: bindparam(key, type_=types[key]) for key in typed})
+                .returning(*table.columns, sort_by_parameter_order=True)
+            )
+            self._typed_inserts[typed] = statement
+        return statement
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -567,6 +597,15 @@ class TableAdapter:
         bind = getattr(self._sessions, "kw", {}).get("bind")
         if self._dispose_engine and isinstance(bind, AsyncEngine):
             await bind.dispose()
+
+
+def _bound_dialect(sessions: async_sessionmaker[AsyncSession], model: type[Any]) -> Dialect | None:
+    """The dialect of the database ``sessions`` are bound to for ``model``, or ``None`` when a
+    session only learns it as it runs (the adapter then keeps the portable rules)."""
+    try:
+        return sessions().get_bind(mapper=model).dialect
+    except UnboundExecutionError:
+        return None
 
 
 def _runs(rows: builtins.list[NewRow]) -> Iterable[builtins.list[NewRow]]:

@@ -153,7 +153,7 @@ class TableStateBackend:
 
     async def _insert(self, values: dict[str, Any]) -> Version:
         codec = self._codec
-        bound = codec.bound(values)
+        bound = codec.statement_values(values)
         if self._version is not None:
             bound[self._version.column.key] = 1
         statement = insert(codec.table).values(bound).returning(*codec.table.columns)
@@ -186,7 +186,7 @@ class TableStateBackend:
         statement = (
             update(codec.table)
             .where(codec.key.column == self._key, version == expected)
-            .values({**codec.bound(values), version.key: expected + 1})
+            .values({**codec.statement_values(values), version.key: expected + 1})
         )
 
         async def write(session: AsyncSession) -> Version:
@@ -204,7 +204,7 @@ class TableStateBackend:
         statement = (
             update(codec.table)
             .where(key == self._key)
-            .values(codec.bound(values))
+            .values(codec.statement_values(values))
             .returning(*codec.table.columns)
         )
 

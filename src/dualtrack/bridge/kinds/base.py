@@ -10,6 +10,11 @@ Every kind answers three questions for its column type:
 
 ``decode(encode(v))`` gives ``v`` back and ``encode(check(v))`` is what the table returns for
 ``v``, so content that went through a table once is a fixed point: it round-trips byte for byte.
+
+A kind is made for the declared type with the *portable* rules (a value every database
+dualtrack knows keeps exactly), and ``kind.on(dialect, stored)`` gives the rules of one
+database, which refuse only what that database cannot hold: a value read from a table can
+always be written back to it.
 Values JSON has no spelling for carry a one-key tag, ``{"$datetime": "2024-05-01T09:30:00"}``,
 so content stays readable, and unambiguous, without the model.
 """
@@ -18,6 +23,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from typing import Any
+
+from sqlalchemy.types import TypeEngine
 
 from dualtrack.errors import InvalidRow
 
@@ -73,3 +80,10 @@ class Kind(ABC):
     def normalise(self, value: Any) -> Any:
         """``value`` read from the database as a Python value in the kind's one normal form."""
         return value
+
+    def on(self, dialect: str | None, stored: TypeEngine[Any]) -> Kind:
+        """This kind with the rules of ``dialect``, where the column is stored as ``stored`` (see
+        :mod:`dualtrack.bridge.kinds.storage`); ``None`` asks for the portable rules, and
+        ``stored`` is then SQLite's storage, the one that changes most. By default the rules
+        are the same everywhere."""
+        return self

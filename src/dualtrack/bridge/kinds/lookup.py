@@ -1,4 +1,5 @@
-"""``kind_for(column)``: the :class:`~dualtrack.bridge.kinds.base.Kind` of a column's type.
+"""``kind_for(column, dialect)``: the :class:`~dualtrack.bridge.kinds.base.Kind` of a column's
+type, with the rules of the database it is stored in (portable rules without one).
 
 Supported: ``Boolean``, the integer types, ``Float``/``Double``/``REAL``, ``Numeric``, ``String``
 and its kin (``Text``, ``Unicode``, ``CHAR``), ``Enum`` (with or without a Python enum class),
@@ -15,10 +16,11 @@ from typing import Any
 
 from sqlalchemy import Column
 from sqlalchemy import types as sqltypes
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from dualtrack.bridge.kinds.base import Kind
-from dualtrack.bridge.kinds.json_values import JsonKind
+from dualtrack.bridge.kinds.json_values import JsonKind, json_parameter
 from dualtrack.bridge.kinds.scalars import (
     BooleanKind,
     BytesKind,
@@ -30,6 +32,7 @@ from dualtrack.bridge.kinds.scalars import (
     StringKind,
     UuidKind,
 )
+from dualtrack.bridge.kinds.storage import dialect_named, storage_type
 from dualtrack.bridge.kinds.times import DateKind, DateTimeKind, IntervalKind, TimeKind
 from dualtrack.errors import UnsupportedColumn
 
@@ -94,7 +97,9 @@ def _plain_kind(type_: TypeEngine[Any]) -> Kind | None:
     if isinstance(type_, sqltypes.Float):
         return _float(type_)
     if isinstance(type_, sqltypes.Numeric):
-        return DecimalKind(type_.precision, type_.scale) if type_.asdecimal else FloatKind(False)
+        if type_.asdecimal:
+            return DecimalKind(type_.precision, type_.scale)
+        return FloatKind(False, type_.precision, type_.scale)
     if isinstance(type_, sqltypes.DateTime):
         return DateTimeKind(bool(type_.timezone))
     if isinstance(type_, sqltypes.Time) and not type_.timezone:
@@ -106,6 +111,14 @@ def _plain_kind(type_: TypeEngine[Any]) -> Kind | None:
     return None
 
 
-def kind_for(column: Column[Any]) -> Kind:
-    """The kind of ``column``'s type (see the module docstring for what is supported)."""
-    return kind_of_type(column.type, f"column {column.table.name}.{column.name}")
+def kind_for(column: Column[Any], dialect: Dialect | None = None, where: str | None = None) -> Kind:
+    """The kind of ``column``'s type (see the module docstring for what is supported), with the
+    rules of ``dialect`` (``None``: portable rules, which keep what every database keeps);
+    ``where`` names the column in errors."""
+    kind = kind_of_type(column.type, where or f"column {column.table.name}.{column.name}")
+    if dialect is None:
+        return kind.on(None, storage_type(column.type, dialect_named("sqlite")))
+    kind = kind.on(dialect.name, storage_type(column.type, dialect))
+    if isinstance(kind, JsonKind) and json_parameter(column.type, dialect.name) is None:
+        kind = kind.floats_as_text()
+    return kind

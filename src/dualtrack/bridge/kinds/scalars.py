@@ -11,8 +11,14 @@ import uuid
 from decimal import Decimal, DecimalException, localcontext
 from typing import Any
 
+from sqlalchemy import types as sqltypes
+from sqlalchemy.types import TypeEngine
+
 from dualtrack.bridge.kinds.base import Kind, refuse, untag
 from dualtrack.errors import InvalidRow
+
+#: The widest integer SQLite stores: every INTEGER column holds 64 bits, whatever it declares.
+SQLITE_INTEGER_BOUND = 2**63 - 1
 
 
 class BooleanKind(Kind):
@@ -64,6 +70,12 @@ class IntegerKind(Kind):
         """An int."""
         return int(value)
 
+    def on(self, dialect: str | None, stored: TypeEngine[Any]) -> Kind:
+        """On SQLite every integer column holds 64 bits."""
+        if dialect == "sqlite" and self.bound != SQLITE_INTEGER_BOUND:
+            return IntegerKind(SQLITE_INTEGER_BOUND)
+        return self
+
 
 def _single(value: float) -> float:
     """``value`` rounded to the nearest 32-bit float, as a ``REAL`` column stores it."""
@@ -71,14 +83,46 @@ def _single(value: float) -> float:
     return rounded
 
 
-class FloatKind(Kind):
-    """Finite floats (integers are accepted when exactly representable); ``single`` columns
-    keep 32 bits, so values are rounded to 32 bits before they are stored. ``-0.0`` is spelled
-    ``0.0``: it is equal to it, and some databases do not keep the sign of zero."""
+def _places_and_digits(number: Decimal) -> tuple[int, int]:
+    """How many digits ``number`` has after the point, and before it.
 
-    def __init__(self, single: bool) -> None:
+    >>> _places_and_digits(Decimal("120.50")), _places_and_digits(Decimal("1E+2"))
+    ((1, 3), (0, 3))
+    """
+    _sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    places = max(-exponent, 0)
+    return places, max(len(digits) + exponent, 0) if number else 0
+
+
+def _single_float(type_: TypeEngine[Any]) -> bool:
+    """Whether a column type is a 32-bit float (``REAL``, or a ``Float`` of at most 24 bits)."""
+    if not isinstance(type_, sqltypes.Float):
+        return False
+    return isinstance(type_, sqltypes.REAL) or (
+        type_.precision is not None and type_.precision <= 24
+    )
+
+
+class FloatKind(Kind):
+    """Finite floats (integers are accepted when exactly representable). A ``single`` column
+    keeps 32 bits, so values are rounded to 32 bits before they are stored; a ``Numeric``
+    column read as floats (``asdecimal=False``) keeps ``scale`` places and ``precision``
+    digits, so a float whose shortest decimal does not fit is refused rather than rounded.
+    ``-0.0`` is spelled ``0.0``: it is equal to it, and some databases do not keep the sign of
+    zero."""
+
+    def __init__(
+        self, single: bool, precision: int | None = None, scale: int | None = None
+    ) -> None:
         self.single = single
+        self.precision = precision
+        self.scale = 0 if precision is not None and scale is None else scale
         self.wanted = "a finite 32-bit float" if single else "a finite float"
+        if self.scale is not None:
+            self.wanted += f" of at most {self.scale} places"
+        if precision is not None:
+            self.wanted += f" and {precision} digits"
 
     def check(self, value: Any, where: str) -> float:
         """``value`` as the float the column stores."""
@@ -92,6 +136,11 @@ class FloatKind(Kind):
             raise refuse(where, self.wanted, value) from None
         if not math.isfinite(number) or (isinstance(value, int) and number != value):
             raise refuse(where, self.wanted + " (JSON and SQL agree on finite ones only)", value)
+        if self.scale is not None:
+            places, digits = _places_and_digits(Decimal(repr(number)))
+            limit = None if self.precision is None else self.precision - self.scale
+            if places > self.scale or (limit is not None and digits > limit):
+                raise refuse(where, self.wanted + " (the database would round it)", value)
         return number
 
     def decode(self, value: Any, where: str) -> float:
@@ -105,6 +154,12 @@ class FloatKind(Kind):
     def normalise(self, value: Any) -> float:
         """A float (SQLite may return an integral float as an int)."""
         return float(value)
+
+    def on(self, dialect: str | None, stored: TypeEngine[Any]) -> Kind:
+        """SQLite keeps every float column as a 64-bit ``REAL``, whatever it declares."""
+        if dialect == "sqlite" and (self.single or self.scale is not None):
+            return FloatKind(False)
+        return self
 
 
 def plain_decimal(value: Decimal) -> str:
@@ -124,9 +179,23 @@ def plain_decimal(value: Decimal) -> str:
     return format(Decimal((sign, tuple(kept), exponent)), "f")
 
 
+def _read_scale(stored: TypeEngine[Any]) -> int:
+    """The places SQLAlchemy reads a float-stored decimal back with (its return scale)."""
+    for name in ("decimal_return_scale", "scale"):
+        places = getattr(stored, name, None)
+        if places is not None:
+            return int(places)
+    return 10
+
+
 class DecimalKind(Kind):
     """Exact decimals, spelled ``{"$decimal": "12.5"}``; values with more places than the
     column's scale, or more digits than its precision, are refused rather than rounded.
+
+    Where the database keeps the column as a float (``Numeric`` on SQLite, ``Float(asdecimal=
+    True)`` everywhere), SQLAlchemy reads it back as the float's decimal to a fixed number of
+    ``float_places``: a value is refused unless it comes back unchanged, and every value read
+    from such a column does.
 
     >>> money = DecimalKind(12, 2)
     >>> money.check(Decimal("1E+3"), "price"), money.encode(Decimal("1000.50"))
@@ -135,11 +204,25 @@ class DecimalKind(Kind):
     Traceback (most recent call last):
     ...
     dualtrack.errors.InvalidRow: price holds a decimal of at most 12 digits, 2 after the ...
+    >>> as_float = DecimalKind(None, None, float_places=2)
+    >>> as_float.check(Decimal("1234567890123456.78"), "p")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dualtrack.errors.InvalidRow: p keeps decimals as 64-bit floats read back to 2 places: ...
     """
 
-    def __init__(self, precision: int | None, scale: int | None) -> None:
+    def __init__(
+        self,
+        precision: int | None,
+        scale: int | None,
+        *,
+        float_places: int | None = None,
+        single: bool = False,
+    ) -> None:
         self.precision = precision
         self.scale = 0 if precision is not None and scale is None else scale
+        self.float_places = float_places
+        self.single = single
         if precision is None:
             self.wanted = "a finite decimal"
         else:
@@ -151,8 +234,22 @@ class DecimalKind(Kind):
             value = Decimal(value)
         if not isinstance(value, Decimal) or not value.is_finite():
             raise refuse(where, self.wanted, value)
-        if self.scale is None:
-            return value
+        exact = value if self.scale is None else self._quantized(value, where)
+        if self.float_places is None:
+            return exact
+        back = self._read_back(exact, where)
+        if back != exact:
+            raise InvalidRow(
+                f"{where} keeps decimals as {32 if self.single else 64}-bit floats read back "
+                f"to {self.float_places} places: {plain_decimal(exact)} would come back as "
+                f"{plain_decimal(back)}; keep to about 15 significant digits, or store exact "
+                "decimals in a column that keeps them (NUMERIC on PostgreSQL, "
+                "dualtrack.bridge.ExactNumeric on SQLite)"
+            )
+        return back
+
+    def _quantized(self, value: Decimal, where: str) -> Decimal:
+        assert self.scale is not None
         try:
             with localcontext() as context:
                 context.prec = max(value.adjusted() + 1, 1) + self.scale + 2
@@ -165,6 +262,17 @@ class DecimalKind(Kind):
         ):
             raise refuse(where, self.wanted, value)
         return exact
+
+    def _read_back(self, value: Decimal, where: str) -> Decimal:
+        """What the database gives back for ``value`` stored as a float."""
+        assert self.float_places is not None
+        try:
+            number = _single(float(value)) if self.single else float(value)
+        except (OverflowError, struct.error):
+            number = math.inf
+        if not math.isfinite(number):
+            raise refuse(where, self.wanted + " within the range of a float", value)
+        return Decimal(f"{number:.{self.float_places}f}")
 
     def decode(self, value: Any, where: str) -> Decimal:
         """``{"$decimal": text}``."""
@@ -181,13 +289,31 @@ class DecimalKind(Kind):
         """``{"$decimal": shortest fixed-point text}``."""
         return {"$decimal": plain_decimal(Decimal(value))}
 
+    def on(self, dialect: str | None, stored: TypeEngine[Any]) -> Kind:
+        """A column stored as a float keeps what survives the float; SQLite keeps any number
+        of digits in a column it stores as a float, and checks neither precision nor scale."""
+        as_float = isinstance(stored, sqltypes.Float) or (
+            dialect in ("sqlite", None) and isinstance(stored, sqltypes.Numeric)
+        )
+        if not as_float:
+            return self
+        places = _read_scale(stored)
+        single = dialect != "sqlite" and _single_float(stored)
+        if dialect == "sqlite":
+            return DecimalKind(None, None, float_places=places, single=False)
+        return DecimalKind(self.precision, self.scale, float_places=places, single=single)
 
-def check_text(value: Any, where: str, wanted: str) -> str:
-    """``value`` if it is a str every database stores: no NUL character, no lone surrogate."""
+
+def check_text(value: Any, where: str, wanted: str, nul: bool = False) -> str:
+    """``value`` if it is a str the database stores: no lone surrogate, and no NUL character
+    unless ``nul`` (PostgreSQL's text refuses it, SQLite's keeps it)."""
     if not isinstance(value, str):
         raise refuse(where, wanted, value)
-    if "\x00" in value:
-        raise InvalidRow(f"{where} cannot hold a NUL character (PostgreSQL refuses it)")
+    if "\x00" in value and not nul:
+        raise InvalidRow(
+            f"{where} cannot hold a NUL character (\\x00): PostgreSQL's text refuses it; "
+            "remove it, or store the value as bytes"
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -197,16 +323,18 @@ def check_text(value: Any, where: str, wanted: str) -> str:
 
 class StringKind(Kind):
     """Text of at most ``length`` characters. A ``fixed`` (``CHAR``) column pads with spaces,
-    so its values are kept without trailing spaces."""
+    so its values are kept without trailing spaces. On SQLite, which checks no length, pads
+    nothing and keeps NUL characters, text is kept exactly as it is."""
 
-    def __init__(self, length: int | None, fixed: bool) -> None:
+    def __init__(self, length: int | None, fixed: bool, nul: bool = False) -> None:
         self.length = length
         self.fixed = fixed
+        self.nul = nul
         self.wanted = "text" if length is None else f"text of at most {length} characters"
 
     def check(self, value: Any, where: str) -> str:
         """``value`` if it is storable text within the length."""
-        text = check_text(value, where, self.wanted)
+        text = check_text(value, where, self.wanted, self.nul)
         if self.fixed:
             text = text.rstrip(" ")
         if self.length is not None and len(text) > self.length:
@@ -224,6 +352,12 @@ class StringKind(Kind):
     def normalise(self, value: Any) -> str:
         """The string, without the padding of a fixed-width column."""
         return str(value).rstrip(" ") if self.fixed else str(value)
+
+    def on(self, dialect: str | None, stored: TypeEngine[Any]) -> Kind:
+        """SQLite's text: any length, no padding, NUL characters kept."""
+        if dialect == "sqlite":
+            return StringKind(None, False, nul=True)
+        return self
 
 
 class ChoiceKind(Kind):
@@ -347,3 +481,9 @@ class BytesKind(Kind):
     def normalise(self, value: Any) -> bytes:
         """Bytes (drivers may return memoryview)."""
         return bytes(value)
+
+    def on(self, dialect: str | None, stored: TypeEngine[Any]) -> Kind:
+        """SQLite's ``BLOB`` and PostgreSQL's ``bytea`` check no length."""
+        if dialect in ("sqlite", "postgresql") and self.length is not None:
+            return BytesKind(None)
+        return self

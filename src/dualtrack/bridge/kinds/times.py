@@ -12,6 +12,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import types as sqltypes
+from sqlalchemy.types import TypeEngine
+
 from dualtrack.bridge.kinds.base import Kind, refuse, untag
 from dualtrack.errors import InvalidRow
 
@@ -142,19 +145,27 @@ class TimeKind(Kind):
 
 
 class IntervalKind(Kind):
-    """Durations spelled ``{"$timedelta": whole microseconds}``, within what every database
-    keeps (SQLite stores an interval as the datetime 1970-01-01 plus the interval)."""
+    """Durations spelled ``{"$timedelta": whole microseconds}``. SQLite stores an interval as
+    the datetime 1970-01-01 plus the interval, so there it must keep that within years 1-9999;
+    PostgreSQL's ``interval`` holds every ``timedelta``."""
 
-    wanted = "a timedelta that keeps 1970-01-01 plus it within years 1-9999"
+    def __init__(self, bounded: bool = True) -> None:
+        self.bounded = bounded
+        self.wanted = (
+            "a timedelta that keeps 1970-01-01 plus it within years 1-9999"
+            if bounded
+            else "a timedelta"
+        )
 
     def check(self, value: Any, where: str) -> timedelta:
         """``value`` if it is a timedelta within range."""
         if not isinstance(value, timedelta):
             raise refuse(where, self.wanted, value)
-        try:
-            EPOCH + value
-        except OverflowError:
-            raise refuse(where, self.wanted, value) from None
+        if self.bounded:
+            try:
+                EPOCH + value
+            except OverflowError:
+                raise refuse(where, self.wanted, value) from None
         return value
 
     def decode(self, value: Any, where: str) -> timedelta:
@@ -171,3 +182,10 @@ class IntervalKind(Kind):
     def encode(self, value: Any) -> dict[str, int]:
         """``{"$timedelta": microseconds}``."""
         return {"$timedelta": value // _MICROSECOND}
+
+    def on(self, dialect: str | None, stored: TypeEngine[Any]) -> Kind:
+        """A native ``interval`` (PostgreSQL's; SQLite emulates one with a datetime) holds
+        every timedelta."""
+        if dialect == "postgresql" and not isinstance(stored, sqltypes.DateTime):
+            return IntervalKind(bounded=False)
+        return self
