@@ -1,7 +1,8 @@
 """What the bridge tests share: test models, fresh tables on each database, adapter factories.
 
 ``Specimen`` holds every column type TableAdapter supports (and a parent and a time column);
-``Tally`` has an integer key and neither parent nor time column; ``Ticket`` a UUID key. The
+``Tally`` has an integer key and neither parent nor time column; ``Ticket`` a UUID key;
+``Note`` a parent column by naming convention (no foreign key). The
 ``database`` fixture (from :mod:`tests.stores.sql_support`) is an SQLite file or, marked
 ``postgres``, a fresh PostgreSQL schema that fails in CI when the server does not answer.
 """
@@ -47,7 +48,7 @@ from dualtrack.app.blocking import run_blocking
 from dualtrack.app.models import Base as AppBase
 from dualtrack.app.models import Crystal
 from dualtrack.app.timestamps import UTCDateTime
-from dualtrack.bridge import TableAdapter, refs_table
+from dualtrack.bridge import ExactNumeric, TableAdapter, refs_table
 from dualtrack.memory.protocol import DgentProtocol
 from laws.bridge import AdapterFactory
 from laws.dgent.support import StoreFactory
@@ -58,6 +59,7 @@ __all__ = [
     "CRYSTAL_OVERRIDES",
     "Crystal",
     "Mood",
+    "Note",
     "Specimen",
     "Tally",
     "Ticket",
@@ -96,6 +98,9 @@ class Specimen(Base):
     ratio: Mapped[float | None] = mapped_column(Float)
     single: Mapped[float | None] = mapped_column(REAL)
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
+    wide: Mapped[Decimal | None] = mapped_column(Numeric(20, 8))
+    exact: Mapped[Decimal | None] = mapped_column(ExactNumeric(20, 8))
+    measured: Mapped[Decimal | None] = mapped_column(Float(asdecimal=True))
     rough: Mapped[float | None] = mapped_column(Numeric(10, 2, asdecimal=False))
     body: Mapped[str | None] = mapped_column(Text)
     code: Mapped[str | None] = mapped_column(CHAR(4))
@@ -122,6 +127,18 @@ class Tally(Base):
     label: Mapped[str] = mapped_column(String(20))
     n: Mapped[int] = mapped_column(Integer, default=0)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Note(Base):
+    """A parent column found by its name (``causal_parent``, no foreign key), an aware time."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    causal_parent: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    body: Mapped[str] = mapped_column(Text)
+    doc: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class Ticket(Base):

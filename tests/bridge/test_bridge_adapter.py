@@ -241,7 +241,8 @@ def test_put_spells_content_canonically_and_stays_idempotent(tables: Database) -
     assert b'"price":{"$decimal":"1.5"}' in got.content
     assert b'"ratio":0.0' in got.content
     assert b'"doc":{"a":[1.0],"b":1}' in got.content
-    assert b'"code":"ab"' in got.content
+    # PostgreSQL pads a CHAR and ignores the padding; SQLite keeps text as it is.
+    assert (b'"code":"ab  "' if tables.dialect == "sqlite" else b'"code":"ab"') in got.content
     assert got.created_at == datetime(2024, 5, 1, 10, 30, tzinfo=UTC).timestamp()
 
 
