@@ -66,6 +66,19 @@ TEXT_CHARACTERS = st.characters(exclude_categories=["Cs"], exclude_characters="\
 #: Characters SQLite also stores: NUL too.
 _NUL_CHARACTERS = st.characters(exclude_categories=["Cs"]) | st.just("\x00")
 
+
+def _texts(nul: bool, max_size: int) -> st.SearchStrategy[str]:
+    """Text of at most ``max_size`` characters; with ``nul``, often holding a NUL character
+    (drawn on purpose: an arbitrary character is rarely one)."""
+    if not nul:
+        return st.text(TEXT_CHARACTERS, max_size=max_size)
+    text = st.text(_NUL_CHARACTERS, max_size=max_size)
+    if max_size < 1:
+        return text
+    halves = st.text(_NUL_CHARACTERS, max_size=(max_size - 1) // 2)
+    return text | st.builds(lambda left, right: f"{left}\x00{right}", halves, halves)
+
+
 #: Longest string or byte string generated for a column that declares no length.
 UNBOUNDED_LENGTH = 64
 
@@ -465,18 +478,17 @@ def _binary(type_: sqltypes._Binary, target: _Target) -> st.SearchStrategy[bytes
 
 
 def _strings(type_: sqltypes.String, target: _Target) -> st.SearchStrategy[str]:
-    characters = _NUL_CHARACTERS if target.sqlite_only else TEXT_CHARACTERS
     longest = type_.length or UNBOUNDED_LENGTH
     if target.sqlite_only and not target.exact:
         longest += 8  # SQLite checks no length
-    text = st.text(characters, max_size=longest)
+    text = _texts(target.sqlite_only, longest)
     if not isinstance(type_, sqltypes.CHAR):
         return text
     if target.exact and not target.sqlite_only:
         # Fixed-width text pads with spaces and ignores trailing ones when comparing.
         return text.map(lambda value: value.rstrip(" "))
     # SQLite keeps trailing spaces; PostgreSQL pads, and cuts spaces beyond the length.
-    shorter = st.text(characters, max_size=max(longest - 1, 0))
+    shorter = _texts(target.sqlite_only, max(longest - 1, 0))
     return text | shorter.map(lambda value: value + " ")
 
 
@@ -489,7 +501,7 @@ def _json_documents(column_type: TypeEngine[Any], target: _Target) -> st.SearchS
     # integers; json and SQLite keep both (the portable rules keep neither).
     nul = one_database and not jsonb
     big_floats = one_database and (not jsonb or not target.exact)
-    text = st.text(_NUL_CHARACTERS if nul else TEXT_CHARACTERS, max_size=16)
+    text = _texts(nul, 16)
     bound = 1e300 if big_floats else 1e15
     # Integers within 2**53 and floats within 1e15 survive every JSON store exactly (jsonb
     # keeps numbers as decimals and prints a float of 1e16 or more as an integer).

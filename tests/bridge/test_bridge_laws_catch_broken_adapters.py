@@ -1,5 +1,6 @@
 """Each bridge law fails, naming itself, on an adapter (or agent memory) planted with the
-mistake the law exists to catch."""
+mistake the law exists to catch; the reverse round trip catches a codec that every other law
+passes."""
 
 from __future__ import annotations
 
@@ -10,20 +11,24 @@ from typing import Any
 
 import pytest
 from hypothesis import Phase, settings
-from sqlalchemy import update
+from sqlalchemy import Float, update
 
 from dualtrack.bridge import TableAdapter
+from dualtrack.bridge.kinds.json_values import JsonKind
+from dualtrack.bridge.kinds.scalars import DecimalKind, StringKind
 from dualtrack.bridge.kinds.times import DateTimeKind
-from dualtrack.errors import LawViolation
+from dualtrack.errors import InvalidRow, LawViolation
 from dualtrack.memory import Datum, DgentProtocol, MemoryDgent, Page
 from laws.bridge import (
     MEMORY_LEAVES_TABLES,
+    REVERSE,
     ROUND_TRIP,
     SPELLS_ROW,
     STORES_ROW,
     TABLES_LEAVE_MEMORY,
     TAGGED,
     check_isolation,
+    check_reverse_round_trip,
     check_round_trip,
     check_source_tagging,
 )
@@ -101,6 +106,52 @@ class LosesMicroseconds(TableAdapter):
                 object.__setattr__(field, "kind", DropsMicroseconds(field.kind.aware))
 
 
+class FifteenDigits(DecimalKind):
+    """Refuses a decimal of more than 15 significant digits, the rule the docs once gave for
+    SQLite's float-stored Numeric: but SQLite reads a 20-digit number back from such a column."""
+
+    def check(self, value: Any, where: str) -> Any:
+        number = super().check(value, where)
+        if len(number.normalize().as_tuple().digits) > 15:
+            raise InvalidRow(f"{where} keeps at most 15 significant digits; got {number}")
+        return number
+
+
+class RefusesLongDecimals(TableAdapter):
+    """A codec whose float-stored Numeric columns refuse more than 15 significant digits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.codec.fields:
+            kind = field.kind
+            numeric = not isinstance(field.column.type, Float)
+            if isinstance(kind, DecimalKind) and kind.float_places is not None and numeric:
+                planted = FifteenDigits(None, None, float_places=kind.float_places)
+                object.__setattr__(field, "kind", planted)
+
+
+class RefusesNul(TableAdapter):
+    """A codec that refuses a NUL character in text and JSON on every database, as only
+    PostgreSQL must: it cannot write back what SQLite holds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.codec.fields:
+            kind = field.kind
+            if isinstance(kind, StringKind):
+                planted: Any = StringKind(kind.length, kind.fixed, nul=False)
+            elif isinstance(kind, JsonKind):
+                planted = JsonKind(
+                    kind.null_is_document,
+                    big_floats=kind.big_floats,
+                    bare=kind.bare,
+                    dialect=kind.dialect,
+                )
+            else:
+                continue
+            object.__setattr__(field, "kind", planted)
+
+
 class Untagged(TableAdapter):
     """Lists rows without their provenance."""
 
@@ -144,6 +195,31 @@ def test_round_trip_catches_content_that_loses_values(tables: Database) -> None:
     with pytest.raises(LawViolation, match="content spells its row") as caught:
         check_round_trip(Specimen, fresh, settings=settings(FEW, max_examples=60))
     assert caught.value.law == SPELLS_ROW
+
+
+async def _memory(namespace: str) -> DgentProtocol:
+    return MemoryDgent(namespace)
+
+
+def test_only_the_reverse_round_trip_catches_a_codec_refusing_what_sqlite_reads_back(
+    tables: Database,
+) -> None:
+    broken = planted(tables, RefusesLongDecimals)
+    check_round_trip(Specimen, broken, settings=FEW)
+    check_source_tagging(Specimen, broken, settings=FEW)
+    check_isolation(Specimen, broken, _memory, settings=FEW)
+    with pytest.raises(LawViolation, match="reverse round trip") as caught:
+        check_reverse_round_trip(Specimen, broken, settings=settings(FEW, max_examples=30))
+    assert caught.value.law == REVERSE
+    assert "15 significant digits" in str(caught.value.left)
+
+
+def test_the_reverse_round_trip_catches_a_codec_refusing_nul_on_sqlite(tables: Database) -> None:
+    with pytest.raises(LawViolation, match="reverse round trip") as caught:
+        check_reverse_round_trip(
+            Specimen, planted(tables, RefusesNul), settings=settings(FEW, max_examples=30)
+        )
+    assert "NUL" in str(caught.value.left)
 
 
 def test_source_tagging_catches_untagged_datums(tables: Database) -> None:
