@@ -456,8 +456,13 @@ def _decimals(
             min_value=-bound, max_value=bound, places=places + 2, allow_nan=False
         )
         if as_float and target.sqlite_only:
+            # Numbers of every size the float holds, and, on purpose, more significant
+            # digits than it keeps (it comes back changed: rounded, with noise digits).
             wide = Decimal(10) ** (precision or 20)
             decimals |= st.decimals(min_value=-wide, max_value=wide, places=places)
+            most = 10 ** max(precision or 20, _FLOAT_DIGITS + 1) - 1
+            digits = st.integers(10**_FLOAT_DIGITS, most) | st.integers(-most, -(10**_FLOAT_DIGITS))
+            decimals |= digits.map(lambda number: Decimal(number).scaleb(-places))
     return decimals if type_.asdecimal else decimals.map(float)
 
 
