@@ -152,6 +152,41 @@ class RefusesNul(TableAdapter):
             object.__setattr__(field, "kind", planted)
 
 
+class IntegralFloatsAsIntegers(JsonKind):
+    """Spells ``1.0`` in a JSON document as ``1``: equal in Python, another type in JSON."""
+
+    def encode(self, value: Any) -> Any:
+        return super().encode(_integers(value))
+
+
+def _integers(value: Any) -> Any:
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is list:
+        return [_integers(part) for part in value]
+    if type(value) is dict:
+        return {name: _integers(part) for name, part in value.items()}
+    return value
+
+
+class RetypesNumbers(TableAdapter):
+    """A codec whose JSON columns write back ``1`` where ``1.0`` was."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.codec.fields:
+            kind = field.kind
+            if isinstance(kind, JsonKind):
+                planted = IntegralFloatsAsIntegers(
+                    kind.null_is_document,
+                    nul=kind.nul,
+                    big_floats=kind.big_floats,
+                    bare=kind.bare,
+                    dialect=kind.dialect,
+                )
+                object.__setattr__(field, "kind", planted)
+
+
 class Untagged(TableAdapter):
     """Lists rows without their provenance."""
 
@@ -220,6 +255,14 @@ def test_the_reverse_round_trip_catches_a_codec_refusing_nul_on_sqlite(tables: D
             Specimen, planted(tables, RefusesNul), settings=settings(FEW, max_examples=30)
         )
     assert "NUL" in str(caught.value.left)
+
+
+def test_the_round_trips_compare_types_not_just_python_equality(tables: Database) -> None:
+    broken = planted(tables, RetypesNumbers)
+    with pytest.raises(LawViolation, match="content spells its row"):
+        check_round_trip(Specimen, broken, settings=FEW)
+    with pytest.raises(LawViolation, match="reverse round trip"):
+        check_reverse_round_trip(Specimen, broken, settings=FEW)
 
 
 def test_source_tagging_catches_untagged_datums(tables: Database) -> None:
