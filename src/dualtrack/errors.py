@@ -76,6 +76,12 @@ class LawViolation(DualtrackError, AssertionError):
             f"law {law!r} does not hold\n  input: {given!r}\n  left:  {left!r}\n  right: {right!r}"
         )
 
+    def _repr_html_(self) -> str:
+        """Jupyter's table of this violation, differences marked (drawn by dualtrack.display)."""
+        from dualtrack.display.laws import violation_html
+
+        return violation_html(self)
+
 
 class ImmutableDatumError(DualtrackError):
     """A different datum was put under an id that is already used: datums never change."""

@@ -60,6 +60,12 @@ class Agent(ABC, Generic[A, B]):
     def __repr__(self) -> str:
         return f"Agent({self.name})"
 
+    def _repr_svg_(self) -> str:
+        """Jupyter's picture of this agent: its stages in order (drawn by dualtrack.display)."""
+        from dualtrack.display.agents import pipeline_svg
+
+        return pipeline_svg(self)
+
 
 @final
 class Pipeline(Agent[Any, Any]):

@@ -106,6 +106,12 @@ class Optic(Generic[K, S, A]):
     def __repr__(self) -> str:
         return f"{NAMES[self._kind]}({self.path})"
 
+    def _repr_svg_(self) -> str:
+        """Jupyter's picture of this optic: its steps and kinds (drawn by dualtrack.display)."""
+        from dualtrack.display.optics import optic_svg
+
+        return optic_svg(self)
+
     @property
     def kind(self) -> str:
         """The name of this optic's kind: ``'Lens'``, ``'Prism'``, ``'Traversal'``, ..."""
