@@ -29,12 +29,13 @@ def diagram(
     tones = tones or {}
     columns = max(col for col, _ in nodes.values()) + 1
     rows = max(row for _, row in nodes.values()) + 1
-    canvas = Canvas(
-        columns * _CELL_W + 40, rows * _CELL_H + (40 if caption else 10), title=caption or "diagram"
-    )
     sizes = {name: (max(text_width(name) + 18, 44), 30.0) for name in nodes}
+    widest_label = max((text_width(label) for _, _, label in arrows), default=0.0)
+    cell_w = max(_CELL_W, max(width for width, _ in sizes.values()) + widest_label + 40)
+    width = max(columns * cell_w + 40, text_width(caption) + 40)
+    canvas = Canvas(width, rows * _CELL_H + (40 if caption else 10), title=caption or "diagram")
     centres = {
-        name: (20 + col * _CELL_W + _CELL_W / 2, 10 + row * _CELL_H + _CELL_H / 2)
+        name: (20 + col * cell_w + cell_w / 2, 10 + row * _CELL_H + _CELL_H / 2)
         for name, (col, row) in nodes.items()
     }
     middle_x = sum(x for x, _ in centres.values()) / len(centres)
@@ -93,11 +94,12 @@ def timeline(
         if lane not in order:
             order.append(lane)
     labels = [shorten(label, 34) for _, label, _ in events]
-    lane_w = max([text_width(label) + 30 for label in labels] + [140.0])
+    lane_w = max([text_width(label) + 30 for label in labels + order] + [140.0])
     step = 34.0
     top = 44.0
     height = top + step * len(events) + (36 if caption else 12)
-    canvas = Canvas(lane_w * len(order) + 20, height, title=caption or "timeline")
+    width = max(lane_w * len(order), text_width(caption)) + 20
+    canvas = Canvas(width, height, title=caption or "timeline")
     for place, lane in enumerate(order):
         x = 10 + place * lane_w + lane_w / 2
         canvas.text(x, 22, lane, bold=True)
