@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import HypothesisException
 
 from dualtrack.display.html import escape, pre, table
@@ -38,13 +38,16 @@ Check = tuple[Callable[..., object], *tuple[Any, ...]]
 #: course, few enough that a notebook grades in a moment.
 GRADING_EXAMPLES = 60
 
-#: Settings every check runs under while grading.
+#: Settings every check runs under while grading. The explain phase is left out: it re-runs
+#: a failing law many times to annotate which inputs matter, which made a wrong answer to a
+#: store exercise take seconds to grade, for comments the counterexample does not need.
 GRADING = settings(
     max_examples=GRADING_EXAMPLES,
     deadline=None,
     database=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
 )
 
 _SYMBOLS: dict[Status, str] = {"right": "✔", "wrong": "✘", "blank": "…", "error": "✘"}

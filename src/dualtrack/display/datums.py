@@ -8,6 +8,7 @@ descendants and returns a :class:`CausalGraph` that draws itself.
 from __future__ import annotations
 
 import json
+import textwrap
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,10 +18,11 @@ from dualtrack.display.svg import Canvas, shorten
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
 
-_NODE_W = 150.0
-_NODE_H = 40.0
-_SLOT = 170.0
-_LEVEL = 70.0
+_NODE_W = 200.0
+_NODE_H = 52.0
+_SLOT = 215.0
+_LEVEL = 84.0
+_CHARS = 26
 
 
 def content_text(content: bytes, limit: int = 200) -> str:
@@ -78,6 +80,14 @@ def _datum_rows(datums: Iterable[Datum]) -> list[list[str]]:
 
 
 _DATUM_HEADER = ["id", "created_at", "parent", "content", "metadata"]
+
+
+def _two_lines(text: str) -> list[str]:
+    """``text`` on at most two lines of a graph node, cut with an ellipsis when longer."""
+    lines = textwrap.wrap(" ".join(text.split()), _CHARS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], shorten(" ".join(lines[1:]), _CHARS)]
+    return lines
 
 
 @dataclass(frozen=True)
@@ -166,8 +176,9 @@ class CausalGraph:
                 tone="focus" if chosen else "plain",
                 thick=chosen,
             )
-            canvas.text(cx, cy - 3, shorten(datum.id, 18), size=10, colour="#666666")
-            canvas.text(cx, cy + 12, shorten(content_text(datum.content, 40), 19), size=11)
+            canvas.text(cx, cy - 10, shorten(datum.id, _CHARS), size=10, colour="#666666")
+            for line, text in enumerate(_two_lines(content_text(datum.content, 80))):
+                canvas.text(cx, cy + 5 + 14 * line, text, size=11)
         return canvas.render()
 
     def __repr__(self) -> str:
