@@ -27,8 +27,8 @@ def diagram(
     one arrow: A -f-> B
     """
     tones = tones or {}
-    columns = max(col for col, _ in nodes.values()) + 1
-    rows = max(row for _, row in nodes.values()) + 1
+    columns = int(max(col for col, _ in nodes.values())) + 1
+    rows = int(max(row for _, row in nodes.values())) + 1
     sizes = {name: (max(text_width(name) + 18, 44), 30.0) for name in nodes}
     widest_label = max((text_width(label) for _, _, label in arrows), default=0.0)
     cell_w = max(_CELL_W, max(width for width, _ in sizes.values()) + widest_label + 40)
