@@ -20,6 +20,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from dualtrack.display import kind_lattice
+
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
@@ -153,4 +155,6 @@ def test_readme_lists_the_course() -> None:
         assert f"notebooks/{path.name}" in learn, f"README's Learn section misses {path.name}"
     picture = re.search(r"!\[[^\]]*\]\(([^)]+\.svg)\)", learn)
     assert picture is not None, "the Learn section shows a picture"
-    ElementTree.parse(ROOT / picture.group(1))
+    stored = (ROOT / picture.group(1)).read_text()
+    ElementTree.fromstring(stored)
+    assert stored.strip() == kind_lattice("Lens", "Prism").svg, "redraw docs/kind-lattice.svg"
