@@ -36,17 +36,17 @@ class Person:
 
 
 def refused_call() -> None:
-    """calls p.name.upper()"""
+    """calls p.name.upper(): upper is a method of str"""
     reveal_type(path(Person, lambda p: p.name.upper()))  # R: Optic[LensKind, Person, str]
 
 
 def refused_method_of_a_record() -> None:
-    """Person.greeting is a method"""
+    """reads p.greeting, but Person.greeting is a method, not a field"""
     reveal_type(path(Person, lambda p: p.greeting))  # R mypy: Optic[LensKind, Person, def () -> str]  # R pyright: Optic[LensKind, Person, () -> str]
 
 
 def refused_method_of_a_value() -> None:
-    """title is a method of str"""
+    """calls p.address.city.title(): title is a method of str, not a field"""
     reveal_type(path(Person, lambda p: p.address.city.title()))  # R: Optic[LensKind, Person, str]
 
 

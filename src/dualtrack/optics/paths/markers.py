@@ -179,7 +179,7 @@ def present(value: Any, then: Callable[[Any], object] | None = None) -> Every[An
     (<Some: Ada>, <Nothing>)
     """
     start = _point(value, "present")
-    if isinstance(start.declared, shapes.GetMethod):
+    if not isinstance(start.declared, shapes.MaybeMissing):
         refuse_unfinished(start)
     point = Point(
         start.recording,

@@ -78,6 +78,8 @@ class Proxy:
         _refuse_pending(point, f".{name}")
         try:
             declared = shapes.field(point.declared, name)
+        except shapes.MethodRefusal as refusal:
+            return Proxy(point._replace(declared=shapes.Method(str(refusal)), text=text))
         except shapes.Refusal as refusal:
             point.recording.refuse(f"reads {text}, but {refusal}")
         return Proxy(Point(point.recording, (*point.steps, ("attr", name)), declared, text))
@@ -102,6 +104,8 @@ class Proxy:
             [*map(_show, arguments), *(f"{k}={_show(v)}" for k, v in keywords.items())]
         )
         call = f"{point.text}({shown})"
+        if isinstance(point.declared, shapes.Method):
+            point.recording.refuse(f"calls {call}: {point.declared.refusal}")
         if not isinstance(point.declared, shapes.GetMethod):
             point.recording.refuse(f"calls {call}")
         if keywords or len(arguments) != 1:
@@ -128,7 +132,10 @@ def _show(value: object) -> str:
 
 
 def _refuse_pending(point: Point, step: str) -> None:
-    """Refuse a step after ``m.get`` or ``m.get(k)``, which only ``present`` may follow."""
+    """Refuse a step after a method, ``m.get`` or ``m.get(k)`` (which only ``present`` may
+    follow)."""
+    if isinstance(point.declared, shapes.Method):
+        point.recording.refuse(f"reads {point.text}, but {point.declared.refusal}")
     if isinstance(point.declared, shapes.GetMethod):
         point.recording.refuse(f"reads {point.text}{step}: {point.text} is a method")
     if isinstance(point.declared, shapes.MaybeMissing):
@@ -139,7 +146,9 @@ def _refuse_pending(point: Point, step: str) -> None:
 
 
 def refuse_unfinished(point: Point) -> None:
-    """Refuse a route that ends on ``m.get`` or ``m.get(k)`` instead of a focus."""
+    """Refuse a route that ends on a method, ``m.get`` or ``m.get(k)`` instead of a focus."""
+    if isinstance(point.declared, shapes.Method):
+        point.recording.refuse(f"reads {point.text}, but {point.declared.refusal}")
     if isinstance(point.declared, shapes.GetMethod):
         point.recording.refuse(f"ends on {point.text}, a method; call it inside present(...)")
     if isinstance(point.declared, shapes.MaybeMissing):

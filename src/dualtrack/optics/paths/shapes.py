@@ -30,6 +30,17 @@ class Refusal(Exception):
     """A step the declared types do not allow; the recorder turns it into ``InvalidPath``."""
 
 
+class MethodRefusal(Refusal):
+    """A method read where a field was expected: refused when the route uses it (a call is
+    named as one), so the message says what the route did."""
+
+
+class Method(NamedTuple):
+    """The type at ``p.name.upper``: a method, which a route may neither call nor return."""
+
+    refusal: str
+
+
 class MaybeMissing(NamedTuple):
     """The type at ``m.get(k)``: a value that may be missing, to be wrapped in ``present``."""
 
@@ -182,11 +193,12 @@ def _field_type(cls: type, found: Record, name: str) -> Any:
         return declared
     static = inspect.getattr_static(cls, name, None)
     if isinstance(static, property | types.FunctionType | classmethod | staticmethod):
-        what = "property" if isinstance(static, property) else "method"
-        raise Refusal(
-            f"{found.name}.{name} is a {what}, not a field stored on the instance, so a path "
-            "can neither call it nor write it back"
-        )
+        if isinstance(static, property):
+            raise Refusal(
+                f"{found.name}.{name} is a property, not a field stored on the instance, so a "
+                "copy cannot set it"
+            )
+        raise MethodRefusal(f"{found.name}.{name} is a method, not a field")
     if found.closed:
         known = ", ".join(n for n in found.fields) or "none"
         raise Refusal(f"{found.name} has no field {name!r}; its fields are: {known}")
@@ -233,7 +245,7 @@ def field(declared: Any, name: str) -> Any:
     if found is not None:
         return _substitute(_field_type(cls, found, name), cls, arguments)
     if callable(getattr(cls, name, None)):
-        raise Refusal(f"{name} is a method of {describe(declared)}, and a path cannot call it")
+        raise MethodRefusal(f"{name} is a method of {describe(declared)}, not a field")
     if _container(cls) is not None:
         raise Refusal(
             f"a {describe(declared)} has no fields to focus on; use [...] for one "
