@@ -79,6 +79,16 @@ def test_a_route_of_fields_is_the_fused_structural_lens() -> None:
     assert ADA.address.city == "London"
 
 
+def test_a_typed_path_runs_the_very_code_of_the_structural_chain() -> None:
+    typed = path(dict[str, Person], lambda d: d["ada"].address.city)
+    structural = key("ada") >> attr("address") >> attr("city")
+    people = {"ada": ADA}
+    assert typed.get(people) == structural.get(people) == "London"
+    compiled, expected = typed._ops(), structural._ops()
+    for operation in ("get", "set", "modify"):
+        assert compiled[operation].__code__ is expected[operation].__code__, operation
+
+
 def test_keys_positions_and_fields_mix_as_in_the_structural_chain() -> None:
     shelf = {"books": [Book(title="SICP", prices={Color.RED: 1.0})]}
     title = path(dict[str, list[Book]], lambda s: s["books"][-1]["title"])
