@@ -27,7 +27,9 @@ from tests.product.typing_checkers import (
     CheckerRun,
     Finding,
     compare,
+    listing,
     marks,
+    paths_sources,
     snippet_files,
 )
 
@@ -69,6 +71,13 @@ def test_each_checker_reports_exactly_what_the_snippet_marks(
     assert marks(snippet)[checker].findings, f"{name} marks nothing for {checker}"
     problems = compare(checker, snippet, typing_runs[checker])
     assert problems == [], f"{name}\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("source", paths_sources(), ids=lambda source: source.name)
+def test_pyright_strict_is_clean_on_the_typed_paths_package(
+    source: Path, typing_runs: dict[str, CheckerRun]
+) -> None:
+    assert listing(typing_runs["pyright"].on(source)) == []
 
 
 def test_an_unmarked_finding_or_a_missing_one_is_caught(tmp_path: Path) -> None:

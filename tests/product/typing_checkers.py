@@ -80,6 +80,12 @@ def snippet_files() -> list[Path]:
     return sorted(p for p in SNIPPETS.glob("*.py") if p.name != "conftest.py")
 
 
+def paths_sources() -> list[Path]:
+    """The typed paths package, which pyright strict checks beside the snippets (mypy --strict
+    checks all of src in tests/product/test_static_checks.py)."""
+    return sorted((ROOT / "src" / "dualtrack" / "optics" / "paths").glob("*.py"))
+
+
 def plain(type_text: str) -> str:
     """A revealed type without module prefixes: ``returns.maybe.Maybe[a.B]`` is ``Maybe[B]``;
     mypy's spelled-out ``TypedDict(Book, {...})`` and ``tuple[int, int, fallback=Point]`` are
@@ -226,11 +232,6 @@ def run_pyright(files: list[Path]) -> CheckerRun:
             rule = str(diagnostic.get("rule", "<no rule>"))
             run.add(file, Finding(line, "E", rule), message)
     return run
-
-
-def run_checker(checker: str, files: list[Path]) -> CheckerRun:
-    """Run one checker by name."""
-    return run_mypy(files) if checker == "mypy" else run_pyright(files)
 
 
 def compare(checker: str, file: Path, run: CheckerRun) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Hashable
 from enum import Enum
 from functools import lru_cache
 from types import CodeType, FunctionType
-from typing import Any
+from typing import Any, cast
 
 _CONSTANTS = frozenset({int, float, complex, str, bytes, bool, type(None)})
 _MISSING = object()
@@ -45,9 +45,11 @@ def frozen(value: object, stable: frozenset[int]) -> Hashable:
     if kind in _CONSTANTS:
         return (kind, value)
     if kind is tuple and isinstance(value, tuple):
-        return (kind, tuple(frozen(v, stable) for v in value))
+        items = cast("tuple[object, ...]", value)
+        return (kind, tuple(frozen(v, stable) for v in items))
     if kind is frozenset and isinstance(value, frozenset):
-        return (kind, frozenset(frozen(v, stable) for v in value))
+        members = cast("frozenset[object]", value)
+        return (kind, frozenset(frozen(v, stable) for v in members))
     if isinstance(value, Enum) or id(value) in stable:
         return (kind, id(value))
     raise Uncacheable

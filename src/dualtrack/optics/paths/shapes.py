@@ -133,13 +133,13 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def _substitute(declared: Any, cls: type, arguments: tuple[Any, ...]) -> Any:
     """A field's type with the class's type parameters replaced by the given arguments."""
-    parameters = getattr(cls, "__parameters__", ())
+    parameters: tuple[Any, ...] = getattr(cls, "__parameters__", ())
     if not arguments or len(parameters) != len(arguments):
         return declared
-    bound = dict(zip(parameters, arguments, strict=True))
+    bound: dict[Any, Any] = dict(zip(parameters, arguments, strict=True))
     if isinstance(declared, typing.TypeVar):
         return bound.get(declared, Any)
-    inner = getattr(declared, "__parameters__", ())
+    inner: tuple[Any, ...] = getattr(declared, "__parameters__", ())
     if inner:
         try:
             return declared[tuple(bound.get(p, Any) for p in inner)]
@@ -161,22 +161,23 @@ def record(cls: type) -> Record | None:
     """The fields of a record class, or ``None`` for builtins and containers."""
     hints = _hints(cls)
     name = cls.__qualname__
-    if dataclasses.is_dataclass(cls):
-        fields = {
-            f.name: hints.get(f.name, Any) if f.init else _Uninitialised
-            for f in dataclasses.fields(cls)
-        }
+    declared: list[Any] = []
+    subject: Any = cls  # the checks below narrow what they test; the class stays a type
+    if dataclasses.is_dataclass(subject):
+        declared = list(dataclasses.fields(subject))
+    elif (attributes := getattr(cls, "__attrs_attrs__", None)) is not None:
+        declared = list(attributes)
+    if declared:
+        fields = {f.name: hints.get(f.name, Any) if f.init else _Uninitialised for f in declared}
         return Record(name, fields, True, False)
-    attributes = getattr(cls, "__attrs_attrs__", None)
-    if attributes is not None:
-        fields = {a.name: hints.get(a.name, Any) if a.init else _Uninitialised for a in attributes}
-        return Record(name, fields, True, False)
-    model_fields = getattr(cls, "model_fields", None)
+    model_fields: Any = getattr(cls, "model_fields", None)
     if isinstance(model_fields, dict):
-        return Record(name, {n: plain(f.annotation) for n, f in model_fields.items()}, True, False)
-    named = getattr(cls, "_fields", None)
-    if issubclass(cls, tuple) and isinstance(named, tuple):
-        return Record(name, {n: hints.get(n, Any) for n in named}, True, True)
+        models = typing.cast("dict[str, Any]", model_fields)
+        return Record(name, {n: plain(f.annotation) for n, f in models.items()}, True, False)
+    named: Any = getattr(cls, "_fields", None)
+    if tuple in cls.__mro__ and isinstance(named, tuple):
+        names = typing.cast("tuple[str, ...]", named)
+        return Record(name, {n: hints.get(n, Any) for n in names}, True, True)
     if typing.is_typeddict(cls) or cls.__module__ == "builtins":
         return None
     if issubclass(cls, Mapping | Sequence | Set):
@@ -289,7 +290,7 @@ def _optional_key(cls: type, key: object) -> bool:
 
 def _typed_dict_key(cls: type, key: object) -> Any:
     hints = _hints(cls)
-    if key not in hints:
+    if not isinstance(key, str) or key not in hints:
         known = ", ".join(repr(k) for k in hints) or "none"
         raise Refusal(f"{cls.__qualname__} has no key {key!r}; its keys are: {known}")
     return hints[key]
