@@ -10,6 +10,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from dualtrack.errors import UnknownDatum
+from dualtrack.memory.causal import CausalOrder
 from dualtrack.memory.checks import (
     check_batch,
     check_batch_size,
@@ -17,6 +18,7 @@ from dualtrack.memory.checks import (
     check_expected,
     check_lookup,
     check_name,
+    check_ref_page,
     check_text,
     check_top,
     plan_batch,
@@ -77,6 +79,10 @@ class MemorySpace:
     def namespace(self, name: str) -> _Namespace:
         """The datums and refs of one namespace (created empty on first use)."""
         return self._namespaces.setdefault(name, _Namespace())
+
+    def names(self) -> list[str]:
+        """The namespaces holding a datum or a ref, sorted."""
+        return sorted(name for name, data in self._namespaces.items() if data.datums or data.refs)
 
 
 class MemoryDgent:
@@ -188,6 +194,21 @@ class MemoryDgent:
                 yield datum
             position = (page[-1].created_at, page[-1].id)
 
+    async def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum, each after its causal parent (see :mod:`dualtrack.memory.causal`)."""
+        check_batch_size(batch_size)
+        order = CausalOrder()
+        async for datum in self.scan(batch_size=batch_size):
+            parent = self._data().datums.get(datum.causal_parent or "")
+            first = parent is not None and (parent.created_at, parent.id) < (
+                datum.created_at,
+                datum.id,
+            )
+            for ready in order.admit(datum, first):
+                yield ready
+        for datum in order.leftovers():
+            yield datum
+
     async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
         """The ancestors of ``datum_id``, root first, ending with it; ``[]`` for an unknown id."""
         datums = self._data().datums
@@ -241,6 +262,20 @@ class MemoryDgent:
         if current != expected:
             raise refuse_swap(name, current, expected)
         data.refs[name] = datum_id
+
+    async def list_refs(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[tuple[str, str]]:
+        """``(name, datum id)`` of the refs named after ``after``, in name order."""
+        check_ref_page(after, limit)
+        refs = self._data().refs
+        names = sorted(name for name in refs if after is None or name > after)
+        return [(name, refs[name]) for name in names[:limit]]
+
+    async def namespaces(self) -> builtins.list[str]:
+        """The namespaces of this store's space holding a datum or a ref, sorted."""
+        self._data()
+        return self._space.names()
 
     def focus(
         self, ref: str, optic: Optic[K, bytes, A], *, initial: bytes | None = None

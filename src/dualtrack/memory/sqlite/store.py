@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from dualtrack.errors import BackendUnavailable, UnknownDatum
+from dualtrack.memory.causal import causal_stream
 from dualtrack.memory.checks import (
     check_batch,
     check_batch_size,
@@ -26,6 +27,7 @@ from dualtrack.memory.checks import (
     check_expected,
     check_lookup,
     check_name,
+    check_ref_page,
     check_text,
     check_top,
     plan_batch,
@@ -320,6 +322,23 @@ class SQLiteDgent:
                 return
             position = (rows[-1][2], rows[-1][0])
 
+    def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum, each after its causal parent, one keyset page at a time (see
+        :mod:`dualtrack.memory.causal`)."""
+        check_batch_size(batch_size)
+        return causal_stream(self._causal_pages(batch_size))
+
+    async def _causal_pages(
+        self, batch_size: int
+    ) -> AsyncIterator[builtins.list[tuple[Datum, bool | None]]]:
+        rows = await self._read(sql.CAUSAL_FIRST_PAGE, (self._namespace, batch_size))
+        while True:
+            yield [(_datum(row[:5]), bool(row[5])) for row in rows]
+            if len(rows) < batch_size:
+                return
+            position = (rows[-1][2], rows[-1][0])
+            rows = await self._read(sql.CAUSAL_NEXT_PAGE, (self._namespace, *position, batch_size))
+
     async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
         """The ancestors of ``datum_id``, root first, ending with it: one recursive query."""
         rows = await self._read(sql.CHAIN, (self._namespace, check_lookup(datum_id)))
@@ -363,6 +382,19 @@ class SQLiteDgent:
         """The datum id the ref ``name`` points at, or ``None`` if it was never set."""
         rows = await self._read(sql.GET_REF, (self._namespace, check_name(name)))
         return str(rows[0][0]) if rows else None
+
+    async def list_refs(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[tuple[str, str]]:
+        """``(name, datum id)`` of the refs named after ``after``, in name order."""
+        check_ref_page(after, limit)
+        params = (self._namespace, "" if after is None else after, -1 if limit is None else limit)
+        rows = await self._read(sql.LIST_REFS, params)
+        return [(str(name), str(target)) for name, target in rows]
+
+    async def namespaces(self) -> builtins.list[str]:
+        """The namespaces of this file holding a datum or a ref, sorted."""
+        return [str(row[0]) for row in await self._read(sql.NAMESPACES, ())]
 
     def focus(
         self, ref: str, optic: Optic[K, bytes, A], *, initial: bytes | None = None
