@@ -29,6 +29,7 @@ from dualtrack.errors import (
     InvalidDatum,
     InvalidInput,
     InvalidOptic,
+    InvalidPath,
     InvalidRow,
     LawViolation,
     MigrationError,
@@ -66,6 +67,7 @@ from dualtrack.optics import (
     Affine,
     Fold,
     Getter,
+    Identity,
     Iso,
     Lens,
     Optic,
@@ -90,6 +92,7 @@ from dualtrack.optics import (
     setter,
     traversal,
 )
+from dualtrack.optics.paths import Every, Present, every, path, present
 from dualtrack.services import (
     BrainPersistence,
     bootstrap_services,
@@ -111,6 +114,13 @@ __all__ = [
     "inject_service",
     "register_service",
     "reset_services",
+    "Every",
+    "Identity",
+    "InvalidPath",
+    "Present",
+    "every",
+    "path",
+    "present",
     "Affine",
     "Agent",
     "BackendUnavailable",

@@ -60,6 +60,12 @@ class InvalidOptic(OpticError, TypeError):
     """An optic constructor was given something it cannot use (a non-callable getter, ...)."""
 
 
+class InvalidPath(InvalidOptic):
+    """A typed path's route is not a pure path (it calls, computes, compares, tests or reads a
+    value) or does not fit the declared types it reads (a missing field, a step through
+    ``X | None``); the message names what the route did."""
+
+
 class CodecError(OpticError, ValueError):
     """A codec could not decode or encode a value."""
 

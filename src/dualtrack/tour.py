@@ -7,7 +7,27 @@ import dataclasses
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from dualtrack import LawViolation, MissingKey, attr, each, index, item, json_codec, key, lens
+from dualtrack import (
+    InvalidPath,
+    LawViolation,
+    MissingKey,
+    each,
+    every,
+    index,
+    item,
+    json_codec,
+    key,
+    lens,
+    path,
+    present,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Address:
+    """Where an author lives."""
+
+    city: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -16,6 +36,8 @@ class Author:
 
     name: str
     tags: tuple[str, ...]
+    address: Address
+    email: str | None
 
 
 def show(label: str, value: object) -> None:
@@ -24,13 +46,29 @@ def show(label: str, value: object) -> None:
 
 
 def optics() -> None:
-    """Optics: compose with >>, read and write immutably, fail with typed errors."""
+    """Optics: typed paths first, then the constructors for untyped data; compose with >>,
+    read and write immutably, fail with typed errors."""
     print("== Optics ==")
+    ada = Author("Ada", ("math", "engines"), Address("London"), None)
+    city = path(Author, lambda a: a.address.city)
+    show("path(Author, lambda a: a.address.city)", city)
+    show("city.get(ada)", city.get(ada))
+    show("city.set(ada, 'Paris').address", city.set(ada, "Paris").address)
+    show("ada is unchanged", ada.address)
+    email = path(Author, lambda a: present(a.email))
+    show("path(..., lambda a: present(a.email))", email)
+    show("email.preview(ada)", email.preview(ada))
+    tags = path(Author, lambda a: every(a.tags))
+    show("every(a.tags), upper-cased", tags.modify(ada, str.upper).tags)
+    try:
+        path(Author, lambda a: a.name.upper())
+    except InvalidPath as error:
+        said = str(error).split(" is not a path: ")[1].split("; a route")[0]
+        show("path(Author, lambda a: a.name.upper())", said)
     doc = {"user": {"name": "Ada", "langs": ["en", "fr"]}, "version": 1}
     name = key("user") >> key("name")
     show("name.get(doc)", name.get(doc))
     show("name.set(doc, 'Grace')", name.set(doc, "Grace"))
-    show("doc is unchanged", doc)
     last_lang = key("user") >> key("langs") >> index(-1)
     show("last language, upper-cased", last_lang.modify(doc, str.upper))
     show("(key('user') >> item('email')).preview", (key("user") >> item("email")).preview(doc))
@@ -38,11 +76,9 @@ def optics() -> None:
         (key("user") >> key("email")).get(doc)
     except MissingKey as error:
         show("key('email') on a missing key", str(error)[:60] + "...")
-    author = Author("Ada", ("math", "engines"))
-    show("attr('tags') >> each(), upper-cased", (attr("tags") >> each()).modify(author, str.upper))
     stored = b'{"tags":["a"],"n":1}'
-    tags = json_codec() >> key("tags")
-    show("(json_codec() >> key('tags')).set(bytes)", tags.set(stored, ["a", "b"]))
+    tags_in_json = json_codec() >> key("tags")
+    show("(json_codec() >> key('tags')).set(bytes)", tags_in_json.set(stored, ["a", "b"]))
     show("kind of key >> item", (key("user") >> item("email")).kind)
 
 

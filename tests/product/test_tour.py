@@ -24,6 +24,10 @@ def test_the_tour_runs_and_prints_real_results(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
+    assert (
+        "path(Author, lambda a: a.address.city)       Lens(attr('address') >> attr('city'))" in out
+    )
+    assert "'it calls a.name.upper(): upper is a method of str, not a field'" in out
     assert "name.get(doc)                                'Ada'" in out
     assert 'b\'{"tags":["a","b"],"n":1}\'' in out
     assert "'PutGet: get(set(s, a)) == a'" in out

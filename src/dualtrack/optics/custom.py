@@ -19,7 +19,18 @@ from dualtrack.optics.kinds import (
     SetterKind,
     TraversalKind,
 )
-from dualtrack.optics.optic import Affine, Fold, Getter, Iso, Lens, Optic, Prism, Setter, Traversal
+from dualtrack.optics.optic import (
+    Affine,
+    Fold,
+    Getter,
+    Identity,
+    Iso,
+    Lens,
+    Optic,
+    Prism,
+    Setter,
+    Traversal,
+)
 
 S = TypeVar("S")
 A = TypeVar("A")
@@ -39,13 +50,14 @@ def _from_maybe(match: Callable[[S], Maybe[A]]) -> Callable[[S], Any]:
     return first
 
 
-def identity() -> Iso[A, A]:
-    """The neutral optic: ``identity() >> o`` and ``o >> identity()`` behave as ``o``.
+def identity() -> Identity[A]:
+    """The neutral optic: ``identity() >> o`` and ``o >> identity()`` behave as ``o``, at run
+    time and to the type checkers.
 
     >>> identity().set(1, 2)
     2
     """
-    return Optic(
+    return Identity(
         IsoKind,
         "identity()",
         {"get": lambda s: s, "review": lambda a: a, "set": lambda s, a: a},

@@ -38,6 +38,10 @@ K = TypeVar("K", covariant=True)
 S = TypeVar("S")
 A = TypeVar("A")
 B = TypeVar("B")
+# The kind, source and focus of the other operand where ``identity()`` leaves it as it is.
+KO = TypeVar("KO")
+SO = TypeVar("SO")
+AO = TypeVar("AO")
 
 Ops = dict[str, Callable[..., Any]]
 
@@ -193,6 +197,10 @@ class Optic(Generic[K, S, A]):
         review = _Operation("review", "Build a whole from a part (Prism, Iso).")
 
     @overload
+    def __rshift__(  # type: ignore[overload-overlap]
+        self: Optic[KO, SO, AO], other: Identity[Any]
+    ) -> Optic[KO, SO, AO]: ...
+    @overload
     def __rshift__(self: Iso[S, A], other: Iso[A, B]) -> Iso[S, B]: ...
     @overload
     def __rshift__(self: Lens[S, A], other: Lens[A, B]) -> Lens[S, B]: ...
@@ -210,6 +218,17 @@ class Optic(Generic[K, S, A]):
     def __rshift__(self: Setter[S, A], other: Setter[A, B]) -> Setter[S, B]: ...
     def __rshift__(self, other: Any) -> Any:
         """Compose: focus with ``self``, then focus further with ``other``."""
+        if not isinstance(other, Optic):
+            return NotImplemented
+        return compose(self, other)
+
+
+class Identity(Optic[IsoKind, A, A]):
+    """The type of ``identity()``: an Iso that ``>>`` leaves out on either side, so both
+    checkers type ``identity() >> o`` and ``o >> identity()`` exactly as ``o``."""
+
+    def __rshift__(self, other: Optic[KO, SO, AO]) -> Optic[KO, SO, AO]:
+        """``identity() >> other`` is ``other``."""
         if not isinstance(other, Optic):
             return NotImplemented
         return compose(self, other)
