@@ -98,7 +98,7 @@ from dualtrack.services import (
     register_service,
     reset_services,
 )
-from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor
+from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor, Version
 
 __all__ = [
     "BrainPersistence",
@@ -172,6 +172,7 @@ __all__ = [
     "UnknownDatum",
     "UnsupportedColumn",
     "UnsupportedOperation",
+    "Version",
     "View",
     "affine",
     "agent",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+import typing
+from typing import Any
 
 from returns.maybe import Maybe
+from typing_extensions import TypeVar
 
 from dualtrack.optics.absent import ABSENT
 from dualtrack.optics.arguments import require_callables
@@ -21,8 +23,12 @@ from dualtrack.optics.kinds import (
 )
 from dualtrack.optics.optic import Affine, Fold, Getter, Iso, Lens, Optic, Prism, Setter, Traversal
 
-S = TypeVar("S")
-A = TypeVar("A")
+# Default Any: functions mypy cannot type (unannotated lambdas) make an Any-typed optic, as the
+# structural constructors give, not one over Never that no source fits.
+S = TypeVar("S", default=Any)
+A = TypeVar("A", default=Any)
+# identity()'s focus comes from where it is used (``o >> identity()``), so it has no default.
+T = typing.TypeVar("T")
 
 
 def _named(constructor: str, name: str | None, *functions: Callable[..., Any]) -> str:
@@ -39,7 +45,7 @@ def _from_maybe(match: Callable[[S], Maybe[A]]) -> Callable[[S], Any]:
     return first
 
 
-def identity() -> Iso[A, A]:
+def identity() -> Iso[T, T]:
     """The neutral optic: ``identity() >> o`` and ``o >> identity()`` behave as ``o``.
 
     >>> identity().set(1, 2)
