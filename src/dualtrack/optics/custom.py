@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import typing
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from returns.maybe import Maybe
