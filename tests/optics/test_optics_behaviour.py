@@ -245,3 +245,16 @@ def test_messages_name_kinds_with_the_right_article(
             CARRIERS[kind], operation
         )(1)
     assert str(raised.value).startswith(message)
+
+
+def test_json_codec_reads_bytes_and_refuses_text() -> None:
+    from dualtrack import ShapeMismatch
+
+    assert json_codec().get(b'{"a":1}') == {"a": 1}
+    assert json_codec().get(bytearray(b"[1]")) == [1]
+    with pytest.raises(ShapeMismatch, match=r"reads bytes .* got str .*text\.encode\(\)"):
+        json_codec().get('{"a":1}')  # type: ignore[arg-type]
+    with pytest.raises(ShapeMismatch, match=r"in optic json_codec\(\) >> key\('a'\)"):
+        (json_codec() >> key("a")).get('{"a":1}')  # type: ignore[arg-type]
+    with pytest.raises(CodecError, match="could not decode"):
+        json_codec().get(b"not json")
