@@ -6,6 +6,7 @@ A URL that cannot be read, names an unknown database or driver, is malformed for
 raises :class:`~dualtrack.errors.BackendUnavailable`, naming the URL with its password masked
 and saying what to write instead. The same error, from the stores and engines, covers a
 database that does not answer. Nothing falls back, and nothing is created where a typo points.
+Something that is not a URL at all (not a ``str``) is :class:`~dualtrack.errors.InvalidArgument`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from dualtrack.errors import BackendUnavailable
+from dualtrack.errors import BackendUnavailable, InvalidArgument
 
 #: The database names SQLAlchemy knows out of the box, for "did you mean" hints.
 KNOWN_DATABASES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb", "oracle", "mssql")
@@ -57,7 +58,7 @@ def parse_url(url: str | URL, *, expected: str) -> URL:
     if isinstance(url, URL):
         return url
     if not isinstance(url, str):
-        raise BackendUnavailable(f"a database URL is a str, got {type(url).__name__}: {url!r:.60}")
+        raise InvalidArgument(f"a database URL is a str, got {type(url).__name__}: {url!r:.60}")
     try:
         return make_url(url.strip())
     except ArgumentError:

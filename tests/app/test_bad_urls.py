@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from dualtrack import BackendUnavailable, current, open_dgent, upgrade, upgrade_async
+from dualtrack import (
+    BackendUnavailable,
+    InvalidArgument,
+    current,
+    open_dgent,
+    upgrade,
+    upgrade_async,
+)
 from dualtrack.app.migrate import downgrade
 from dualtrack.config import DATABASE_URL_VARIABLE, MEMORY_URL_VARIABLE
 
@@ -74,3 +81,9 @@ def test_the_url_variables_follow_the_same_rule(
     with pytest.raises(BackendUnavailable):
         upgrade()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+def test_something_that_is_not_a_url_is_an_invalid_argument(entry: str) -> None:
+    with pytest.raises(InvalidArgument, match="a database URL is a str, got int"):
+        ENTRY_POINTS[entry](42)  # type: ignore[arg-type]

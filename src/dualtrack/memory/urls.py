@@ -144,8 +144,6 @@ def open_dgent(url: str | None = None, **options: Any) -> StoreOpening:
 
 async def _open(url: str | None, options: dict[str, Any]) -> DgentProtocol:
     text = memory_url() if url is None else url
-    if not isinstance(text, str):
-        raise InvalidArgument(f"open_dgent takes a URL str, got {text!r}")
     parsed = parse_url(text, expected=_EXPECTED)
     scheme = parsed.drivername
     if scheme == "memory":
