@@ -34,8 +34,14 @@ def tour(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]
     return result
 
 
-def test_the_tour_runs_and_prints_real_results(tmp_path: Path) -> None:
+def test_the_tour_prints_real_results_and_leaves_the_users_stores_alone(tmp_path: Path) -> None:
     out = tour(tmp_path).stdout
+    found = re.search(r"in the scratch directory (\S+), removed when it ends", out)
+    assert found, out[:300]
+    scratch = Path(found[1])
+    assert f"store URL                                    'sqlite:///{scratch}/memory.db'" in out
+    assert not scratch.exists(), "the scratch directory was left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [], "the tour wrote outside its scratch"
     assert "name.get(doc)                                'Ada'" in out
     assert 'b\'{"tags":["a","b"],"n":1}\'' in out
     assert "'PutGet: get(set(s, a)) == a'" in out
@@ -53,16 +59,6 @@ def test_the_tour_refuses_unknown_arguments() -> None:
     )
     assert result.returncode != 0
     assert "usage: python -m dualtrack tour" in result.stderr
-
-
-def test_the_tour_leaves_the_users_stores_alone_and_says_where_it_worked(tmp_path: Path) -> None:
-    out = tour(tmp_path).stdout
-    found = re.search(r"in the scratch directory (\S+), removed when it ends", out)
-    assert found, out[:300]
-    scratch = Path(found[1])
-    assert f"store URL                                    'sqlite:///{scratch}/memory.db'" in out
-    assert not scratch.exists(), "the scratch directory was left behind"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [], "the tour wrote outside its scratch"
 
 
 def test_the_tour_keeps_its_stores_where_asked(tmp_path: Path) -> None:
