@@ -101,7 +101,7 @@ from dualtrack.services import (
     register_service,
     reset_services,
 )
-from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor
+from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor, Version
 
 __all__ = [
     "BrainPersistence",
@@ -182,6 +182,7 @@ __all__ = [
     "UnknownDatum",
     "UnsupportedColumn",
     "UnsupportedOperation",
+    "Version",
     "View",
     "affine",
     "agent",

@@ -23,7 +23,7 @@ from dualtrack.cli.failures import CommandFailed, one_line
 from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.cli.stores import open_writing, run
 from dualtrack.memory import DgentProtocol, HashedNgramEmbedder, MemoryDgent, MemorySpace
-from dualtrack.memory.sql.errors import masked
+from dualtrack.urls import masked
 from laws.core import DEFAULT_SETTINGS
 from laws.dgent import conformance_laws
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from returns.maybe import Maybe
+from typing_extensions import TypeVar
 
 from dualtrack.optics.absent import ABSENT
 from dualtrack.optics.arguments import require_callables
@@ -32,8 +34,12 @@ from dualtrack.optics.optic import (
     Traversal,
 )
 
-S = TypeVar("S")
-A = TypeVar("A")
+# Default Any: functions mypy cannot type (unannotated lambdas) make an Any-typed optic, as the
+# structural constructors give, not one over Never that no source fits.
+S = TypeVar("S", default=Any)
+A = TypeVar("A", default=Any)
+# identity()'s focus comes from where it is used (``o >> identity()``), so it has no default.
+T = typing.TypeVar("T")
 
 
 def _named(constructor: str, name: str | None, *functions: Callable[..., Any]) -> str:
@@ -50,7 +56,7 @@ def _from_maybe(match: Callable[[S], Maybe[A]]) -> Callable[[S], Any]:
     return first
 
 
-def identity() -> Identity[A]:
+def identity() -> Identity[T]:
     """The neutral optic: ``identity() >> o`` and ``o >> identity()`` behave as ``o``, at run
     time and to the type checkers.
 

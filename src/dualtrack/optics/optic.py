@@ -31,6 +31,7 @@ from dualtrack.optics.kinds import (
     SetterKind,
     TraversalKind,
     join,
+    with_article,
 )
 from dualtrack.optics.steps import Spec, Step, build, describe, fuse_get, fuse_modify, fuse_set
 
@@ -162,7 +163,7 @@ class Optic(Generic[K, S, A]):
     def _refusal(self, operation: str) -> Callable[..., NoReturn]:
         def refuse(*args: object) -> NoReturn:
             raise UnsupportedOperation(
-                f"a {NAMES[self._kind]} has no {operation}(); {self!r} supports "
+                f"{with_article(NAMES[self._kind])} has no {operation}(); {self!r} supports "
                 f"{', '.join(_operations(self._kind))}"
             )
 
@@ -350,7 +351,8 @@ def compose(outer: Optic[Any, Any, Any], inner: Optic[Any, Any, Any]) -> Optic[A
     kind = join(outer._kind, inner._kind)
     if kind is None:
         raise CompositionError(
-            f"cannot compose a {outer.kind} with a {inner.kind}: they share no optic kind "
+            f"cannot compose {with_article(outer.kind)} with {with_article(inner.kind)}: they "
+            "share no optic kind "
             f"(in {outer.path} >> {inner.path}). A Getter or Fold can only be followed by "
             "something that reads; a Setter only by something that writes"
         )
