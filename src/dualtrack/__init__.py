@@ -29,6 +29,7 @@ from dualtrack.errors import (
     InvalidDatum,
     InvalidInput,
     InvalidOptic,
+    InvalidPath,
     InvalidRow,
     LawViolation,
     MigrationError,
@@ -66,6 +67,7 @@ from dualtrack.optics import (
     Affine,
     Fold,
     Getter,
+    Identity,
     Iso,
     Lens,
     Optic,
@@ -90,6 +92,7 @@ from dualtrack.optics import (
     setter,
     traversal,
 )
+from dualtrack.optics.paths import Every, Present, every, path, present
 from dualtrack.services import (
     BrainPersistence,
     bootstrap_services,
@@ -98,7 +101,7 @@ from dualtrack.services import (
     register_service,
     reset_services,
 )
-from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor
+from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor, Version
 
 __all__ = [
     "BrainPersistence",
@@ -111,6 +114,13 @@ __all__ = [
     "inject_service",
     "register_service",
     "reset_services",
+    "Every",
+    "Identity",
+    "InvalidPath",
+    "Present",
+    "every",
+    "path",
+    "present",
     "Affine",
     "Agent",
     "BackendUnavailable",
@@ -172,6 +182,7 @@ __all__ = [
     "UnknownDatum",
     "UnsupportedColumn",
     "UnsupportedOperation",
+    "Version",
     "View",
     "affine",
     "agent",

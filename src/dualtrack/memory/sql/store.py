@@ -52,7 +52,6 @@ from dualtrack.memory.sql.errors import (
     MAX_RETRIES,
     failed,
     is_transient,
-    masked,
     pause,
     unreachable,
 )
@@ -64,6 +63,7 @@ from dualtrack.memory.sql.statements import PageShape, Statements
 from dualtrack.memory.vectors import top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
+from dualtrack.urls import masked
 
 K = TypeVar("K", covariant=True)
 A = TypeVar("A")
