@@ -321,12 +321,12 @@ class MemoryDgent:
         ]
 
     async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
-        """The datum id the ref ``name`` points at, or ``None`` if it was never set or
-        (without ``include_hidden``) names a hidden datum."""
+        """The datum id the ref ``name`` points at, or ``None`` if it was never set or names a
+        hidden datum; with ``include_hidden``, whatever the ref holds."""
         target = self._data().refs.get(check_name(name))
-        if target is None or self._lookup(target, include_hidden) is None:
-            return None
-        return target
+        if target is None or include_hidden:
+            return target
+        return target if self._lookup(target, False) is not None else None
 
     async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
         """Point ``name`` at ``datum_id`` if it still points at ``expected`` (compare-and-set);
@@ -398,6 +398,11 @@ class MemoryDgent:
     ) -> View[K, A]:
         """A lens view of the datum ``ref`` points at (see :mod:`dualtrack.memory.views`)."""
         return View(self, ref, optic, initial)
+
+    def holdings(self) -> builtins.list[bytes]:
+        """Every byte string this store's space keeps for its namespace (see
+        :meth:`MemorySpace.holdings`): what an erasure check searches."""
+        return self._space.holdings(self._namespace)
 
     async def __aenter__(self) -> MemoryDgent:
         return self

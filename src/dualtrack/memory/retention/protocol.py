@@ -128,8 +128,9 @@ class Retention(DgentProtocol, Protocol):
         ...
 
     async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
-        """The datum the ref names, or ``None`` when unset or (without ``include_hidden``)
-        naming a hidden datum."""
+        """The datum the ref names, or ``None`` when unset or naming a hidden datum; with
+        ``include_hidden``, whatever the ref holds (compaction drops refs to what it
+        removes, so it always names a stored datum)."""
         ...
 
 
