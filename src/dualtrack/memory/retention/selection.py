@@ -9,7 +9,7 @@ from typing import Any
 from dualtrack.errors import ForgottenDatumError, InvalidArgument
 from dualtrack.memory.checks import check_lookup, check_name
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.query import check_filter, matches_filter
+from dualtrack.memory.query import ListQuery, check_filter, matches_filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,10 @@ class Selection:
             metadata=pairs,
             ref=None if ref is None else check_name(ref),
         )
+
+    def as_query(self) -> ListQuery:
+        """A filter selection as the ``list`` query that finds the same datums."""
+        return ListQuery(self.prefix, None, None, self.metadata, "asc")
 
     def admits(self, datum: Datum) -> bool:
         """Whether a filter selection (``prefix``/``metadata``) matches ``datum``."""

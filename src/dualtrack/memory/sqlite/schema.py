@@ -38,7 +38,62 @@ SCHEMA = (
         datum_id TEXT NOT NULL,
         PRIMARY KEY (namespace, name)
     ) WITHOUT ROWID""",
+    # retention: when each datum stops being shown (-inf once forgotten, else its expiry)
+    """CREATE TABLE IF NOT EXISTS dgent_tombstones (
+        namespace TEXT NOT NULL,
+        datum_id TEXT NOT NULL,
+        hides_at REAL NOT NULL,
+        forgotten_at REAL,
+        PRIMARY KEY (namespace, datum_id)
+    ) WITHOUT ROWID""",
+    # the SHA-256 of each id compaction removed, so that it is never stored again
+    """CREATE TABLE IF NOT EXISTS dgent_erased (
+        namespace TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (namespace, digest)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS dgent_lifetimes (
+        namespace TEXT PRIMARY KEY,
+        lifetime REAL NOT NULL
+    ) WITHOUT ROWID""",
 )
+
+
+def shown(alias: str, ns: str, now: str) -> str:
+    """The condition that datum row ``alias`` is shown at the instant bound as ``now`` (a
+    parameter placeholder, as is ``ns``): no tombstone hides it yet, and it is younger than
+    the namespace lifetime (one lookup for the whole statement)."""
+    return "".join(
+        [
+            "NOT EXISTS (SELECT 1 FROM dgent_tombstones AS t WHERE t.namespace = ",
+            alias,
+            ".namespace AND t.datum_id = ",
+            alias,
+            ".id AND t.hides_at <= ",
+            now,
+            ") AND ",
+            alias,
+            ".created_at > (SELECT coalesce(max(",
+            now,
+            " - l.lifetime), -9e999) FROM dgent_lifetimes AS l WHERE l.namespace = ",
+            ns,
+            ")",
+        ]
+    )
+
+
+def forgotten(alias: str) -> str:
+    """The condition that datum row ``alias`` was forgotten (not merely expiring)."""
+    return "".join(
+        [
+            "EXISTS (SELECT 1 FROM dgent_tombstones AS f WHERE f.namespace = ",
+            alias,
+            ".namespace AND f.datum_id = ",
+            alias,
+            ".id AND f.forgotten_at IS NOT NULL)",
+        ]
+    )
+
 
 INSERT_DATUM = """INSERT INTO dgent_datums
     (namespace, id, content, created_at, causal_parent, metadata, vector)
@@ -73,6 +128,138 @@ CHAIN = """WITH RECURSIVE chain (id, content, created_at, causal_parent, metadat
 
 GET_REF = "SELECT datum_id FROM dgent_refs WHERE namespace = ? AND name = ?"
 
+# What read paths show: parameters ``(namespace, ..., now)``, the instant always last.
+
+SHOWN_ONE = "".join(
+    [
+        """SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata
+    FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.id = ?2 AND """,
+        shown("d", "?1", "?3"),
+    ]
+)
+
+SHOWN_EXISTS = "".join(
+    [
+        """SELECT 1 FROM dgent_datums AS d
+    WHERE d.namespace = ?1 AND d.id = ?2 AND """,
+        shown("d", "?1", "?3"),
+    ]
+)
+
+SHOWN_COUNT = "".join(
+    [
+        """SELECT count(*) FROM dgent_datums AS d
+    WHERE d.namespace = ?1 AND """,
+        shown("d", "?1", "?2"),
+    ]
+)
+
+SHOWN_CHILDREN = "".join(
+    [
+        """SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata
+    FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.causal_parent = ?2
+    AND """,
+        shown("d", "?1", "?3"),
+        " ORDER BY d.created_at, d.id",
+    ]
+)
+
+SHOWN_CHAIN = "".join(
+    [
+        """WITH RECURSIVE chain (id, content, created_at, causal_parent, metadata, depth) AS (
+        SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata, 0
+        FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.id = ?2 AND """,
+        shown("d", "?1", "?3"),
+        """
+        UNION ALL
+        SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata, chain.depth + 1
+        FROM chain JOIN dgent_datums AS d ON d.namespace = ?1 AND d.id = chain.causal_parent
+        WHERE """,
+        shown("d", "?1", "?3"),
+        """
+    )
+    SELECT id, content, created_at, causal_parent, metadata FROM chain ORDER BY depth DESC""",
+    ]
+)
+
+SHOWN_REF = "".join(
+    [
+        """SELECT r.datum_id FROM dgent_refs AS r
+    JOIN dgent_datums AS d ON d.namespace = r.namespace AND d.id = r.datum_id
+    WHERE r.namespace = ?1 AND r.name = ?2 AND """,
+        shown("d", "?1", "?3"),
+    ]
+)
+
+#: The stored datums among a JSON array of ids, each with whether it is shown (for puts).
+HELD = "".join(
+    [
+        """SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata,
+        """,
+        shown("d", "?1", "?3"),
+        """
+    FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.id IN (SELECT value FROM json_each(?2))""",
+    ]
+)
+
+#: Which digests of a JSON array of them were erased.
+ERASED_AMONG = """SELECT digest FROM dgent_erased
+    WHERE namespace = ? AND digest IN (SELECT value FROM json_each(?))"""
+
+INSERT_TOMBSTONE = """INSERT INTO dgent_tombstones (namespace, datum_id, hides_at, forgotten_at)
+    VALUES (?, ?, ?, ?)
+    ON CONFLICT (namespace, datum_id) DO UPDATE
+        SET hides_at = excluded.hides_at, forgotten_at = excluded.forgotten_at
+    WHERE forgotten_at IS NULL AND excluded.forgotten_at IS NOT NULL"""
+
+#: Stored datums not forgotten yet among a JSON array of ids: ``(id, created_at)``.
+FORGETTABLE_AMONG = "".join(
+    [
+        """SELECT d.id, d.created_at FROM dgent_datums AS d
+    WHERE d.namespace = ?1 AND d.id IN (SELECT value FROM json_each(?2))
+    AND NOT """,
+        forgotten("d"),
+    ]
+)
+
+#: A ref's whole stored history, hidden datums included: ``(id, created_at, forgotten)``.
+REF_HISTORY = "".join(
+    [
+        """WITH RECURSIVE history (id, created_at, causal_parent, forgotten) AS (
+        SELECT d.id, d.created_at, d.causal_parent, """,
+        forgotten("d"),
+        """ FROM dgent_refs AS r
+        JOIN dgent_datums AS d ON d.namespace = r.namespace AND d.id = r.datum_id
+        WHERE r.namespace = ?1 AND r.name = ?2
+        UNION ALL
+        SELECT d.id, d.created_at, d.causal_parent, """,
+        forgotten("d"),
+        """ FROM history
+        JOIN dgent_datums AS d ON d.namespace = ?1 AND d.id = history.causal_parent
+    )
+    SELECT id, created_at FROM history WHERE NOT forgotten""",
+    ]
+)
+
+#: ``(shown, forgotten)`` of one stored id.
+STATE = "".join(
+    [
+        "SELECT ",
+        shown("d", "?1", "?3"),
+        ", ",
+        forgotten("d"),
+        """
+    FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.id = ?2""",
+    ]
+)
+
+GET_LIFETIME = "SELECT lifetime FROM dgent_lifetimes WHERE namespace = ?"
+
+SET_LIFETIME = """INSERT INTO dgent_lifetimes (namespace, lifetime) VALUES (?, ?)
+    ON CONFLICT (namespace) DO UPDATE SET lifetime = excluded.lifetime"""
+
+DROP_LIFETIME = "DELETE FROM dgent_lifetimes WHERE namespace = ?"
+
 SET_REF = """INSERT INTO dgent_refs (namespace, name, datum_id) VALUES (?, ?, ?)
     ON CONFLICT (namespace, name) DO UPDATE SET datum_id = excluded.datum_id"""
 
@@ -91,6 +278,13 @@ _DATUM_COLUMNS = (
     "SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata FROM dgent_datums AS d WHERE"
 )
 _VECTOR_COLUMNS = "SELECT d.id, d.created_at, d.vector FROM dgent_datums AS d WHERE"
+_KEY_COLUMNS = "".join(
+    [
+        "SELECT d.id, d.created_at FROM dgent_datums AS d WHERE NOT ",
+        forgotten("d"),
+        " AND",
+    ]
+)
 
 _ORDER = {"asc": "ORDER BY d.created_at, d.id", "desc": "ORDER BY d.created_at DESC, d.id DESC"}
 
@@ -102,13 +296,20 @@ def select_page(
     limit: int | None,
     *,
     vectors: bool = False,
+    now: float | None = None,
+    forgettable: bool = False,
 ) -> tuple[str, list[object]]:
     """The statement and parameters for one keyset page of ``query`` after ``position``;
-    with ``vectors``, the ``(id, created_at, vector)`` of every datum that has a vector."""
+    with ``vectors``, the ``(id, created_at, vector)`` of every datum that has a vector;
+    with ``now``, only the datums shown at that instant; with ``forgettable``, the
+    ``(id, created_at)`` of datums not forgotten yet."""
     clauses = ["d.namespace = ?"]
     if vectors:
         clauses.append("d.vector IS NOT NULL")
     params: list[object] = [namespace]
+    if now is not None:
+        clauses.append(shown("d", "?", "?"))
+        params += [now, now, namespace]
     if query.prefix is not None:
         clauses.append(_WHERE["prefix"])
         params += [query.prefix, len(query.prefix), query.prefix]
@@ -124,7 +325,7 @@ def select_page(
     if position is not None:
         clauses.append(_WHERE[query.order])
         params += list(position)
-    select = _VECTOR_COLUMNS if vectors else _DATUM_COLUMNS
+    select = _VECTOR_COLUMNS if vectors else _KEY_COLUMNS if forgettable else _DATUM_COLUMNS
     sql = " ".join([select, " AND ".join(clauses), _ORDER[query.order]])
     if limit is not None:
         sql += " LIMIT ?"
