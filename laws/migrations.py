@@ -25,9 +25,7 @@ from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Column, MetaData, insert
@@ -35,6 +33,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dualtrack.app.blocking import BlockingRunner
+from dualtrack.app.drift import differences
 from dualtrack.app.engines import open_engine
 from dualtrack.app.migrate import ConfigLike, current_async, on_connection_async, run_alembic_async
 from dualtrack.app.scripts import as_config, heads, is_linear, revisions
@@ -106,9 +105,9 @@ def check_no_drift(
     with _fresh(config, database) as db:
         db.upgrade("heads")
         db.require_at(heads(db.config), version_table)
-        differences = db.drift(metadata, version_table)
+        drift = db.drift(metadata, version_table)
     given_ = {"models": sorted(metadata.tables), "revision": heads(db.config)}
-    holds(NO_DRIFT, given_, [_describe(item) for item in differences], [])
+    holds(NO_DRIFT, given_, drift, [])
 
 
 def check_additive_evolution(
@@ -248,12 +247,9 @@ class _Database:
         self._runner.run(on_connection_async(self._engine, write))
         return rows
 
-    def drift(self, metadata: MetaData, version_table: str) -> list[Any]:
-        def compare(connection: Connection) -> list[Any]:
-            context = MigrationContext.configure(
-                connection, opts={"version_table": version_table, "compare_type": True}
-            )
-            return list(compare_metadata(context, metadata))
+    def drift(self, metadata: MetaData, version_table: str) -> list[str]:
+        def compare(connection: Connection) -> list[str]:
+            return differences(connection, metadata, version_table=version_table)
 
         return self._runner.run(on_connection_async(self._engine, compare))
 
@@ -343,23 +339,3 @@ def _steps_down(config: Config, order: Sequence[str]) -> list[str]:
     if not is_linear(config):
         return ["base"]
     return [*reversed(order[:-1]), "base"]
-
-
-def _describe(difference: Any) -> str:
-    if isinstance(difference, list):
-        return "; ".join(_describe(item) for item in difference)
-    operation, *details = difference
-    if operation.startswith("modify_"):
-        _schema, table, column, _existing, database, models = details
-        return f"{operation} {table}.{column}: migrated {database!r}, models {models!r}"
-    return f"{operation} {_named(details[-1])}"
-
-
-def _named(item: Any) -> str:
-    table = getattr(item, "table", None)
-    name = getattr(item, "name", None)
-    if table is not None and name is not None:
-        return f"{table.name}.{name}"
-    if name is not None:
-        return str(name)
-    return repr(item)

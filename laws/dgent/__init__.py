@@ -24,7 +24,6 @@ from laws.dgent.checks import (
     check_agreement,
     check_causality,
     check_concurrent_refs,
-    check_dgent,
     check_idempotent_put,
     check_immutability,
     check_listing,
@@ -33,11 +32,22 @@ from laws.dgent.checks import (
     check_round_trip,
     check_search,
 )
+from laws.dgent.inventory import (
+    causal_violations,
+    check_causal_scan,
+    check_namespace_listing,
+    check_ref_listing,
+    tangles,
+)
+from laws.dgent.kit import Law, check_dgent, conformance_laws
 
 __all__ = [
+    "Law",
     "StoreFactory",
+    "causal_violations",
     "check_against_model",
     "check_agreement",
+    "check_causal_scan",
     "check_causality",
     "check_concurrent_refs",
     "check_dgent",
@@ -45,7 +55,11 @@ __all__ = [
     "check_immutability",
     "check_listing",
     "check_namespace_isolation",
+    "check_namespace_listing",
     "check_ref_compare_and_set",
+    "check_ref_listing",
     "check_round_trip",
     "check_search",
+    "conformance_laws",
+    "tangles",
 ]

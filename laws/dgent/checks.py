@@ -1,10 +1,10 @@
-"""The conformance laws themselves: one check per law, and ``check_dgent`` for all."""
+"""The conformance laws of reading, writing, refs, search and isolation: one check per law."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import given, settings
@@ -18,7 +18,7 @@ from laws.core import holds, run
 from laws.dgent.machine import check_against_model, check_agreement
 from laws.dgent.model import DgentModel
 from laws.dgent.strategies import contents, forests, metadata, times
-from laws.dgent.support import StoreFactory, error_kind, fresh_stores, outcome
+from laws.dgent.support import StoreFactory, error_kind, fresh_stores, on_fresh_store, outcome
 from laws.private_loop import RunAsync, event_loop
 
 __all__ = [
@@ -27,7 +27,6 @@ __all__ = [
     "check_agreement",
     "check_causality",
     "check_concurrent_refs",
-    "check_dgent",
     "check_idempotent_put",
     "check_immutability",
     "check_listing",
@@ -36,29 +35,6 @@ __all__ = [
     "check_round_trip",
     "check_search",
 ]
-
-
-def _law(
-    factory: StoreFactory,
-    strategies: dict[str, st.SearchStrategy[Any]],
-    body: Callable[..., Awaitable[None]],
-    custom: settings | None,
-) -> None:
-    """Run ``body(store, **drawn)`` on a fresh store for every example hypothesis draws."""
-
-    def on_loop(run_async: RunAsync[Any]) -> None:
-        @given(**strategies)
-        def property_(**drawn: Any) -> None:
-            async def example() -> None:
-                async with fresh_stores(factory) as (store,):
-                    await body(store, **drawn)
-
-            run_async(example())
-
-        run(property_, custom)
-
-    with event_loop() as run_async:
-        on_loop(run_async)
 
 
 def _in_order(datums: Sequence[Datum]) -> list[Datum]:
@@ -91,7 +67,7 @@ def check_idempotent_put(
         holds("put_many(batch) again returns the batch", batch, repeated, batch)
         holds("putting again changes nothing", batch, await _everything(store), before)
 
-    _law(factory, {"batch": forests() if batches is None else batches}, body, settings)
+    on_fresh_store(factory, {"batch": forests() if batches is None else batches}, body, settings)
 
 
 def _changed(datum: Datum, how: int, content: bytes, when: float, extra: dict[str, Any]) -> Datum:
@@ -151,7 +127,7 @@ def check_immutability(
         )
         holds("a refused put stores nothing", given_, await _everything(store), before)
 
-    _law(
+    on_fresh_store(
         factory,
         {
             "batch": (forests() if batches is None else batches).filter(bool),
@@ -212,7 +188,7 @@ def check_causality(
         )
         holds("refused puts store nothing", orphan, await _everything(store), before)
 
-    _law(
+    on_fresh_store(
         factory,
         {"batch": forests() if batches is None else batches, "orphan_content": contents},
         body,
@@ -241,7 +217,7 @@ def check_round_trip(
         holds("get(unknown) is None", unknown, await store.get(unknown), None)
         holds("exists(unknown) is False", unknown, await store.exists(unknown), False)
 
-    _law(factory, {"batch": forests() if batches is None else batches}, body, settings)
+    on_fresh_store(factory, {"batch": forests() if batches is None else batches}, body, settings)
 
 
 @st.composite
@@ -321,6 +297,16 @@ def check_listing(
             seen,
             [d for d in final if d in seen],
         )
+        if first:
+            # A prefix in the other case, or with a LIKE wildcard, must match literally.
+            probe = data.draw(st.sampled_from(first), label="probe").id
+            for prefix in dict.fromkeys([probe[:2].swapcase(), probe[:1] + "_", probe[:1] + "%"]):
+                holds(
+                    "pages hold only matching datums (the prefix is literal and case-sensitive)",
+                    {**given_, "prefix": prefix},
+                    [d.id for d in await store.list(prefix=prefix, limit=None)],
+                    [d.id for d in model.matching(prefix=prefix)],
+                )
         holds(
             "a malformed cursor is refused",
             given_,
@@ -337,7 +323,7 @@ def check_listing(
                 ("raised", "InvalidCursor"),
             )
 
-    _law(
+    on_fresh_store(
         factory,
         {"batch": forests() if batches is None else batches, "data": st.data()},
         body,
@@ -391,7 +377,7 @@ def check_ref_compare_and_set(
                 model.refs.get(name),
             )
 
-    _law(
+    on_fresh_store(
         factory,
         {"batch": forests() if batches is None else batches, "data": st.data()},
         body,
@@ -512,7 +498,7 @@ def check_search(
             _close,
         )
 
-    _law(
+    on_fresh_store(
         factory,
         {"batch": forests() if batches is None else batches, "data": st.data()},
         body,
@@ -558,7 +544,7 @@ def check_concurrent_refs(
             list(range(tasks * steps + 1)),
         )
 
-    _law(
+    on_fresh_store(
         factory,
         {
             "tasks": workers or st.integers(min_value=2, max_value=8),
@@ -567,27 +553,3 @@ def check_concurrent_refs(
         body,
         settings,
     )
-
-
-def check_dgent(
-    factory: StoreFactory,
-    *,
-    embedder: Embedder | None = None,
-    settings: settings | None = None,
-    stateful: settings | None = None,
-) -> None:
-    """Every law above, then the stateful comparison with the model (``check_against_model``).
-
-    ``embedder`` is the one your store uses, if you want scores checked exactly; ``stateful``
-    settings tune the stateful run (steps and examples) separately.
-    """
-    check_round_trip(factory, settings=settings)
-    check_idempotent_put(factory, settings=settings)
-    check_immutability(factory, settings=settings)
-    check_causality(factory, settings=settings)
-    check_listing(factory, settings=settings)
-    check_ref_compare_and_set(factory, settings=settings)
-    check_namespace_isolation(factory, settings=settings)
-    check_search(factory, embedder=embedder, settings=settings)
-    check_concurrent_refs(factory, settings=settings)
-    check_against_model(factory, settings=stateful or settings)

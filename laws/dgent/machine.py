@@ -16,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from dualtrack.errors import DualtrackError
 from dualtrack.memory import Datum, DgentProtocol
 from laws.core import DEFAULT_SETTINGS, holds
+from laws.dgent.inventory import causal_violations
 from laws.dgent.model import DgentModel
 from laws.dgent.strategies import datum_ids, datums, metadata, times
 from laws.dgent.support import StoreFactory, error_kind, open_store, outcome
@@ -198,6 +199,19 @@ def _machine(
                 return len(hits) if stored and ordered else -1
 
             self.agree("search (count, stored, best first)", (text, limit), found, wanted)
+
+        @rule(size=st.integers(min_value=1, max_value=4))
+        def inventory(self, size: int) -> None:
+            refs = sorted(self.model.refs.items())
+            self.agree("list_refs", None, lambda s: s.list_refs(), refs)
+
+            async def causal(store: DgentProtocol) -> tuple[list[Datum], list[Any]]:
+                order = [datum async for datum in store.scan_causal(batch_size=size)]
+                by_time = sorted(order, key=lambda datum: (datum.created_at, datum.id))
+                return by_time, causal_violations(order)
+
+            expected: tuple[list[Datum], list[Any]] = (self.model.ordered(), [])
+            self.agree("scan_causal (every datum, parents first)", size, causal, expected)
 
         @invariant()
         def counts_and_refs(self) -> None:

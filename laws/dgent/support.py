@@ -7,6 +7,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dualtrack.errors import (
     ConflictError,
     DualtrackError,
@@ -18,6 +21,8 @@ from dualtrack.errors import (
     UnknownDatum,
 )
 from dualtrack.memory import DgentProtocol
+from laws.core import run
+from laws.private_loop import RunAsync, event_loop
 
 #: Makes a fresh, empty store for a namespace name never used before.
 StoreFactory = Callable[[str], Awaitable[DgentProtocol]]
@@ -66,3 +71,26 @@ async def fresh_stores(factory: StoreFactory, count: int = 1) -> AsyncIterator[l
     finally:
         for store in stores:
             await store.close()
+
+
+def on_fresh_store(
+    factory: StoreFactory,
+    strategies: dict[str, st.SearchStrategy[Any]],
+    body: Callable[..., Awaitable[None]],
+    custom: settings | None,
+) -> None:
+    """Run ``body(store, **drawn)`` on a fresh store for every example hypothesis draws."""
+
+    def on_loop(run_async: RunAsync[Any]) -> None:
+        @given(**strategies)
+        def property_(**drawn: Any) -> None:
+            async def example() -> None:
+                async with fresh_stores(factory) as (store,):
+                    await body(store, **drawn)
+
+            run_async(example())
+
+        run(property_, custom)
+
+    with event_loop() as run_async:
+        on_loop(run_async)

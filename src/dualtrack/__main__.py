@@ -1,14 +1,8 @@
-"""``python -m dualtrack tour``: the guided tour of the library."""
+"""``python -m dualtrack``: the same as the ``dualtrack`` command."""
 
 from __future__ import annotations
 
-import sys
-
-from dualtrack.tour import main
-
-USAGE = "usage: python -m dualtrack tour"
+from dualtrack.cli import main
 
 if __name__ == "__main__":
-    if sys.argv[1:] not in ([], ["tour"]):
-        sys.exit(USAGE)
     main()

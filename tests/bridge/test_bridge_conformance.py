@@ -3,7 +3,8 @@ on an SQLite file and on PostgreSQL, with datums made from rows of the every-typ
 
 Laws that apply, given batches of datums a table can hold (``laws.bridge.table_datums``):
 round trip, idempotent put, causality, listing (filters, order, cursors with rows arriving
-between pages), refs by compare-and-set, and search (scores checked against the embedder).
+between pages), refs by compare-and-set, ref and namespace listing, the causal scan, and search
+(scores checked against the embedder).
 
 Laws that do not apply, and why:
 
@@ -25,10 +26,13 @@ from dualtrack.bridge import RowCodec
 from dualtrack.memory.embedder import HashedNgramEmbedder
 from laws.bridge import table_datums
 from laws.dgent import (
+    check_causal_scan,
     check_causality,
     check_idempotent_put,
     check_listing,
+    check_namespace_listing,
     check_ref_compare_and_set,
+    check_ref_listing,
     check_round_trip,
     check_search,
 )
@@ -56,4 +60,7 @@ def test_the_conformance_laws_that_apply_hold(tables: Database) -> None:
     check_causality(stores, batches=BATCHES, settings=FEW)
     check_listing(stores, batches=BATCHES, settings=FEW)
     check_ref_compare_and_set(stores, batches=BATCHES, settings=FEW)
+    check_ref_listing(stores, batches=BATCHES, settings=FEW)
+    check_namespace_listing(stores, batches=BATCHES, settings=FEW)
+    check_causal_scan(stores, batches=BATCHES, settings=FEW)
     check_search(stores, batches=BATCHES, embedder=HashedNgramEmbedder(), settings=FEW)

@@ -107,3 +107,4 @@ def test_wheel_installs_and_works_in_a_fresh_venv(wheel: Path, tmp_path: Path) -
     assert found["unchanged"] == ["Ada", "Grace"]
     assert found["ages"] == [37, 46]
     assert found["kind"] == "Traversal"
+    assert "Usage: dualtrack" in run([str(venv / "bin" / "dualtrack"), "--help"], cwd=tmp_path)

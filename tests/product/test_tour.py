@@ -37,7 +37,10 @@ def test_the_tour_runs_and_prints_real_results(tmp_path: Path) -> None:
 
 def test_the_tour_refuses_unknown_arguments() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "dualtrack", "nonsense"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "dualtrack", "tour", "nonsense"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert result.returncode != 0
-    assert "usage: python -m dualtrack tour" in result.stderr
+    assert result.returncode == 2
+    assert "error: Got unexpected extra argument (nonsense)" in result.stderr

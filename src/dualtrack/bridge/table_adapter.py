@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -16,7 +17,12 @@ from dualtrack.bridge.put_plan import NewRow, plan_puts
 from dualtrack.bridge.refs_table import refs_table
 from dualtrack.bridge.row_codec import FieldChoice, RowCodec
 from dualtrack.bridge.table_cursor import decode_position, encode_position
-from dualtrack.bridge.table_listing import children_statement, page_statement, position_of
+from dualtrack.bridge.table_listing import (
+    causal_page_statement,
+    children_statement,
+    page_statement,
+    position_of,
+)
 from dualtrack.bridge.table_search import VectorCache, best_rows
 from dualtrack.bridge.table_state import TableStateBackend
 from dualtrack.errors import (
@@ -27,6 +33,7 @@ from dualtrack.errors import (
     InvalidRow,
     UnknownDatum,
 )
+from dualtrack.memory.causal import causal_stream
 from dualtrack.memory.checks import (
     check_batch,
     check_batch_size,
@@ -34,6 +41,7 @@ from dualtrack.memory.checks import (
     check_expected,
     check_lookup,
     check_name,
+    check_ref_page,
     check_text,
     check_top,
     refuse_closed,
@@ -345,6 +353,32 @@ class TableAdapter:
             if cursor is None:
                 return
 
+    def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every row, each after its parent row, ``batch_size`` rows per query (see
+        :mod:`dualtrack.memory.causal`)."""
+        check_batch_size(batch_size)
+        if self._codec.parent_field is None:
+            return self.scan(batch_size=batch_size)
+        return causal_stream(self._causal_pages(batch_size))
+
+    async def _causal_pages(
+        self, size: int
+    ) -> AsyncIterator[builtins.list[tuple[Datum, bool | None]]]:
+        codec = self._codec
+
+        async def read(session: AsyncSession, after: Any) -> builtins.list[Any]:
+            statement = causal_page_statement(codec, after, size, self._dialect(session))
+            return [row._mapping for row in (await session.execute(statement)).all()]
+
+        position = None
+        while True:
+            rows = await self.run_transaction("scan_causal", partial(read, after=position))
+            kept = rows[:size]
+            yield [(codec.datum(row), bool(row["parent_first"])) for row in kept]
+            if len(rows) <= size:
+                return
+            position = position_of(codec, kept[-1])
+
     async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
         """The row's ancestors by the parent column, root first, ending with it (one query)."""
         codec = self._codec
@@ -420,6 +454,42 @@ class TableAdapter:
         )
         found = await session.scalar(statement)
         return None if found is None else str(found)
+
+    async def list_refs(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[tuple[str, str]]:
+        """``(name, datum id)`` of this table's refs named after ``after``, in name order."""
+        check_ref_page(after, limit)
+        await self._ensure_refs()
+        refs = self._refs
+
+        async def read(session: AsyncSession) -> builtins.list[tuple[str, str]]:
+            name: ColumnElement[Any] = refs.c.name
+            if self._dialect(session) == "postgresql":
+                name = name.collate("C")
+            statement = select(refs.c.name, refs.c.datum_id).where(
+                refs.c.table_name == self._codec.table.name
+            )
+            if after is not None:
+                statement = statement.where(name > after)
+            statement = statement.order_by(name).limit(limit)
+            rows = (await session.execute(statement)).all()
+            return [(str(ref), str(target)) for ref, target in rows]
+
+        return await self.run_transaction("list_refs", read)
+
+    async def namespaces(self) -> builtins.list[str]:
+        """``[namespace]`` (the adapted table) when it holds a row or a ref, else ``[]``: a
+        table is the one namespace an adapter sees."""
+        await self._ensure_refs()
+        refs = self._refs
+        rows = select(exists().select_from(self._codec.table))
+        named = select(exists().where(refs.c.table_name == self._codec.table.name))
+
+        async def read(session: AsyncSession) -> bool:
+            return bool(await session.scalar(rows)) or bool(await session.scalar(named))
+
+        return [self.namespace] if await self.run_transaction("namespaces", read) else []
 
     async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
         """Point ``name`` at ``datum_id`` if it still points at ``expected`` (compare-and-set;

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, literal, select, tuple_
+from sqlalchemy.sql.util import ClauseAdapter
 
 from dualtrack.bridge.row_codec import RowCodec
 from dualtrack.bridge.table_cursor import Position
@@ -84,3 +85,24 @@ def children_statement(codec: RowCodec, parent: Any, dialect: str) -> Select[Any
     key = codec.key.ordered(dialect)
     ordering = [key] if codec.time.column is None else [codec.time.column, key]
     return select(codec.table).where(codec.parent_field.column == parent).order_by(*ordering)
+
+
+def causal_page_statement(
+    codec: RowCodec, position: Position | None, size: int, dialect: str
+) -> Select[Any]:
+    """One more row than ``size`` after ``position`` in ``(created_at, id)`` order, each with
+    ``parent_first``: whether its parent row sorts before it (compared in the database, in the
+    order the page uses)."""
+    assert codec.parent_field is not None
+    table = codec.table
+    parent = table.alias("causal_parent")
+    key = codec.key.ordered(dialect)
+    ordering = [key] if codec.time.column is None else [codec.time.column, key]
+    adapter = ClauseAdapter(parent)
+    parent_ordering = [adapter.traverse(column) for column in ordering]
+    parent_key = parent.c[codec.key.column.name]
+    first = and_(parent_key.isnot(None), tuple_(*parent_ordering) < tuple_(*ordering))
+    statement = page_statement(codec, ListQuery.of(), position, size, dialect)
+    return statement.add_columns(first.label("parent_first")).outerjoin_from(
+        table, parent, parent_key == codec.parent_field.column
+    )

@@ -127,3 +127,12 @@ def plan_batch(
         seen[datum.id] = datum
         fresh.append(datum)
     return fresh
+
+
+def check_ref_page(after: object, limit: object) -> tuple[str | None, int | None]:
+    """``list_refs``' arguments: a ref name to start after (or ``None``) and a positive limit
+    (or ``None`` for all)."""
+    start = None if after is None else check_name(after, "after (a ref name)")
+    if limit is not None and (type(limit) is not int or limit < 1):
+        raise InvalidArgument(f"limit must be a positive int or None, got {limit!r}")
+    return start, limit

@@ -10,6 +10,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from dualtrack.errors import UnknownDatum
+from dualtrack.memory.causal import CausalOrder
 from dualtrack.memory.chain import Chain
 from dualtrack.memory.checks import (
     check_batch,
@@ -18,6 +19,7 @@ from dualtrack.memory.checks import (
     check_expected,
     check_lookup,
     check_name,
+    check_ref_page,
     check_text,
     check_top,
     plan_batch,
@@ -126,6 +128,10 @@ class MemorySpace:
             held += [ref.encode(), target.encode()]
         held += data.ledger.holdings()
         return held
+
+    def names(self) -> builtins.list[str]:
+        """The namespaces holding a datum or a ref, sorted."""
+        return sorted(name for name, data in self._namespaces.items() if data.datums or data.refs)
 
 
 class MemoryDgent:
@@ -271,6 +277,22 @@ class MemoryDgent:
                     yield datum
             position = (page[-1].created_at, page[-1].id)
 
+    async def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum shown, each after its causal parent (see
+        :mod:`dualtrack.memory.causal`); a datum whose parent is hidden comes in scan order."""
+        check_batch_size(batch_size)
+        order = CausalOrder()
+        async for datum in self.scan(batch_size=batch_size):
+            parent = self._data().datums.get(datum.causal_parent or "")
+            first = parent is not None and (parent.created_at, parent.id) < (
+                datum.created_at,
+                datum.id,
+            )
+            for ready in order.admit(datum, first):
+                yield ready
+        for datum in order.leftovers():
+            yield datum
+
     async def causal_chain(self, datum_id: str, *, include_hidden: bool = False) -> Chain:
         """The shown ancestors of ``datum_id``, root first, ending with it; ``[]`` for an id
         not shown; cut just after a missing ancestor (see :class:`Chain`)."""
@@ -341,6 +363,26 @@ class MemoryDgent:
         if current != expected:
             raise refuse_swap(name, current, expected)
         data.refs[name] = datum_id
+
+    async def list_refs(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[tuple[str, str]]:
+        """``(name, datum id)`` of the refs named after ``after``, in name order (refs naming
+        a hidden datum read as unset, as in ``get_ref``)."""
+        check_ref_page(after, limit)
+        refs = self._data().refs
+        now = self._clock()
+        names = sorted(
+            name
+            for name, target in refs.items()
+            if (after is None or name > after) and self._data().shown(target, now) is not None
+        )
+        return [(name, refs[name]) for name in names[:limit]]
+
+    async def namespaces(self) -> builtins.list[str]:
+        """The namespaces of this store's space holding a datum or a ref, sorted."""
+        self._data()
+        return self._space.names()
 
     # retention
 

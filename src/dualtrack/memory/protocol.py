@@ -47,6 +47,9 @@ class DgentProtocol(Protocol):
     * refs move only by compare-and-set: ``set_ref`` raises ``ConflictError`` unless the ref
       currently names ``expected`` (``None``: the ref must not exist yet).
     * stores with different ``namespace`` never see each other's datums or refs.
+    * ``scan_causal`` yields every datum once, each after its causal parent; ``list_refs``
+      pages through the refs in name order; ``namespaces`` names exactly the namespaces of
+      the store's database that hold a datum or a ref.
     """
 
     @property
@@ -92,6 +95,12 @@ class DgentProtocol(Protocol):
         """Every datum in ``(created_at, id)`` order, fetched in pages (constant memory)."""
         ...
 
+    def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum, each after its causal parent, fetched in pages: what a copy needs,
+        since ``put`` refuses a datum before its parent. Memory holds only the datums whose
+        ``created_at`` is earlier than their parent's (see :mod:`dualtrack.memory.causal`)."""
+        ...
+
     async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
         """The ancestors of ``datum_id``, root first, ending with it; ``[]`` for an unknown id."""
         ...
@@ -112,6 +121,18 @@ class DgentProtocol(Protocol):
 
     async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
         """Point ``name`` at ``datum_id`` if it still points at ``expected`` (compare-and-set)."""
+        ...
+
+    async def list_refs(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[tuple[str, str]]:
+        """``(name, datum id)`` of the refs named after ``after`` (exclusive), in code point
+        order of names, at most ``limit`` of them (``None``: all)."""
+        ...
+
+    async def namespaces(self) -> builtins.list[str]:
+        """The namespaces of this store's database (or space) holding at least one datum or
+        ref, sorted: this store's own among them once it holds anything."""
         ...
 
     async def close(self) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    union,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
@@ -103,6 +104,13 @@ class Statements:
         self.insert_one = self._insert_one()
         self.insert_many = self._insert_many()
         self.get_ref, self.create_ref, self.move_ref, self.ref_state = self._refs()
+        self.causal_first, self.causal_next = self._causal(False), self._causal(True)
+        self.ref_pages = {
+            (after, limit): self._ref_page(after, limit)
+            for after in (False, True)
+            for limit in (False, True)
+        }
+        self.namespaces = self._namespaces()
         self._pages: dict[PageShape, Select[Any]] = {}
 
     def _mine(self, table: Any = None) -> ColumnElement[bool]:
@@ -237,6 +245,63 @@ class Statements:
             get.scalar_subquery().label("current"),
         )
         return get, create, move, state
+
+    def _causal(self, position: bool) -> Select[Any]:
+        """One page of a causal scan: the datum columns, then whether the parent sorts first
+        (compared in the database, with the collation it orders by). Parameters: ``ns``,
+        ``limit``, and with ``position`` ``at`` and ``at_id``."""
+        d = self.tables.datums
+        parent = d.alias("parent")
+        first = and_(
+            parent.c.id.isnot(None),
+            tuple_(parent.c.created_at, parent.c.id) < tuple_(d.c.created_at, d.c.id),
+        )
+        joined = d.outerjoin(
+            parent, and_(parent.c.namespace == d.c.namespace, parent.c.id == d.c.causal_parent)
+        )
+        clauses: list[ColumnElement[bool]] = [self._mine()]
+        if position:
+            there = tuple_(bindparam("at", type_=Double()), _text("at_id"))
+            clauses.append(tuple_(d.c.created_at, d.c.id) > there)
+        return (
+            self._datums()
+            .add_columns(first.label("parent_first"))
+            .select_from(joined)
+            .where(*clauses)
+            .order_by(d.c.created_at, d.c.id)
+            .limit(bindparam("limit", type_=Integer()))
+        )
+
+    def _ref_page(self, after: bool, limit: bool) -> Select[Any]:
+        """Refs of ``ns`` in name order, named after ``after``, at most ``limit``."""
+        r = self.tables.refs
+        statement = select(r.c.name, r.c.datum_id).where(r.c.namespace == _text("ns"))
+        if after:
+            statement = statement.where(r.c.name > _text("after"))
+        statement = statement.order_by(r.c.name)
+        if limit:
+            statement = statement.limit(bindparam("limit", type_=Integer()))
+        return statement
+
+    def _distinct_namespaces(self, table: Any, name: str) -> Select[Any]:
+        """The distinct namespaces of ``table``, found by skipping along its primary key:
+        one index lookup per namespace rather than one row per datum."""
+        spaces = select(func.min(table.c.namespace).label("name")).cte(name, recursive=True)
+        following = (
+            select(func.min(table.c.namespace))
+            .where(table.c.namespace > spaces.c.name)
+            .scalar_subquery()
+        )
+        spaces = spaces.union_all(select(following).where(spaces.c.name.isnot(None)))
+        return select(spaces.c.name).where(spaces.c.name.isnot(None))
+
+    def _namespaces(self) -> Executable:
+        both = union(
+            self._distinct_namespaces(self.tables.datums, "datum_spaces"),
+            self._distinct_namespaces(self.tables.refs, "ref_spaces"),
+        ).subquery()
+        statement: Executable = select(both.c.name).order_by(both.c.name)
+        return statement
 
     def page(self, shape: PageShape) -> Select[Any]:
         """The keyset-page statement for ``shape`` (built on first use, then reused).

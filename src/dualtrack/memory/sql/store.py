@@ -25,6 +25,7 @@ from dualtrack.errors import (
     InvalidCursor,
     UnknownDatum,
 )
+from dualtrack.memory.causal import causal_stream
 from dualtrack.memory.checks import (
     check_batch,
     check_batch_size,
@@ -32,6 +33,7 @@ from dualtrack.memory.checks import (
     check_expected,
     check_lookup,
     check_name,
+    check_ref_page,
     check_text,
     check_top,
     plan_batch,
@@ -678,6 +680,33 @@ class SQLDgent:
                 return
             position = (page[-1].created_at, page[-1].id)
 
+    def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum, each after its causal parent, one keyset page at a time (see
+        :mod:`dualtrack.memory.causal`)."""
+        check_batch_size(batch_size)
+        return causal_stream(self._causal_pages(batch_size))
+
+    async def _causal_pages(
+        self, batch_size: int
+    ) -> AsyncIterator[builtins.list[tuple[Datum, bool | None]]]:
+        statement = self._statements.causal_first
+        params: dict[str, Any] = {"ns": self._namespace, "limit": batch_size}
+        while True:
+            rows = await self._fetched("scan_causal", statement, params)
+            yield [(Datum.trusted(*row[:5]), bool(row[5])) for row in rows]
+            if len(rows) < batch_size:
+                return
+            statement = self._statements.causal_next
+            params = {**params, "at": rows[-1][2], "at_id": rows[-1][0]}
+
+    async def _fetched(
+        self, where: str, statement: Any, params: Mapping[str, Any]
+    ) -> Sequence[Sequence[Any]]:
+        async def read(session: Session) -> Sequence[Sequence[Any]]:
+            return await session.fetch(statement, params)
+
+        return await self._run(where, read, writes=False)
+
     async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
         """The ancestors of ``datum_id``, root first, ending with it: one recursive query."""
         if not _storable(check_lookup(datum_id)):
@@ -729,6 +758,22 @@ class SQLDgent:
             return str(rows[0][0]) if rows else None
 
         return await self._run("get_ref", read, writes=False)
+
+    async def list_refs(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[tuple[str, str]]:
+        """``(name, datum id)`` of the refs named after ``after``, in name order."""
+        check_ref_page(after, limit)
+        params: dict[str, Any] = {"ns": self._namespace, "after": after, "limit": limit}
+        statement = self._statements.ref_pages[(after is not None, limit is not None)]
+        rows = await self._fetched("list_refs", statement, params)
+        return [(str(name), str(target)) for name, target in rows]
+
+    async def namespaces(self) -> builtins.list[str]:
+        """The namespaces of this database (in this store's schema) holding a datum or a ref:
+        one index lookup per namespace."""
+        rows = await self._fetched("namespaces", self._statements.namespaces, {})
+        return [str(row[0]) for row in rows]
 
     def focus(
         self, ref: str, optic: Optic[K, bytes, A], *, initial: bytes | None = None

@@ -263,6 +263,57 @@ DROP_LIFETIME = "DELETE FROM dgent_lifetimes WHERE namespace = ?"
 SET_REF = """INSERT INTO dgent_refs (namespace, name, datum_id) VALUES (?, ?, ?)
     ON CONFLICT (namespace, name) DO UPDATE SET datum_id = excluded.datum_id"""
 
+_CAUSAL = "".join(
+    [
+        """SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata,
+        p.id IS NOT NULL AND (p.created_at, p.id) < (d.created_at, d.id)
+    FROM dgent_datums AS d LEFT JOIN dgent_datums AS p
+        ON p.namespace = d.namespace AND p.id = d.causal_parent
+    WHERE d.namespace = ? AND """,
+        shown("d", "?", "?"),
+        "{after} ORDER BY d.created_at, d.id LIMIT ?",
+    ]
+)
+
+#: One page of a causal scan of the datums shown at an instant: each datum, and whether its
+#: parent sorts before it. Parameters: namespace, now, now, namespace, [position], limit.
+CAUSAL_FIRST_PAGE = _CAUSAL.format(after="")
+CAUSAL_NEXT_PAGE = _CAUSAL.format(after=" AND (d.created_at, d.id) > (?, ?)")
+
+#: Refs named after ``?`` (all names are non-empty, so ``''`` starts at the first) naming a
+#: datum shown at an instant, in name order; SQLite reads ``LIMIT -1`` as no limit.
+#: Parameters: namespace, after, now, now, namespace, limit.
+LIST_REFS = "".join(
+    [
+        """SELECT r.name, r.datum_id FROM dgent_refs AS r
+    JOIN dgent_datums AS d ON d.namespace = r.namespace AND d.id = r.datum_id
+    WHERE r.namespace = ? AND r.name > ? AND """,
+        shown("d", "?", "?"),
+        " ORDER BY r.name LIMIT ?",
+    ]
+)
+
+
+#: The namespaces holding a datum or a ref, found by skipping along each table's index: one
+#: lookup per namespace, not one row per datum.
+NAMESPACES = """WITH RECURSIVE
+    datum_spaces (name) AS (
+        SELECT min(namespace) FROM dgent_datums
+        UNION ALL
+        SELECT (SELECT min(namespace) FROM dgent_datums WHERE namespace > datum_spaces.name)
+        FROM datum_spaces WHERE datum_spaces.name IS NOT NULL
+    ),
+    ref_spaces (name) AS (
+        SELECT min(namespace) FROM dgent_refs
+        UNION ALL
+        SELECT (SELECT min(namespace) FROM dgent_refs WHERE namespace > ref_spaces.name)
+        FROM ref_spaces WHERE ref_spaces.name IS NOT NULL
+    )
+    SELECT name FROM datum_spaces WHERE name IS NOT NULL
+    UNION
+    SELECT name FROM ref_spaces WHERE name IS NOT NULL
+    ORDER BY 1"""
+
 _HAS_PAIR = """EXISTS (SELECT 1 FROM dgent_metadata AS m WHERE m.namespace = d.namespace
     AND m.key = ? AND m.value = ? AND m.created_at = d.created_at AND m.datum_id = d.id)"""
 

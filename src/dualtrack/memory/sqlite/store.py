@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from dualtrack.errors import BackendUnavailable, UnknownDatum
+from dualtrack.memory.causal import causal_stream
 from dualtrack.memory.chain import Chain
 from dualtrack.memory.checks import (
     check_batch,
@@ -27,6 +28,7 @@ from dualtrack.memory.checks import (
     check_expected,
     check_lookup,
     check_name,
+    check_ref_page,
     check_text,
     check_top,
     plan_batch,
@@ -390,6 +392,26 @@ class SQLiteDgent:
                 return
             position = (rows[-1][2], rows[-1][0])
 
+    def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
+        """Every datum shown, each after its causal parent, one keyset page at a time (see
+        :mod:`dualtrack.memory.causal`); a datum whose parent is hidden comes in scan order."""
+        check_batch_size(batch_size)
+        return causal_stream(self._causal_pages(batch_size))
+
+    async def _causal_pages(
+        self, batch_size: int
+    ) -> AsyncIterator[builtins.list[tuple[Datum, bool | None]]]:
+        namespace = self._namespace
+        now = self._clock()
+        shown = (namespace, now, now, namespace)
+        rows = await self._read(sql.CAUSAL_FIRST_PAGE, (*shown, batch_size))
+        while True:
+            yield [(_datum(row[:5]), bool(row[5])) for row in rows]
+            if len(rows) < batch_size:
+                return
+            position = (rows[-1][2], rows[-1][0])
+            rows = await self._read(sql.CAUSAL_NEXT_PAGE, (*shown, *position, batch_size))
+
     async def causal_chain(self, datum_id: str, *, include_hidden: bool = False) -> Chain:
         """The shown ancestors of ``datum_id``, root first, ending with it, cut just after a
         missing one (see :class:`Chain`): one recursive query."""
@@ -449,6 +471,28 @@ class SQLiteDgent:
         check_name(name)
         rows = await self._read(*self._point(sql.SHOWN_REF, sql.GET_REF, include_hidden, name))
         return str(rows[0][0]) if rows else None
+
+    async def list_refs(
+        self, *, after: str | None = None, limit: int | None = None
+    ) -> builtins.list[tuple[str, str]]:
+        """``(name, datum id)`` of the refs named after ``after``, in name order (refs naming
+        a hidden datum read as unset, as in ``get_ref``)."""
+        check_ref_page(after, limit)
+        now = self._clock()
+        params = (
+            self._namespace,
+            "" if after is None else after,
+            now,
+            now,
+            self._namespace,
+            -1 if limit is None else limit,
+        )
+        rows = await self._read(sql.LIST_REFS, params)
+        return [(str(name), str(target)) for name, target in rows]
+
+    async def namespaces(self) -> builtins.list[str]:
+        """The namespaces of this file holding a datum or a ref, sorted."""
+        return [str(row[0]) for row in await self._read(sql.NAMESPACES, ())]
 
     # retention
 

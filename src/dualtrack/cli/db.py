@@ -1,0 +1,199 @@
+"""``dualtrack db``: the application-state migrations API from the shell.
+
+Each command calls :mod:`dualtrack.app.migrate` (so the rules are the API's: downgrades are
+refused when ``DUALTRACK_ENV=production``); the database is ``--url``, else
+``DUALTRACK_DATABASE_URL``, else the default SQLite file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from alembic.script import ScriptDirectory
+
+from dualtrack.app.drift import differences
+from dualtrack.app.migrate import current, downgrade, on_connection, upgrade
+from dualtrack.app.models import Base
+from dualtrack.app.scripts import alembic_config, heads
+from dualtrack.bridge.refs_table import REFS_TABLE
+from dualtrack.cli.failures import CommandFailed
+from dualtrack.cli.output import emit_json, listing, note, show
+from dualtrack.config import database_url
+from dualtrack.memory.sql.errors import masked
+from dualtrack.memory.sql.store import SQLDgent
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Tables in an application database that are agent memory's, not the models': ``check``
+#: leaves them out (they are there when both tracks share one database).
+MEMORY_TABLES = frozenset({*SQLDgent.metadata.tables, REFS_TABLE})
+
+
+def database_option(function: F) -> F:
+    """``--url``: the database to migrate."""
+    return click.option(
+        "--url",
+        "-u",
+        metavar="URL",
+        help="The database (default: $DUALTRACK_DATABASE_URL, else the default file).",
+    )(function)
+
+
+def _target(url: str | None) -> str:
+    return url or database_url()
+
+
+def _label(revisions: tuple[str, ...]) -> str:
+    return ", ".join(revisions) if revisions else "base (never migrated)"
+
+
+@click.group(short_help="Migrate the application-state database.")
+def db() -> None:
+    """Migrate the application-state database (Alembic, through dualtrack's API).
+
+    \b
+    Example:
+      dualtrack db upgrade --url postgresql://me@db/app
+    """
+
+
+@db.command("upgrade")
+@click.argument("revision", default="heads")
+@database_option
+def upgrade_command(revision: str, url: str | None) -> None:
+    """Upgrade the database to REVISION (default: the newest).
+
+    \b
+    Example:
+      dualtrack db upgrade --url sqlite:///app.db
+    """
+    target = _target(url)
+    before = current(target)
+    upgrade(target, revision)
+    after = current(target)
+    note(f"{masked(target)}: {_label(before)} -> {_label(after)}")
+
+
+@db.command("downgrade", short_help="Downgrade to REVISION (not in production).")
+@click.argument("revision")
+@database_option
+def downgrade_command(revision: str, url: str | None) -> None:
+    """Downgrade the database to REVISION (an id, -1, or base). Refused when
+    DUALTRACK_ENV=production: production only moves forward.
+
+    \b
+    Example:
+      dualtrack db downgrade -1 --url sqlite:///app.db
+    """
+    target = _target(url)
+    before = current(target)
+    downgrade(target, revision)
+    note(f"{masked(target)}: {_label(before)} -> {_label(current(target))}")
+
+
+@db.command("current", short_help="Print the revision the database is at.")
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def current_command(url: str | None, as_json: bool) -> None:
+    """Print the revision the database is at, and whether that is the newest.
+
+    \b
+    Example:
+      dualtrack db current --json
+    """
+    target = _target(url)
+    found = current(target)
+    newest = heads()
+    at_head = sorted(found) == sorted(newest)
+    if as_json:
+        emit_json({"url": masked(target), "current": list(found), "heads": list(newest)})
+        return
+    show(f"{_label(found)}{' (head)' if at_head else ''}")
+    if not at_head:
+        note(f"the newest revision is {_label(newest)}: run dualtrack db upgrade")
+
+
+@db.command("history", short_help="List the revisions, oldest first.")
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def history(url: str | None, as_json: bool) -> None:
+    """List the revisions, oldest first, marking the newest and where the database is.
+
+    \b
+    Example:
+      dualtrack db history --url postgresql://me@db/app
+    """
+    script = ScriptDirectory.from_config(alembic_config())
+    scripts = list(reversed(list(script.walk_revisions("base", "heads"))))
+    target = _target(url)
+    at = set(current(target))
+    newest = set(script.get_heads())
+    rows: list[dict[str, Any]] = [
+        {
+            "revision": item.revision,
+            "down_revision": item.down_revision,
+            "message": (item.doc or "").strip(),
+            "head": item.revision in newest,
+            "current": item.revision in at,
+        }
+        for item in scripts
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    table = listing(f"migrations · {masked(target)}")
+    for column in ("revision", "after", "message", ""):
+        table.add_column(column)
+    for row in rows:
+        marks = ", ".join(
+            mark for mark, on in (("head", row["head"]), ("current", row["current"])) if on
+        )
+        table.add_row(row["revision"], str(row["down_revision"] or "base"), row["message"], marks)
+    show(table)
+
+
+@db.command("check", short_help="Fail if the database drifts from the models.")
+@database_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def check(url: str | None, as_json: bool) -> None:
+    """Compare the models with the migrated database (Alembic's compare, as alembic check
+    does) and exit 1 naming each difference; also fails when the database is not at the
+    newest revision.
+
+    \b
+    Example:
+      dualtrack db check --url postgresql://me@db/app && echo "no drift"
+    """
+    target = _target(url)
+    found = current(target)
+    newest = heads()
+    drift = on_connection(
+        target, lambda connection: differences(connection, Base.metadata, ignore=MEMORY_TABLES)
+    )
+    behind = sorted(found) != sorted(newest)
+    if as_json:
+        emit_json(
+            {
+                "url": masked(target),
+                "current": list(found),
+                "heads": list(newest),
+                "differences": drift,
+            }
+        )
+    else:
+        for line in drift:
+            show(line)
+    if behind:
+        raise CommandFailed(
+            f"{masked(target)} is at {_label(found)}, not the newest {_label(newest)}: "
+            "run dualtrack db upgrade"
+            + (f"; the models also differ in {len(drift)} way(s)" if drift else "")
+        )
+    if drift:
+        raise CommandFailed(
+            f"{masked(target)} differs from the models in {len(drift)} way(s): {'; '.join(drift)}"
+        )
+    if not as_json:
+        note(f"{masked(target)} is at {_label(found)} and matches the models")

@@ -1,0 +1,72 @@
+"""How the command line fails: one readable line on stderr, a non-zero exit code, passwords
+masked; the traceback only with ``--debug``."""
+
+from __future__ import annotations
+
+import re
+from typing import IO, Any
+
+import click
+
+from dualtrack.errors import DualtrackError
+
+#: The password part of ``scheme://user:password@host`` in any text.
+_PASSWORD_IN_URL = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:)[^\s@]+@")
+
+#: Exit code of a command stopped by Ctrl-C, as shells report it.
+INTERRUPTED = 130
+
+
+def scrub(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``.
+
+    >>> scrub("cannot reach postgresql://me:s3cret@db/memory: refused")
+    'cannot reach postgresql://me:***@db/memory: refused'
+    """
+    return _PASSWORD_IN_URL.sub(r"\g<head>***@", text)
+
+
+def one_line(error: BaseException) -> str:
+    """``error`` as one line a user can act on: dualtrack's own errors speak for themselves,
+    anything else is named by its class.
+
+    >>> one_line(ValueError("bad\\n  value"))
+    'ValueError: bad; value (run with --debug for the traceback)'
+    """
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = "; ".join(lines) or type(error).__name__
+    if isinstance(error, DualtrackError):
+        return text
+    return f"{type(error).__name__}: {text} (run with --debug for the traceback)"
+
+
+class CommandFailed(click.ClickException):
+    """A command that could not do its work: printed as ``error: <message>``, exit code 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print ``error: <message>`` (passwords masked) to stderr."""
+        click.echo(f"error: {scrub(self.format_message())}", file=file, err=file is None)
+
+
+class Interrupted(CommandFailed):
+    """Ctrl-C: exit code 130, as shells report a process stopped by SIGINT."""
+
+    exit_code = INTERRUPTED
+
+
+class DualtrackGroup(click.Group):
+    """The root command group: turns any error of a command into :class:`CommandFailed`,
+    unless ``--debug`` asks for the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the chosen command; errors become one line."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+            raise
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+        except Exception as error:
+            if ctx.find_root().params.get("debug"):
+                raise
+            raise CommandFailed(one_line(error)) from error

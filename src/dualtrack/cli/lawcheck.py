@@ -1,0 +1,149 @@
+"""``dualtrack laws URL``: the conformance kit (:mod:`laws.dgent`) against a live store.
+
+Every store the kit makes lives in a namespace under one fresh scratch prefix
+(``dualtrack-laws-<time>-<random>/...``), so the run never reads or writes a namespace that
+held anything before; stores are append-only, so the scratch data stays, and the command
+says where.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import click
+from hypothesis import settings
+
+from dualtrack.cli.failures import CommandFailed, one_line
+from dualtrack.cli.output import emit_json, listing, note, show
+from dualtrack.cli.stores import open_writing, run
+from dualtrack.memory import DgentProtocol, HashedNgramEmbedder
+from dualtrack.memory.sql.errors import masked
+from laws.core import DEFAULT_SETTINGS
+from laws.dgent import conformance_laws
+
+
+@dataclass
+class Outcome:
+    """How one law fared."""
+
+    law: str
+    passed: bool
+    seconds: float
+    error: str | None
+
+
+def scratch_prefix() -> str:
+    """A namespace prefix no run used before: the time (UTC) and 8 random hex digits."""
+    return f"dualtrack-laws-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+@click.command("laws", short_help="Check a live store against the law kit.")
+@click.argument("url", metavar="URL")
+@click.option(
+    "--examples",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Hypothesis examples per law.",
+)
+@click.option(
+    "--steps",
+    default=25,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Steps per run of the stateful agreement law.",
+)
+@click.option("--law", "only", multiple=True, help="Only the law with this name (repeat).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bool) -> None:
+    """Run the agent-memory conformance kit against the store at URL, law by law, inside a
+    fresh scratch namespace prefix; exit 1 if any law fails. Nothing outside the scratch
+    namespaces is read or written.
+
+    \b
+    Example:
+      dualtrack laws postgresql://me@db/memory --examples 10
+    """
+    prefix = scratch_prefix()
+    chosen = settings(DEFAULT_SETTINGS, max_examples=examples, database=None)
+    stateful = settings(chosen, stateful_step_count=steps)
+    kit = conformance_laws(embedder=HashedNgramEmbedder(), settings=chosen, stateful=stateful)
+    names = [law.name for law in kit]
+    unknown = [name for name in only if name not in names]
+    if unknown:
+        raise click.BadParameter(
+            f"no law {', '.join(map(repr, unknown))}; the laws: {', '.join(names)}",
+            param_hint="--law",
+        )
+
+    async def fresh(namespace: str) -> DgentProtocol:
+        return await open_writing(url, f"{prefix}/{namespace}")
+
+    run(_reachable(url, prefix))
+    note(f"running {len(only) or len(kit)} laws against {masked(url)} in {prefix}/*")
+    outcomes: list[Outcome] = []
+    for law in kit:
+        if only and law.name not in only:
+            continue
+        started = time.perf_counter()
+        try:
+            with contextlib.redirect_stdout(sys.stderr):  # hypothesis reports on stdout
+                law.check(fresh)
+        except Exception as error:
+            outcome = Outcome(law.name, False, time.perf_counter() - started, str(error))
+            note(f"  ✗ {law.name} ({outcome.seconds:.1f}s): {one_line(error)}")
+        else:
+            outcome = Outcome(law.name, True, time.perf_counter() - started, None)
+            note(f"  ✓ {law.name} ({outcome.seconds:.1f}s)")
+        outcomes.append(outcome)
+    _report(url, prefix, run(_left_behind(url, prefix)), outcomes, as_json)
+
+
+async def _reachable(url: str, prefix: str) -> None:
+    """Open (and close) a store at ``url``, so a bad URL fails at once with its own error."""
+    store = await open_writing(url, f"{prefix}/probe")
+    await store.close()
+
+
+async def _left_behind(url: str, prefix: str) -> int:
+    """How many scratch namespaces hold data now."""
+    store = await open_writing(url, f"{prefix}/probe")
+    try:
+        return sum(name.startswith(f"{prefix}/") for name in await store.namespaces())
+    finally:
+        await store.close()
+
+
+def _report(url: str, prefix: str, made: int, outcomes: list[Outcome], as_json: bool) -> None:
+    failed = [outcome.law for outcome in outcomes if not outcome.passed]
+    if as_json:
+        emit_json(
+            {
+                "url": masked(url),
+                "scratch_prefix": prefix,
+                "scratch_namespaces": made,
+                "passed": not failed,
+                "laws": [vars(outcome) for outcome in outcomes],
+            }
+        )
+    else:
+        table = listing("conformance")
+        for column in ("law", "result", "seconds"):
+            table.add_column(column, justify="right" if column == "seconds" else "left")
+        for outcome in outcomes:
+            result = "[green]holds[/green]" if outcome.passed else "[red]FAILS[/red]"
+            table.add_row(outcome.law, result, f"{outcome.seconds:.1f}")
+        show(table)
+    note(
+        f"scratch data left in {made} namespace(s) named {prefix}/...; no other namespace "
+        "was read or written"
+    )
+    if failed:
+        raise CommandFailed(
+            f"{len(failed)} of {len(outcomes)} laws fail against {masked(url)}: {', '.join(failed)}"
+        )

@@ -1,0 +1,266 @@
+"""``dualtrack copy``, ``export`` and ``import``: move agent memory between stores and files.
+
+The work is :mod:`dualtrack.memory.transfer`'s; these commands choose the namespaces, show
+progress on stderr and print (and check) what was moved.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from dualtrack.cli.failures import CommandFailed
+from dualtrack.cli.output import emit_json, listing, note, progress_bar, show
+from dualtrack.cli.stores import (
+    chosen_url,
+    namespaces_to_use,
+    open_writing,
+    reading,
+    run,
+    writing,
+)
+from dualtrack.memory.sql.errors import masked
+from dualtrack.memory.transfer import (
+    NamespaceDigest,
+    copy_namespace,
+    digest,
+    export_namespace,
+    import_lines,
+)
+from dualtrack.memory.transfer.copying import DEFAULT_BATCH
+
+_BATCH = click.option(
+    "--batch-size",
+    default=DEFAULT_BATCH,
+    show_default=True,
+    type=click.IntRange(min=1, max=100_000),
+    help="Datums per read and per put_many.",
+)
+
+_NAMESPACES = click.option(
+    "--namespace",
+    "-n",
+    "wanted",
+    multiple=True,
+    help="Only this namespace (repeat for more; default: every namespace).",
+)
+
+
+@click.command("copy", short_help="Copy agent memory to another store, verified.")
+@click.argument("source", metavar="SRC_URL")
+@click.argument("destination", metavar="DST_URL")
+@_NAMESPACES
+@_BATCH
+@click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
+def copy(
+    source: str, destination: str, wanted: tuple[str, ...], batch_size: int, as_json: bool
+) -> None:
+    """Copy agent memory from one store to another, then check that both hold the same.
+
+    Every datum goes in causal order (parents first), then every ref. The copy streams (memory
+    stays flat), and it is idempotent: stopped at any point, run it again and it finishes,
+    with nothing duplicated or missing. At the end both sides count their datums and refs and
+    compute the same content digest; any difference is an error.
+
+    \b
+    Examples:
+      dualtrack copy sqlite:///memory.db postgresql://me@db/memory
+      dualtrack copy postgresql://me@db/memory sqlite:///backup.db -n conversations
+    """
+    if source.strip() == destination.strip():
+        raise click.UsageError("SRC_URL and DST_URL are the same store: nothing to copy")
+
+    async def work() -> list[tuple[NamespaceDigest, NamespaceDigest]]:
+        async with reading(source) as store:
+            names = await namespaces_to_use(store, wanted)
+        note(f"copying {len(names)} namespace(s) from {masked(source)} to {masked(destination)}")
+        checked = []
+        with progress_bar() as bar:
+            for name in names:
+                async with reading(source, name) as src, writing(destination, name) as dst:
+                    task = bar.add_task(f"copy {name}", total=await src.count())
+                    started = time.perf_counter()
+                    report = await copy_namespace(
+                        src, dst, batch_size=batch_size, progress=partial(bar.advance, task)
+                    )
+                    took = time.perf_counter() - started
+                    bar.update(task, description=f"verify {name}")
+                    checked.append((await digest(src), await digest(dst)))
+                    bar.update(task, description=f"copied {name}")
+                speed = f" ({report.datums / took:,.0f} datums/s)" if took >= 1 else ""
+                bar.console.print(
+                    f"{name}: {report.datums:,} datums in {took:.1f} s{speed}, "
+                    f"{report.refs:,} refs ({report.refs_set:,} set or moved)",
+                    highlight=False,
+                )
+        return checked
+
+    results = run(work())
+    _report(results, as_json)
+
+
+def _report(results: list[tuple[NamespaceDigest, NamespaceDigest]], as_json: bool) -> None:
+    differing = [source.namespace for source, copied in results if source != copied]
+    if as_json:
+        emit_json(
+            {
+                "verified": not differing,
+                "namespaces": [
+                    {
+                        "namespace": source.namespace,
+                        "source": vars(source),
+                        "destination": vars(copied),
+                        "equal": source == copied,
+                    }
+                    for source, copied in results
+                ],
+            }
+        )
+    else:
+        table = listing("verification")
+        for column in ("namespace", "datums", "refs", "sha-256 (source)", "destination"):
+            right = column in ("datums", "refs")
+            table.add_column(column, overflow="fold", justify="right" if right else "left")
+        for source, copied in results:
+            same = source == copied
+            table.add_row(
+                source.namespace,
+                f"{source.datums:,}" if same else f"{source.datums:,} vs {copied.datums:,}",
+                f"{source.refs:,}" if same else f"{source.refs:,} vs {copied.refs:,}",
+                source.sha256[:16],
+                "[green]equal[/green]" if same else f"[red]differs: {copied.sha256[:16]}[/red]",
+            )
+        show(table)
+    if differing:
+        raise CommandFailed(
+            f"the destination differs from the source in {', '.join(map(repr, differing))}: "
+            "it held other datums or refs there before, or something wrote to either side "
+            "during the copy (run the copy again to bring it up to date)"
+        )
+    if not as_json:
+        note("verified: every namespace copied holds the same datums and refs on both sides")
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """Stdout, or ``path`` written through a temporary file renamed into place at the end,
+    so an interrupted export never leaves a file that looks complete."""
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@click.command("export", short_help="Back up agent memory as JSON Lines.")
+@click.argument("url", required=False, metavar="[URL]")
+@click.option("-o", "--output", metavar="FILE", help="Write here (default: stdout).")
+@_NAMESPACES
+@_BATCH
+def export(url: str | None, output: str | None, wanted: tuple[str, ...], batch_size: int) -> None:
+    """Back up agent memory as JSON Lines: per namespace a namespace line, its datums (parents
+    first, in Datum.to_json form) and its refs. Streams, whatever the size.
+
+    \b
+    Examples:
+      dualtrack export sqlite:///memory.db -o backup.jsonl
+      dualtrack export postgresql://me@db/memory -n notes | gzip > notes.jsonl.gz
+    """
+    where = chosen_url(url)
+
+    async def work() -> list[Any]:
+        async with reading(where) as store:
+            names = await namespaces_to_use(store, wanted)
+        reports = []
+        with _output(output) as handle, progress_bar() as bar:
+            for name in names:
+                async with reading(where, name) as store:
+                    task = bar.add_task(f"export {name}", total=await store.count())
+                    reports.append(
+                        await export_namespace(
+                            store,
+                            handle.write,
+                            batch_size=batch_size,
+                            progress=partial(bar.advance, task),
+                        )
+                    )
+        return reports
+
+    reports = run(work())
+    datums = sum(report.datums for report in reports)
+    refs = sum(report.refs for report in reports)
+    note(
+        f"exported {datums:,} datums and {refs:,} refs from {len(reports)} namespace(s) "
+        f"of {masked(where)} to {output if output not in (None, '-') else 'stdout'}"
+    )
+
+
+def _count_datums(path: Path) -> int:
+    """How many datum lines ``path`` holds (for the progress bar's total)."""
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.startswith(b'{"id":'))
+
+
+@click.command("import", short_help="Restore agent memory from JSON Lines.")
+@click.argument("url", metavar="URL")
+@click.argument("file", metavar="FILE")
+@_NAMESPACES
+@_BATCH
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_json: bool) -> None:
+    """Restore agent memory from a JSON Lines export (FILE, or - for stdin) into the store at
+    URL. Idempotent: importing the same file again changes nothing, so an interrupted import
+    finishes when run again.
+
+    \b
+    Example:
+      dualtrack import sqlite:///restored.db backup.jsonl
+    """
+    source = Path(file)
+    if file != "-" and not source.is_file():
+        raise CommandFailed(f"no file {file!r} to import")
+
+    async def work(lines: Any, total: int | None) -> list[Any]:
+        with progress_bar() as bar:
+            task = bar.add_task("import", total=total)
+            return await import_lines(
+                lines,
+                partial(open_writing, url),
+                only=wanted or None,
+                batch_size=batch_size,
+                progress=lambda done: bar.advance(task, done),
+            )
+
+    if file == "-":
+        reports = run(work(sys.stdin.buffer, None))
+    else:
+        with source.open("rb") as handle:
+            reports = run(work(handle, _count_datums(source)))
+    if as_json:
+        emit_json([vars(report) for report in reports])
+        return
+    table = listing(f"imported into {masked(url)}")
+    for column in ("namespace", "datums", "refs", "refs set"):
+        table.add_column(column, justify="left" if column == "namespace" else "right")
+    for report in reports:
+        table.add_row(
+            report.namespace, f"{report.datums:,}", f"{report.refs:,}", f"{report.refs_set:,}"
+        )
+    show(table)

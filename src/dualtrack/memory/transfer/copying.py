@@ -1,0 +1,136 @@
+"""Copying one namespace from a store into another: streaming, causal, idempotent, resumable.
+
+Datums go in ``scan_causal`` order (each after its parent), in batches through ``put_many``,
+while the next batch is being read. Every step is idempotent (a datum the destination already
+holds is skipped; a ref already in place is left alone), so a copy stopped at any point, even
+by ``SIGKILL``, finishes when run again, with nothing duplicated or missing. Memory holds two
+batches at most, whatever the size of the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from dualtrack.memory.datum import Datum
+from dualtrack.memory.protocol import DgentProtocol
+from dualtrack.memory.transfer.digest import REF_PAGE
+
+#: How many datums one read and one ``put_many`` move by default.
+DEFAULT_BATCH = 1000
+
+#: Called with the number of datums just written.
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    """What a copy of one namespace did: datums read and written (already present ones
+    included), refs seen, and refs it had to set or move in the destination."""
+
+    namespace: str
+    datums: int
+    refs: int
+    refs_set: int
+
+
+async def batches(datums: AsyncIterator[Datum], size: int) -> AsyncIterator[list[Datum]]:
+    """``datums`` in lists of ``size`` (the last one shorter)."""
+    batch: list[Datum] = []
+    async for datum in datums:
+        batch.append(datum)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+Ahead = asyncio.Queue[list[Datum] | Exception | None]
+
+
+async def _read_ahead(source: AsyncIterator[list[Datum]], queue: Ahead) -> None:
+    """Put each batch of ``source`` in ``queue``, then ``None``, or the error reading failed
+    with (the writer raises it)."""
+    try:
+        async for batch in source:
+            await queue.put(batch)
+    except Exception as error:
+        await queue.put(error)
+        return
+    await queue.put(None)
+
+
+async def copy_namespace(
+    source: DgentProtocol,
+    destination: DgentProtocol,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+) -> CopyReport:
+    """Copy every datum of ``source``'s namespace, then every ref, into ``destination``.
+
+    The destination refuses a datum it holds under the same id with other content
+    (``ImmutableDatumError``): then the two namespaces have diverged and nothing of that
+    batch is written. A destination ref pointing elsewhere is moved to the source's target.
+
+    >>> import asyncio
+    >>> from dualtrack import Datum, MemoryDgent
+    >>> async def demo():
+    ...     source, destination = MemoryDgent(), MemoryDgent()
+    ...     child = await source.put(Datum(id="late", content=b"child", created_at=1.0,
+    ...         causal_parent=(await source.put(Datum(id="p", content=b"", created_at=2.0))).id))
+    ...     await source.set_ref("head", child.id)
+    ...     report = await copy_namespace(source, destination, batch_size=1)
+    ...     return report, await destination.get_ref("head")
+    >>> asyncio.run(demo())
+    (CopyReport(namespace='default', datums=2, refs=1, refs_set=1), 'late')
+    """
+    queue: Ahead = asyncio.Queue(maxsize=1)
+    reader = asyncio.ensure_future(
+        _read_ahead(batches(source.scan_causal(batch_size=batch_size), batch_size), queue)
+    )
+    copied = 0
+    try:
+        while (batch := await queue.get()) is not None:
+            if isinstance(batch, Exception):
+                raise batch
+            await destination.put_many(batch)
+            copied += len(batch)
+            if progress is not None:
+                progress(len(batch))
+        await reader
+    finally:
+        if not reader.done():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+    refs, moved = await copy_refs(source, destination)
+    return CopyReport(source.namespace, copied, refs, moved)
+
+
+async def copy_refs(source: DgentProtocol, destination: DgentProtocol) -> tuple[int, int]:
+    """Point every ref of ``destination`` named in ``source`` where ``source``'s points (by
+    compare-and-set from what it points at now); return ``(refs seen, refs set or moved)``."""
+    seen = moved = 0
+    after: str | None = None
+    while True:
+        page = await source.list_refs(after=after, limit=REF_PAGE)
+        for name, target in page:
+            moved += await place_ref(destination, name, target)
+        seen += len(page)
+        if len(page) < REF_PAGE:
+            return seen, moved
+        after = page[-1][0]
+
+
+async def place_ref(destination: DgentProtocol, name: str, target: str) -> bool:
+    """Point ``destination``'s ref ``name`` at ``target`` by compare-and-set from where it
+    points now; ``False`` when it already did."""
+    current = await destination.get_ref(name)
+    if current == target:
+        return False
+    await destination.set_ref(name, target, expected=current)
+    return True

@@ -1,0 +1,97 @@
+"""``dualtrack export`` and ``import``: a JSON Lines backup restores to an equal store, on
+SQLite and PostgreSQL; importing again changes nothing; a bad line is named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dualtrack import Datum
+from tests.cli.cli_support import digests, dualtrack, fill, invoke, sample, store_url
+
+__all__ = ["store_url"]
+
+NAMESPACES = {"notes": sample(400, seed=11, prefix="n"), "plans": sample(50, seed=12, prefix="p")}
+
+
+def test_export_then_import_restores_an_equal_store(store_url: str, tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    for name, datums in NAMESPACES.items():
+        fill(source, name, datums, refs=5)
+    backup = tmp_path / "backup.jsonl"
+    exported = dualtrack("export", source, "-o", str(backup), home=tmp_path)
+    assert exported.code == 0, exported
+    assert "exported 450 datums and 10 refs from 2 namespace(s)" in exported.err
+
+    lines = backup.read_text().splitlines()
+    assert json.loads(lines[0]) == {"namespace": "notes"}
+    order = [Datum.from_json(line) for line in lines if line.startswith('{"id"')]
+    placed = {datum.id: place for place, datum in enumerate(order)}
+    assert all(
+        placed[datum.causal_parent] < place
+        for place, datum in enumerate(order)
+        if datum.causal_parent is not None
+    ), "parents come before children"
+    assert sum(line.startswith('{"ref"') for line in lines) == 10
+
+    restored = dualtrack("import", store_url, str(backup), "--json", home=tmp_path)
+    assert restored.code == 0, restored
+    assert [(r["namespace"], r["datums"], r["refs"]) for r in restored.json()] == [
+        ("notes", 400, 5),
+        ("plans", 50, 5),
+    ]
+    assert digests(store_url, list(NAMESPACES)) == digests(source, list(NAMESPACES))
+
+    again = invoke("import", store_url, str(backup), "--json", home=tmp_path)
+    assert again.code == 0, again
+    assert all(report["refs_set"] == 0 for report in again.json())
+    assert digests(store_url, list(NAMESPACES)) == digests(source, list(NAMESPACES))
+
+
+def test_export_to_stdout_and_import_from_stdin_of_one_namespace(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    for name, datums in NAMESPACES.items():
+        fill(source, name, datums)
+    exported = dualtrack("export", source, "-n", "plans", home=tmp_path)
+    assert exported.code == 0, exported
+    assert exported.out.splitlines()[0] == '{"namespace":"plans"}'
+    assert len(exported.out.splitlines()) == 51
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    restored = dualtrack("import", target, "-", home=tmp_path, stdin=exported.out)
+    assert restored.code == 0, restored
+    assert "plans" in restored.out
+    assert digests(target, ["plans"]) == digests(source, ["plans"])
+    names = invoke("memory", "namespaces", target, "--json", home=tmp_path).json()
+    assert names == ["plans"]
+
+
+def test_a_plain_datum_file_imports_into_default(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("".join(Datum.to_jsonl(sample(20, seed=1))))
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    ran = invoke("import", target, str(plain), "--json", home=tmp_path)
+    assert ran.code == 0, ran
+    assert ran.json() == [{"namespace": "default", "datums": 20, "refs": 0, "refs_set": 0}]
+
+
+def test_a_bad_line_is_named_and_what_came_before_is_kept(tmp_path: Path) -> None:
+    datums = sample(10, seed=3)
+    lines = (
+        [datum.to_json() for datum in datums[:4]]
+        + ['{"id": 1}']
+        + [datum.to_json() for datum in datums[4:]]
+    )
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join(lines) + "\n")
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    ran = invoke("import", target, str(broken), "--batch-size", "2", home=tmp_path)
+    assert ran.code == 1
+    assert ran.err.splitlines()[-1].startswith("error: line 5: ")
+    stats = invoke("memory", "stats", target, "--json", home=tmp_path).json()
+    assert stats["namespaces"][0]["datums"] == 4
+
+
+def test_importing_a_missing_file_is_an_error(tmp_path: Path) -> None:
+    ran = invoke("import", "memory://", str(tmp_path / "nope.jsonl"), home=tmp_path)
+    assert ran.code == 1
+    assert ran.err == f"error: no file {str(tmp_path / 'nope.jsonl')!r} to import\n"

@@ -1,0 +1,238 @@
+"""``dualtrack memory``: looking into SQLite and PostgreSQL stores from the shell (tables for
+people, ``--json`` for scripts, errors for unknown ids). The installed command runs in a
+subprocess on each kind of store; the detailed checks call its ``main`` here (:func:`invoke`)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from dualtrack import Datum
+from dualtrack.app.scratch import PostgresScratch
+from dualtrack.memory.sql.errors import masked
+from tests.cli.cli_support import dualtrack, fill, invoke, sample, store_url
+
+__all__ = ["store_url"]
+
+NOTES = sample(60, seed=3, prefix="n")
+PLANS = sample(5, seed=4, prefix="p")
+
+
+def _in_order(datums: list[Datum]) -> list[Datum]:
+    return sorted(datums, key=lambda d: (d.created_at, d.id))
+
+
+def _chain(datum_id: str) -> list[str]:
+    by_id = {d.id: d for d in NOTES}
+    found = []
+    current: Datum | None = by_id[datum_id]
+    while current is not None:
+        found.append(current.id)
+        current = by_id.get(current.causal_parent or "")
+    return found[::-1]
+
+
+@pytest.fixture
+def filled(store_url: str) -> str:
+    fill(store_url, "notes", NOTES, refs=3)
+    fill(store_url, "plans", PLANS)
+    return store_url
+
+
+def test_the_installed_command_lists_shows_and_refuses(filled: str, tmp_path: Path) -> None:
+    table = dualtrack("memory", "ls", filled, "-n", "notes", "--limit", "5", home=tmp_path)
+    assert table.code == 0, table
+    for heading in ("id", "created (UTC)", "parent", "size", "metadata", "content"):
+        assert heading in table.out
+    assert all(datum.id in table.out for datum in _in_order(NOTES)[:5])
+    assert "more datums follow: add --cursor " in table.err
+    listed = dualtrack("memory", "ls", "-u", filled, "-n", "plans", "--json", home=tmp_path)
+    assert [row["id"] for row in listed.json()["datums"]] == [d.id for d in _in_order(PLANS)]
+    missing = dualtrack("memory", "show", "nope", "-u", filled, "-n", "notes", home=tmp_path)
+    assert missing.code == 1
+    assert missing.err == (
+        "error: no datum 'nope' in namespace 'notes' of "
+        f"{masked(filled)} (dualtrack memory ls lists what is there)\n"
+    )
+
+
+def test_ls_pages_through_the_cursor_and_filters(filled: str, tmp_path: Path) -> None:
+    table = invoke("memory", "ls", filled, "-n", "notes", "--limit", "5", home=tmp_path)
+    assert table.code == 0, table
+    for heading in ("id", "created (UTC)", "parent", "size", "metadata", "content"):
+        assert heading in table.out
+    first = _in_order(NOTES)[:5]
+    assert all(datum.id in table.out for datum in first)
+    assert "more datums follow: add --cursor " in table.err
+
+    seen: list[str] = []
+    cursor: list[str] = []
+    for _ in range(20):
+        page = invoke(
+            "memory", "ls", filled, "-n", "notes", "--limit", "7", "--json", *cursor, home=tmp_path
+        ).json()
+        seen += [row["id"] for row in page["datums"]]
+        if page["cursor"] is None:
+            break
+        cursor = ["--cursor", page["cursor"]]
+    assert seen == [datum.id for datum in _in_order(NOTES)]
+
+    notes = invoke(
+        "memory",
+        "ls",
+        "-u",
+        filled,
+        "-n",
+        "notes",
+        "--meta",
+        "kind=note",
+        "--limit",
+        "100",
+        "--json",
+        home=tmp_path,
+    ).json()
+    wanted = [d for d in _in_order(NOTES) if d.metadata["kind"] == "note"]
+    assert [row["id"] for row in notes["datums"]] == [d.id for d in wanted]
+    assert notes["datums"][0]["metadata"] == dict(wanted[0].metadata)
+    assert notes["datums"][0]["size"] == len(wanted[0].content)
+
+    middle = _in_order(NOTES)[30].created_at
+    iso = datetime.fromtimestamp(middle, UTC).isoformat()
+    newest = invoke(
+        "memory",
+        "ls",
+        filled,
+        "-n",
+        "notes",
+        "--after",
+        iso,
+        "--desc",
+        "--limit",
+        "100",
+        "--json",
+        home=tmp_path,
+    ).json()
+    later = [d.id for d in _in_order(NOTES) if d.created_at > middle][::-1]
+    assert [row["id"] for row in newest["datums"]] == later
+
+    prefixed = invoke(
+        "memory", "ls", filled, "-n", "notes", "--prefix", "n000001", "--json", home=tmp_path
+    ).json()
+    assert sorted(row["id"] for row in prefixed["datums"]) == [f"n000001{i}" for i in range(10)]
+
+
+def test_show_chain_children_search_refs(filled: str, tmp_path: Path) -> None:
+    deepest = max(NOTES, key=lambda d: len(_chain(d.id)))
+    shown = invoke("memory", "show", deepest.id, "-u", filled, "-n", "notes", home=tmp_path)
+    assert shown.code == 0, shown
+    assert deepest.id in shown.out
+    assert str(deepest.causal_parent) in shown.out
+    assert "children" in shown.out
+    details = invoke(
+        "memory", "show", deepest.id, "-u", filled, "-n", "notes", "--json", home=tmp_path
+    ).json()
+    assert Datum.from_json(json.dumps(details["datum"])) == deepest
+    assert base64.b64decode(details["datum"]["content"]) == deepest.content
+    assert details["children"] == sum(d.causal_parent == deepest.id for d in NOTES)
+
+    chain = invoke(
+        "memory", "chain", deepest.id, "-u", filled, "-n", "notes", "--json", home=tmp_path
+    ).json()
+    assert [row["id"] for row in chain] == _chain(deepest.id)
+    drawn = invoke("memory", "chain", deepest.id, "-u", filled, "-n", "notes", home=tmp_path)
+    assert drawn.out.index(_chain(deepest.id)[0]) < drawn.out.index(deepest.id)
+
+    root = _chain(deepest.id)[0]
+    tree = invoke(
+        "memory",
+        "children",
+        root,
+        "-u",
+        filled,
+        "-n",
+        "notes",
+        "--depth",
+        "2",
+        "--json",
+        home=tmp_path,
+    ).json()
+    direct = [d.id for d in _in_order(NOTES) if d.causal_parent == root]
+    assert [child["id"] for child in tree["children"]] == direct
+    for child in tree["children"]:
+        below = [d.id for d in _in_order(NOTES) if d.causal_parent == child["id"]]
+        assert [grandchild["id"] for grandchild in child["children"]] == below
+    drawn_tree = invoke("memory", "children", root, "-u", filled, "-n", "notes", home=tmp_path)
+    assert drawn_tree.code == 0
+    assert all(child in drawn_tree.out for child in direct)
+
+    hits = invoke(
+        "memory",
+        "search",
+        "memory 12",
+        "-k",
+        "4",
+        "-u",
+        filled,
+        "-n",
+        "notes",
+        "--json",
+        home=tmp_path,
+    ).json()
+    assert len(hits) == 4
+    assert [hit["score"] for hit in hits] == sorted((hit["score"] for hit in hits), reverse=True)
+    assert {hit["id"] for hit in hits} <= {d.id for d in NOTES}
+    table = invoke("memory", "search", "memory", "-u", filled, "-n", "notes", home=tmp_path)
+    assert "score" in table.out
+
+    refs = invoke("memory", "refs", filled, "-n", "notes", "--json", home=tmp_path).json()
+    assert refs == {f"ref-{place:03d}": NOTES[-1 - place * 7].id for place in range(3)}
+    assert "ref-000" in invoke("memory", "refs", filled, "-n", "notes", home=tmp_path).out
+
+
+def test_namespaces_and_stats(filled: str, tmp_path: Path) -> None:
+    names = invoke("memory", "namespaces", filled, "--json", home=tmp_path).json()
+    assert names == ["notes", "plans"]
+    stats = invoke("memory", "stats", filled, "--json", home=tmp_path).json()
+    by_name = {row["namespace"]: row for row in stats["namespaces"]}
+    assert by_name["notes"]["datums"] == 60
+    assert by_name["notes"]["refs"] == 3
+    assert by_name["plans"]["datums"] == 5
+    assert by_name["notes"]["oldest"] == _in_order(NOTES)[0].created_at
+    assert by_name["notes"]["newest"] == _in_order(NOTES)[-1].created_at
+    assert stats["size_on_disk"] > 0
+    table = invoke("memory", "stats", filled, home=tmp_path)
+    assert "65 datums in 2 namespace(s)" in table.out
+    for heading in ("namespace", "datums", "refs", "oldest (UTC)", "newest (UTC)"):
+        assert heading in table.out
+
+
+def test_unknown_ids_are_errors(filled: str, tmp_path: Path) -> None:
+    for command in ("show", "chain", "children"):
+        ran = invoke("memory", command, "no-such-id", "-u", filled, "-n", "notes", home=tmp_path)
+        assert ran.code == 1, ran
+        assert ran.err.startswith("error: no datum 'no-such-id' in namespace 'notes'")
+        assert ran.err.count("\n") == 1
+
+
+def test_looking_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.db"
+    for command in ("ls", "refs", "stats", "namespaces"):
+        ran = invoke("memory", command, f"sqlite:///{missing}", home=tmp_path)
+        assert ran.code == 1
+        assert "does not exist" in ran.err
+    assert not missing.exists()
+
+
+@pytest.mark.postgres
+def test_a_postgres_database_without_dualtrack_tables_is_an_error(
+    postgres_databases: PostgresScratch, tmp_path: Path
+) -> None:
+    url = postgres_databases()
+    ran = invoke("memory", "ls", url, home=tmp_path)
+    assert ran.code == 1
+    assert "SQLDgent" in ran.err or "dualtrack_datums" in ran.err
+    assert ran.err.count("\n") == 1
