@@ -58,13 +58,15 @@ def check_retention(
     embedder: Embedder | None = None,
     settings: settings | None = None,
     stateful: settings | None = None,
+    concurrent: settings | None = None,
 ) -> None:
     """Every retention law: forgetting, expiry, compaction, erasure (when given the store's
-    ``residue``), concurrent compaction and the stateful comparison with the model."""
+    ``residue``), concurrent compaction and the stateful comparison with the model.
+    ``stateful`` and ``concurrent`` tune those two runs apart from the others."""
     check_forgetting(factory, settings=settings)
     check_expiry(factory, settings=settings)
     check_compaction(factory, embedder=embedder, settings=settings)
     if residue is not None:
         check_erasure(factory, residue, embedder=embedder, settings=settings)
-    check_concurrent_compaction(factory, settings=settings)
+    check_concurrent_compaction(factory, settings=concurrent or settings)
     check_retention_against_model(factory, settings=stateful or settings)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from dualtrack.errors import DualtrackError
 from dualtrack.memory import Datum
-from dualtrack.memory.retention import Retention
+from dualtrack.memory.retention import CompactionPolicy, Retention
 from laws.core import holds, run
 from laws.private_loop import RunAsync, event_loop
 from laws.retention.strategies import START
@@ -66,9 +66,10 @@ def check_concurrent_compaction(
     settings: settings | None = None,
 ) -> None:
     """While one handle compacts again and again, writers on other handles of the same
-    namespace put datums, move refs by compare-and-set and forget: every write acknowledged
-    and not forgotten is still there, every ref names its writer's last head, and each head's
-    chain runs back to the last datum its writer forgot, with a marker naming that one."""
+    namespace put datums, move refs by compare-and-set and forget: no write fails, every write
+    acknowledged and not forgotten is still there, every ref names its writer's last head, and
+    each head's chain runs back to the last datum its writer forgot, with a marker naming that
+    one. Every third compaction vacuums (``"normal"``), the others do not (``"none"``)."""
 
     async def body(tasks: int, length: int) -> None:
         clock = ManualClock(START)
@@ -81,7 +82,8 @@ def check_concurrent_compaction(
         async def compact() -> None:
             nonlocal rounds
             while writing or rounds == 0:
-                await compactor.compact()
+                policy = CompactionPolicy(vacuum="normal" if rounds % 3 == 2 else "none")
+                await compactor.compact(policy)
                 rounds += 1
                 await asyncio.sleep(0)
 

@@ -11,8 +11,9 @@ from dualtrack.memory.memory_store import MemoryDgent, MemorySpace
 from dualtrack.memory.retention import Retention
 from laws.retention import check_retention, memory_residue
 
-FAST = settings(max_examples=40, deadline=None)
-STATEFUL = settings(max_examples=30, stateful_step_count=30, deadline=None)
+FAST = settings(max_examples=30, deadline=None)
+STATEFUL = settings(max_examples=25, stateful_step_count=30, deadline=None)
+CONCURRENT = settings(max_examples=10, deadline=None)
 
 
 def test_memory_dgent_keeps_the_retention_laws() -> None:
@@ -27,4 +28,5 @@ def test_memory_dgent_keeps_the_retention_laws() -> None:
         embedder=HashedNgramEmbedder(),
         settings=FAST,
         stateful=STATEFUL,
+        concurrent=CONCURRENT,
     )

@@ -18,8 +18,9 @@ from dualtrack.memory.sqlite import compaction
 from dualtrack.memory.sqlite.store import SQLiteDgent
 from laws.retention import check_erasure, check_retention, file_residue
 
-FAST = settings(max_examples=25, deadline=None)
-STATEFUL = settings(max_examples=15, stateful_step_count=25, deadline=None)
+FAST = settings(max_examples=15, deadline=None)
+STATEFUL = settings(max_examples=12, stateful_step_count=25, deadline=None)
+CONCURRENT = settings(max_examples=4, deadline=None)
 PLANTED = settings(
     max_examples=20,
     deadline=None,
@@ -40,6 +41,7 @@ def test_sqlite_dgent_keeps_the_retention_laws(tmp_path: Path) -> None:
         embedder=HashedNgramEmbedder(),
         settings=FAST,
         stateful=STATEFUL,
+        concurrent=CONCURRENT,
     )
 
 

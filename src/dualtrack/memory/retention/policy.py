@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from dualtrack.errors import InvalidArgument
@@ -94,7 +94,10 @@ class CompactionReceipt:
     forgotten); ``refs`` names the refs dropped because they pointed at removed datums;
     ``datum_bytes`` is the content, metadata JSON and vector bytes removed. ``file_bytes_before``
     and ``file_bytes_after`` measure the store's files (``None`` for stores without files, and
-    ``after`` for a dry run).
+    ``after`` for a dry run). ``erased_from_files`` says whether the removed bytes are known to
+    have left the store's files: always on SQLite; on PostgreSQL only with ``vacuum="full"``
+    once no snapshot older than the removal remained open (``False`` otherwise: compact again
+    later); ``None`` for stores without files and for dry runs.
     """
 
     namespace: str
@@ -107,6 +110,7 @@ class CompactionReceipt:
     datum_bytes: int
     file_bytes_before: int | None = None
     file_bytes_after: int | None = None
+    erased_from_files: bool | None = None
 
     @property
     def bytes_freed(self) -> int | None:
@@ -118,6 +122,15 @@ class CompactionReceipt:
         if self.file_bytes_before is None or self.file_bytes_after is None:
             return None
         return self.file_bytes_before - self.file_bytes_after
+
+    def sized(
+        self, before: int | None, after: int | None, erased: bool | None = None
+    ) -> CompactionReceipt:
+        """This receipt with the store's file sizes before and after, and whether the removed
+        bytes left the files."""
+        return replace(
+            self, file_bytes_before=before, file_bytes_after=after, erased_from_files=erased
+        )
 
     def same_removal(self, other: CompactionReceipt) -> bool:
         """Whether ``other`` removes the same datums and refs for the same reasons (what a dry

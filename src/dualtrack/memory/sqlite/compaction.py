@@ -175,7 +175,7 @@ async def compact_file(
             return _receipt(namespace, True, rows, refs)
 
         planned = await asyncio.to_thread(plan)
-        return _with_sizes(planned, before, None)
+        return planned.sized(before, None)
 
     def remove(connection: sqlite3.Connection) -> CompactionReceipt:
         rows, refs = _plan(connection, namespace, clock(), policy)
@@ -185,19 +185,4 @@ async def compact_file(
 
     done: CompactionReceipt = await writer.submit(remove)
     await asyncio.to_thread(reclaim, path, policy.vacuum, busy_timeout)
-    return _with_sizes(done, before, await asyncio.to_thread(file_bytes, path))
-
-
-def _with_sizes(receipt: CompactionReceipt, before: int, after: int | None) -> CompactionReceipt:
-    return CompactionReceipt(
-        namespace=receipt.namespace,
-        dry_run=receipt.dry_run,
-        removed=receipt.removed,
-        forgotten=receipt.forgotten,
-        expired=receipt.expired,
-        unreachable=receipt.unreachable,
-        refs=receipt.refs,
-        datum_bytes=receipt.datum_bytes,
-        file_bytes_before=before,
-        file_bytes_after=after,
-    )
+    return done.sized(before, await asyncio.to_thread(file_bytes, path), True)
