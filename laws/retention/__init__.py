@@ -27,7 +27,12 @@ from laws.retention.checks import (
     check_expiry,
     check_forgetting,
 )
-from laws.retention.concurrency import check_concurrent_compaction
+from laws.retention.concurrency import (
+    WriterReport,
+    check_concurrent_compaction,
+    verify_writers,
+    write_chain,
+)
 from laws.retention.machine import check_retention_against_model
 from laws.retention.model import RetentionModel
 from laws.retention.residue import file_residue, memory_residue, postgres_residue
@@ -38,6 +43,7 @@ __all__ = [
     "Residue",
     "RetentionFactory",
     "RetentionModel",
+    "WriterReport",
     "check_compaction",
     "check_concurrent_compaction",
     "check_erasure",
@@ -48,6 +54,8 @@ __all__ = [
     "file_residue",
     "memory_residue",
     "postgres_residue",
+    "verify_writers",
+    "write_chain",
 ]
 
 

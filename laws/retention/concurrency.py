@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import given, settings
@@ -18,45 +21,112 @@ from laws.retention.strategies import START
 from laws.retention.support import ManualClock, RetentionFactory
 
 
-async def _write(store: Retention, writer: int, steps: int, clock: ManualClock) -> dict[str, Any]:
-    """Grow one chain, moving a ref to each new head and forgetting every third head's
-    parent; report what was acknowledged, and the error that stopped the writer, if any."""
-    report: dict[str, Any] = {"failure": None}
+@dataclass
+class WriterReport:
+    """What one writer of :func:`write_chain` did: every datum it made, those it did not
+    forget, the ids it forgot, its last head, and the error that stopped it, if any."""
+
+    made: list[Datum] = field(default_factory=list)
+    kept: list[Datum] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)
+    head: Datum | None = None
+    failure: str | None = None
+
+    def to_json(self) -> str:
+        """The report as JSON text (to send it from another process)."""
+        return json.dumps(
+            {
+                "made": [d.to_json() for d in self.made],
+                "kept": [d.id for d in self.kept],
+                "forgotten": self.forgotten,
+                "failure": self.failure,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> WriterReport:
+        """The report :meth:`to_json` wrote."""
+        fields = json.loads(text)
+        made = [Datum.from_json(line) for line in fields["made"]]
+        kept = set(fields["kept"])
+        return cls(
+            made=made,
+            kept=[d for d in made if d.id in kept],
+            forgotten=list(fields["forgotten"]),
+            head=made[-1] if made else None,
+            failure=fields["failure"],
+        )
+
+
+async def write_chain(
+    store: Retention, writer: int, steps: int, clock: Callable[[], float]
+) -> WriterReport:
+    """Grow one chain, moving the ref ``writer-<writer>`` to each new head by compare-and-set
+    and forgetting every third head's parent; report what was acknowledged."""
+    report = WriterReport()
     try:
-        await _steps(store, writer, steps, clock, report)
+        for step in range(steps):
+            head = report.head
+            datum = Datum(
+                id=f"writer-{writer}-{step}",
+                content=f"writer {writer} wrote step {step}".encode(),
+                created_at=clock() + step,
+                causal_parent=None if head is None else head.id,
+            )
+            await store.put(datum)
+            expected = None if head is None else head.id
+            await store.set_ref(f"writer-{writer}", datum.id, expected=expected)
+            report.made.append(datum)
+            report.kept.append(datum)
+            report.head = datum
+            if step % 3 == 2:
+                parent = report.kept[-2]
+                await store.forget(ids=[parent.id])
+                report.forgotten.append(parent.id)
+                report.kept.remove(parent)
+            await asyncio.sleep(0)
     except DualtrackError as error:
-        report["failure"] = f"{type(error).__name__}: {error}"
+        report.failure = f"{type(error).__name__}: {error}"
     return report
 
 
-async def _steps(
-    store: Retention, writer: int, steps: int, clock: ManualClock, report: dict[str, Any]
-) -> None:
-    made: list[Datum] = report.setdefault("made", [])
-    kept: list[Datum] = report.setdefault("kept", [])
-    forgotten: list[str] = report.setdefault("forgotten", [])
-    head: Datum | None = None
-    for step in range(steps):
-        datum = Datum(
-            id=f"writer-{writer}-{step}",
-            content=f"writer {writer} wrote step {step}".encode(),
-            created_at=clock() + step,
-            causal_parent=None if head is None else head.id,
+async def verify_writers(store: Retention, reports: list[WriterReport], given: object) -> None:
+    """The laws :func:`check_concurrent_compaction` checks, for reports of
+    :func:`write_chain` (from tasks or processes), read through ``store``."""
+    for k, report in enumerate(reports):
+        holds("writes never fail for compaction", (given, k), report.failure, None)
+        for datum in report.kept:
+            holds(
+                "compaction loses no acknowledged live datum",
+                (given, datum.id),
+                await store.get(datum.id),
+                datum,
+            )
+        for datum_id in report.forgotten:
+            holds(
+                "a forgotten datum stays hidden through compaction",
+                (given, datum_id),
+                await store.get(datum_id),
+                None,
+            )
+        head = report.head
+        assert head is not None
+        holds(
+            "every ref names its writer's last head",
+            (given, k),
+            await store.get_ref(f"writer-{k}"),
+            head.id,
         )
-        await store.put(datum)
-        await store.set_ref(
-            f"writer-{writer}", datum.id, expected=None if head is None else head.id
+        chain = await store.causal_chain(head.id)
+        cut = report.forgotten[-1] if report.forgotten else None
+        made = [d.id for d in report.made]
+        tail = report.made[0 if cut is None else made.index(cut) + 1 :]
+        holds(
+            "a head's chain runs back to its writer's last forgotten datum",
+            (given, k),
+            (list(chain), getattr(chain, "truncated", None)),
+            (tail, cut),
         )
-        made.append(datum)
-        kept.append(datum)
-        head = datum
-        if step % 3 == 2:
-            parent = kept[-2].id
-            await store.forget(ids=[parent])
-            forgotten.append(parent)
-            kept.remove(kept[-2])
-        report["head"] = head
-        await asyncio.sleep(0)
 
 
 def check_concurrent_compaction(
@@ -91,45 +161,13 @@ def check_concurrent_compaction(
             compacting = asyncio.ensure_future(compact())
             try:
                 reports = await asyncio.gather(
-                    *(_write(store, k, length, clock) for k, store in enumerate(handles))
+                    *(write_chain(store, k, length, clock) for k, store in enumerate(handles))
                 )
             finally:
                 writing = False
                 await compacting
             given_ = {"writers": tasks, "steps": length, "compactions": rounds}
-            for k, report in enumerate(reports):
-                holds("writes never fail for compaction", (given_, k), report["failure"], None)
-                for datum in report["kept"]:
-                    holds(
-                        "compaction loses no acknowledged live datum",
-                        (given_, datum.id),
-                        await compactor.get(datum.id),
-                        datum,
-                    )
-                for datum_id in report["forgotten"]:
-                    holds(
-                        "a forgotten datum stays hidden through compaction",
-                        (given_, datum_id),
-                        await compactor.get(datum_id, include_hidden=False),
-                        None,
-                    )
-                head = report["head"]
-                holds(
-                    "every ref names its writer's last head",
-                    (given_, k),
-                    await compactor.get_ref(f"writer-{k}"),
-                    head.id,
-                )
-                chain = await compactor.causal_chain(head.id)
-                cut = report["forgotten"][-1] if report["forgotten"] else None
-                made = [d.id for d in report["made"]]
-                tail = report["made"][0 if cut is None else made.index(cut) + 1 :]
-                holds(
-                    "a head's chain runs back to its writer's last forgotten datum",
-                    (given_, k),
-                    (list(chain), chain.truncated),
-                    (tail, cut),
-                )
+            await verify_writers(compactor, list(reports), given_)
         finally:
             for store in [compactor, *handles]:
                 await store.close()
