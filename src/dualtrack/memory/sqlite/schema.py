@@ -62,16 +62,22 @@ SCHEMA = (
 def shown(alias: str, ns: str, now: str) -> str:
     """The condition that datum row ``alias`` is shown at the instant bound as ``now`` (a
     parameter placeholder, as is ``ns``): no tombstone hides it yet, and it is younger than
-    the namespace lifetime (one lookup for the whole statement)."""
+    the namespace lifetime.
+
+    Both checks that look at the namespace alone run once per statement, so a namespace
+    without tombstones pays no lookup per row; the unary ``+`` keeps the lifetime comparison
+    from being chosen as the index range (keyset pages must seek by their position)."""
     return "".join(
         [
-            "NOT EXISTS (SELECT 1 FROM dgent_tombstones AS t WHERE t.namespace = ",
+            "(NOT EXISTS (SELECT 1 FROM dgent_tombstones WHERE namespace = ",
+            ns,
+            ") OR NOT EXISTS (SELECT 1 FROM dgent_tombstones AS t WHERE t.namespace = ",
             alias,
             ".namespace AND t.datum_id = ",
             alias,
             ".id AND t.hides_at <= ",
             now,
-            ") AND ",
+            ")) AND +",
             alias,
             ".created_at > (SELECT coalesce(max(",
             now,
@@ -80,6 +86,11 @@ def shown(alias: str, ns: str, now: str) -> str:
             ")",
         ]
     )
+
+
+def shown_params(namespace: str, now: float) -> list[object]:
+    """The values of ``shown(alias, "?", "?")``'s placeholders, in their order."""
+    return [namespace, now, now, namespace]
 
 
 def forgotten(alias: str) -> str:
@@ -146,11 +157,16 @@ SHOWN_EXISTS = "".join(
     ]
 )
 
+#: Counting every datum of a namespace without tombstones or lifetime reads one index; the
+#: filtered count runs only when one exists.
 SHOWN_COUNT = "".join(
     [
-        """SELECT count(*) FROM dgent_datums AS d
-    WHERE d.namespace = ?1 AND """,
+        """SELECT CASE WHEN EXISTS (SELECT 1 FROM dgent_tombstones WHERE namespace = ?1)
+        OR EXISTS (SELECT 1 FROM dgent_lifetimes WHERE namespace = ?1)
+    THEN (SELECT count(*) FROM dgent_datums AS d WHERE d.namespace = ?1 AND """,
         shown("d", "?1", "?2"),
+        """)
+    ELSE (SELECT count(*) FROM dgent_datums WHERE namespace = ?1) END""",
     ]
 )
 
@@ -276,13 +292,13 @@ _CAUSAL = "".join(
 )
 
 #: One page of a causal scan of the datums shown at an instant: each datum, and whether its
-#: parent sorts before it. Parameters: namespace, now, now, namespace, [position], limit.
+#: parent sorts before it. Parameters: namespace, ``shown_params``, [position], limit.
 CAUSAL_FIRST_PAGE = _CAUSAL.format(after="")
 CAUSAL_NEXT_PAGE = _CAUSAL.format(after=" AND (d.created_at, d.id) > (?, ?)")
 
 #: Refs named after ``?`` (all names are non-empty, so ``''`` starts at the first) naming a
 #: datum shown at an instant, in name order; SQLite reads ``LIMIT -1`` as no limit.
-#: Parameters: namespace, after, now, now, namespace, limit.
+#: Parameters: namespace, after, ``shown_params``, limit.
 LIST_REFS = "".join(
     [
         """SELECT r.name, r.datum_id FROM dgent_refs AS r
@@ -360,7 +376,7 @@ def select_page(
     params: list[object] = [namespace]
     if now is not None:
         clauses.append(shown("d", "?", "?"))
-        params += [now, now, namespace]
+        params += shown_params(namespace, now)
     if query.prefix is not None:
         clauses.append(_WHERE["prefix"])
         params += [query.prefix, len(query.prefix), query.prefix]

@@ -402,8 +402,7 @@ class SQLiteDgent:
         self, batch_size: int
     ) -> AsyncIterator[builtins.list[tuple[Datum, bool | None]]]:
         namespace = self._namespace
-        now = self._clock()
-        shown = (namespace, now, now, namespace)
+        shown = (namespace, *sql.shown_params(namespace, self._clock()))
         rows = await self._read(sql.CAUSAL_FIRST_PAGE, (*shown, batch_size))
         while True:
             yield [(_datum(row[:5]), bool(row[5])) for row in rows]
@@ -478,13 +477,10 @@ class SQLiteDgent:
         """``(name, datum id)`` of the refs named after ``after``, in name order (refs naming
         a hidden datum read as unset, as in ``get_ref``)."""
         check_ref_page(after, limit)
-        now = self._clock()
         params = (
             self._namespace,
             "" if after is None else after,
-            now,
-            now,
-            self._namespace,
+            *sql.shown_params(self._namespace, self._clock()),
             -1 if limit is None else limit,
         )
         rows = await self._read(sql.LIST_REFS, params)
