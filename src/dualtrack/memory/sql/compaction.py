@@ -92,7 +92,7 @@ class Compaction:
         tables = self._tables
         d, r = tables.datums, tables.refs
         mine = d.c.namespace == _text("ns")
-        flag = and_(*shown(tables, d))
+        flag = and_(*shown(tables, d, self._postgres))
         reason = case((forgotten(tables, d), "forgotten"), (flag, "unreachable"), else_="expired")
         if self._postgres:
             size = (
@@ -113,7 +113,7 @@ class Compaction:
                 .select_from(
                     r.join(d, and_(d.c.namespace == r.c.namespace, d.c.id == r.c.datum_id))
                 )
-                .where(r.c.namespace == _text("ns"), *shown(tables, d))
+                .where(r.c.namespace == _text("ns"), *shown(tables, d, self._postgres))
                 .cte("reached", recursive=True)
             )
             child, parent = d.alias("child"), d.alias("parent")
@@ -130,7 +130,7 @@ class Compaction:
                         ),
                     )
                 )
-                .where(*shown(tables, parent))
+                .where(*shown(tables, parent, self._postgres))
             )
             if policy.history is not None:
                 step = step.where(heads.c.depth < literal_column(str(int(policy.history))))

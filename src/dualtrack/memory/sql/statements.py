@@ -76,19 +76,39 @@ class PageShape(NamedTuple):
 NEVER = float("-inf")
 
 
-def shown(tables: SQLTables, table: Any) -> list[ColumnElement[bool]]:
+def shown(tables: SQLTables, table: Any, postgres: bool) -> list[ColumnElement[bool]]:
     """The conditions that datum row ``table`` is shown at the instant bound as ``now``: no
-    tombstone hides it yet, and it is younger than the lifetime of its namespace."""
+    tombstone hides it yet, and it is younger than the lifetime of namespace ``ns``.
+
+    On PostgreSQL both are scalar subqueries, not ``NOT EXISTS``: the planner turns those into
+    anti-joins, and right after a large ``forget``, before statistics catch up, it chose to
+    materialize every tombstone and compare it with every row (measured: a keyset page 140
+    times slower). A scalar subquery stays one index lookup per row, and the lifetime one runs
+    once per statement."""
     t, lifetimes = tables.tombstones, tables.lifetimes
     now: Any = bindparam("now", type_=Double())
-    hidden = exists().where(
-        t.c.namespace == table.c.namespace, t.c.datum_id == table.c.id, t.c.hides_at <= now
+    if not postgres:
+        hidden = exists().where(
+            t.c.namespace == table.c.namespace, t.c.datum_id == table.c.id, t.c.hides_at <= now
+        )
+        too_old = exists().where(
+            lifetimes.c.namespace == table.c.namespace,
+            table.c.created_at <= now - lifetimes.c.lifetime,
+        )
+        return [~hidden, ~too_old]
+    never: Any = literal_column("CAST('Infinity' AS DOUBLE PRECISION)", Double())
+    hides = (
+        select(t.c.hides_at)
+        .where(t.c.namespace == _text("ns"), t.c.datum_id == table.c.id)
+        .scalar_subquery()
     )
-    too_old = exists().where(
-        lifetimes.c.namespace == table.c.namespace,
-        table.c.created_at <= now - lifetimes.c.lifetime,
+    lifetime = (
+        select(lifetimes.c.lifetime).where(lifetimes.c.namespace == _text("ns")).scalar_subquery()
     )
-    return [~hidden, ~too_old]
+    return [
+        func.coalesce(hides, never) > now,
+        table.c.created_at > now - func.coalesce(lifetime, never),
+    ]
 
 
 def forgotten(tables: SQLTables, table: Any) -> ColumnElement[bool]:
@@ -152,13 +172,13 @@ class Statements:
 
     def _shown(self, table: Any) -> list[ColumnElement[bool]]:
         """The conditions that ``table``'s row is shown, unless these statements show all."""
-        return [] if self.hidden else shown(self.tables, table)
+        return [] if self.hidden else shown(self.tables, table, self.postgres)
 
     def _retention(self) -> None:
         """The statements of forgetting, expiry and lifetimes."""
         tables = self.tables
         d, t, e, life = tables.datums, tables.tombstones, tables.erased, tables.lifetimes
-        flag = and_(*shown(tables, d))
+        flag = and_(*shown(tables, d, self.postgres))
         #: the stored datums among ``ids``, each with whether it is shown at ``now``
         self.held = (
             self._datums()
