@@ -141,9 +141,10 @@ def check_forgetting(
 ) -> None:
     """``forget`` (by ids, prefix, metadata or ref) hides the datums it names from every read
     path at once (get, exists, count, list, scan, search, causal_chain, children, refs, focus
-    views) and returns the ids it newly hid; ``include_hidden=True`` still shows them;
-    forgetting again hides nothing new; a forgotten id is refused by ``put`` with
-    ``ForgottenDatumError`` and a child of it with ``MissingParentError``, storing nothing."""
+    views, truncations) and returns the ids it newly hid; ``include_hidden=True`` still shows
+    them; forgetting again hides nothing new; a forgotten id is refused by ``put`` with
+    ``ForgottenDatumError``, storing nothing; a child of a forgotten datum may be put, its
+    chain cut at that parent, while a parent never heard of is missing."""
 
     async def body(store: Retention, clock: ManualClock, scenario: dict[str, Any]) -> None:
         model = RetentionModel()
@@ -188,21 +189,35 @@ def check_forgetting(
                 holds(
                     "state_of a forgotten id", datum.id, await store.state_of(datum.id), "forgotten"
                 )
-                child = Datum.create(b"orphan", causal_parent=datum.id, created_at=now)
-                holds(
-                    "a child of a forgotten datum is refused",
-                    child,
-                    await outcome(store.put(child)),
-                    ("raised", "MissingParentError"),
-                )
         agree(
             "refused puts store nothing",
             scenario,
             await read_store(store, ids, refs, include_hidden=True),
             before,
         )
+        for datum in scenario["batch"]:
+            if datum.id in forgotten:
+                child = Datum.create(b"survivor", causal_parent=datum.id, created_at=now)
+                holds(
+                    "a child of a forgotten datum may be put, its chain cut at the parent",
+                    child,
+                    (await outcome(store.put(child)), await _cut(store, child.id)),
+                    (child, ([child], datum.id)),
+                )
+        orphan = Datum.create(b"orphan", causal_parent=f"never-heard-{now}", created_at=now)
+        holds(
+            "a parent never heard of is missing",
+            orphan,
+            await outcome(store.put(orphan)),
+            ("raised", "MissingParentError"),
+        )
 
     _law(factory, {"scenario": scenarios or _scenarios()}, body, settings)
+
+
+async def _cut(store: Retention, datum_id: str) -> tuple[list[Datum], Any]:
+    chain = await store.causal_chain(datum_id)
+    return list(chain), getattr(chain, "truncated", "<no truncation marker>")
 
 
 def check_expiry(

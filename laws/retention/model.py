@@ -75,9 +75,11 @@ class RetentionModel:
             expires_at(datum)
         for datum in batch:
             held = self.datums.get(datum.id)
-            if (held is not None and not self.shown(held, now)) or datum.id in self.erased:
+            hidden = held is not None and not self.shown(held, now)
+            if hidden or datum.id in self.forgotten or datum.id in self.erased:
                 raise ForgottenDatumError(datum.id)
         staged = self.visible(now)
+        heard = set(self.datums) | self.forgotten | self.erased
         fresh: list[Datum] = []
         for datum in batch:
             known = staged.get(datum.id)
@@ -85,7 +87,8 @@ class RetentionModel:
                 if known != datum:
                     raise ImmutableDatumError(datum.id)
                 continue
-            if datum.causal_parent is not None and datum.causal_parent not in staged:
+            parent = datum.causal_parent
+            if parent is not None and parent not in staged and parent not in heard:
                 raise MissingParentError(datum.id)
             staged[datum.id] = datum
             fresh.append(datum)
@@ -116,6 +119,7 @@ class RetentionModel:
         """Forget the selected stored datums; the ids newly forgotten, by (created_at, id)."""
         if ids is not None:
             chosen = [self.datums[i] for i in dict.fromkeys(ids) if i in self.datums]
+            self.forgotten.update(i for i in ids if i not in self.datums and i not in self.erased)
         elif ref is not None:
             chosen = []
             current = self.datums.get(self.refs.get(ref, ""))
@@ -150,9 +154,11 @@ class RetentionModel:
                 del self.refs[name]
             for datum_id in removed:
                 del self.datums[datum_id]
-                self.forgotten.discard(datum_id)
                 self.expiry.pop(datum_id, None)
                 self.erased.add(datum_id)
+            unheld = {i for i in self.forgotten if i not in self.datums}
+            self.forgotten -= unheld
+            self.erased |= unheld
         return ModelReceipt(
             removed=tuple(sorted(removed)),
             forgotten=len(gone),
@@ -180,10 +186,17 @@ class RetentionModel:
             current = shown.get(current.causal_parent or "")
         return chain
 
+    def truncations(self, now: float) -> list[str]:
+        """Parents of shown datums that are not shown, sorted."""
+        shown = self.visible(now)
+        return sorted({d.causal_parent for d in shown.values() if d.causal_parent} - set(shown))
+
     def state_of(self, datum_id: str, now: float) -> DatumState:
         """live, forgotten, expired, erased or unknown."""
         held = self.datums.get(datum_id)
         if held is None:
+            if datum_id in self.forgotten:
+                return "forgotten"
             return "erased" if datum_id in self.erased else "unknown"
         if datum_id in self.forgotten:
             return "forgotten"

@@ -98,6 +98,8 @@ async def read_store(
             if cursor is None or len(walked) > len(fields["scan"]) + 3:
                 break
         fields[f"list {order}"] = walked
+    if not hidden:
+        fields["truncations"] = await store.truncations()
     hits = await store.search("the cat", limit=len(fields["scan"]) + 1, include_hidden=hidden)
     fields["search"] = sorted(hit.datum.id for hit in hits)
     for datum_id in ids:
@@ -128,6 +130,8 @@ def read_model(
     fields["list asc"] = ordered
     fields["list desc"] = ordered[::-1]
     fields["search"] = sorted(d.id for d in plain.searchable())
+    if not include_hidden:
+        fields["truncations"] = model.truncations(now)
     for datum_id in ids:
         held = plain.datums.get(datum_id)
         fields[f"get {datum_id!r}"] = held

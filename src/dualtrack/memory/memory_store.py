@@ -198,17 +198,20 @@ class MemoryDgent:
 
     def _plan(self, batch: builtins.list[Datum]) -> builtins.list[Datum]:
         """The datums of ``batch`` to add, refusing forgotten ids first, then what
-        ``plan_batch`` refuses, with hidden datums counted as absent."""
+        ``plan_batch`` refuses: hidden datums count as absent, and a parent is missing only
+        when the namespace never heard of it (a forgotten or erased parent cuts the chain)."""
         data = self._data()
         now = self._clock()
+        ledger = data.ledger
         for datum in batch:
             held = data.datums.get(datum.id)
-            hidden = held is not None and not data.ledger.shown(held, now)
-            if hidden or (held is None and data.ledger.is_erased(datum.id)):
+            if ledger.blocks(datum.id, held, now):
                 raise refuse_forgotten(self._namespace, datum.id)
-        wanted = {d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent}
-        shown = {i: d for i in wanted if (d := data.shown(i, now)) is not None}
-        return plan_batch(batch, shown, shown)
+        ids = {d.id for d in batch}
+        shown = {i: d for i in ids if (d := data.shown(i, now)) is not None}
+        parents = {d.causal_parent for d in batch if d.causal_parent}
+        known = {p for p in parents if p in data.datums or ledger.heard_of(p)}
+        return plan_batch(batch, shown, known)
 
     def _lookup(self, datum_id: str, include_hidden: bool) -> Datum | None:
         data = self._data()
@@ -401,6 +404,9 @@ class MemoryDgent:
         now = self._clock()
         if selection.ids is not None:
             chosen = [data.datums[i] for i in selection.ids if i in data.datums]
+            for datum_id in selection.ids:
+                if datum_id not in data.datums and not data.ledger.is_erased(datum_id):
+                    data.ledger.forget(datum_id, now)
         elif selection.ref is not None:
             chosen = []
             current = data.datums.get(data.refs.get(selection.ref, ""))
@@ -411,6 +417,20 @@ class MemoryDgent:
             chosen = [d for d in data.datums.values() if selection.admits(d)]
         fresh = [d for d in chosen if data.ledger.forget(d.id, now)]
         return [d.id for d in sorted(fresh, key=lambda d: (d.created_at, d.id))]
+
+    async def truncations(self) -> builtins.list[str]:
+        """The ids at which shown chains stop: parents of shown datums that are not shown."""
+        data = self._data()
+        now = self._clock()
+        return sorted(
+            {
+                d.causal_parent
+                for d in data.datums.values()
+                if d.causal_parent is not None
+                and data.ledger.shown(d, now)
+                and data.shown(d.causal_parent, now) is None
+            }
+        )
 
     async def set_lifetime(self, seconds: float | None) -> None:
         """Hide every datum of the namespace once ``created_at <= now - seconds``."""

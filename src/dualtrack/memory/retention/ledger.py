@@ -61,6 +61,17 @@ class Ledger:
         """Record that ``datum_id`` expires at ``at`` (written when the datum is stored)."""
         self.tombstones.setdefault(datum_id, Tombstone(at, None))
 
+    def blocks(self, datum_id: str, held: Datum | None, now: float) -> bool:
+        """Whether ``put`` must refuse ``datum_id`` (stored as ``held``, or not stored):
+        hidden, forgotten before it was ever stored, or erased."""
+        if held is not None:
+            return not self.shown(held, now)
+        return self.forgotten(datum_id) or self.is_erased(datum_id)
+
+    def heard_of(self, datum_id: str) -> bool:
+        """Whether ``datum_id`` has a tombstone or was erased (so a child may name it)."""
+        return datum_id in self.tombstones or self.is_erased(datum_id)
+
     def is_erased(self, datum_id: str) -> bool:
         """Whether compaction removed ``datum_id`` (only its digest is kept)."""
         return id_digest(datum_id) in self.erased
@@ -73,6 +84,8 @@ class Ledger:
     def state(self, datum: Datum | None, datum_id: str, now: float) -> DatumState:
         """Where ``datum_id`` stands, given the stored ``datum`` (``None`` if not held)."""
         if datum is None:
+            if self.forgotten(datum_id):
+                return "forgotten"
             return "erased" if self.is_erased(datum_id) else "unknown"
         if self.forgotten(datum_id):
             return "forgotten"

@@ -43,6 +43,8 @@ def compact_namespace(
         for name in plan.refs:
             del data.refs[name]
         data.remove(removed)
+        for datum_id in [i for i in ledger.tombstones if i not in data.datums]:
+            ledger.erase(datum_id)
     return CompactionReceipt(
         namespace=namespace,
         dry_run=dry_run,

@@ -37,8 +37,9 @@ class Retention(DgentProtocol, Protocol):
       prunes as unreachable; twice is once; a dry run changes nothing and names exactly what
       compaction removes; removed content leaves the store's files.
     * a forgotten id is never stored again: ``put`` raises ``ForgottenDatumError`` for an id
-      that is hidden or was erased, before and after compaction alike; a child of a hidden
-      or erased datum is refused with ``MissingParentError``, as for any absent parent.
+      that is hidden, forgotten or erased, before and after compaction alike. A parent is
+      missing (``MissingParentError``) only when the namespace never heard of it: a child of
+      a hidden, forgotten or erased datum may be put, and its chain is cut there.
     """
 
     async def forget(
@@ -50,8 +51,14 @@ class Retention(DgentProtocol, Protocol):
         ref: str | None = None,
     ) -> builtins.list[str]:
         """Hide the selected datums (by ids; by prefix and/or metadata filter; or a ref's
-        whole history) from every read path; return the ids newly forgotten, in
-        ``(created_at, id)`` order. Unknown ids and ids forgotten before are skipped."""
+        whole history) from every read path; return the stored ids newly forgotten, in
+        ``(created_at, id)`` order. An id given that the store does not hold is forgotten
+        too, so it can never be stored (it is not listed); ids forgotten before are skipped."""
+        ...
+
+    async def truncations(self) -> builtins.list[str]:
+        """The ids at which shown chains stop (parents of shown datums that are not shown),
+        sorted: what a copy must forget in its destination for the survivors to fit."""
         ...
 
     async def set_lifetime(self, seconds: float | None) -> None:

@@ -158,6 +158,8 @@ class Compaction:
                 await self._remove(session, sorted(removed), refs)
                 if self._postgres:
                     xid = int((await session.fetch(_CURRENT_XID, {}))[0][0])
+            if not dry_run:
+                await self._erase_unheld(session)
         reasons = [row[1] for row in rows]
         receipt = CompactionReceipt(
             namespace=ns,
@@ -173,7 +175,7 @@ class Compaction:
 
     async def _remove(self, session: Session, ids: Sequence[str], refs: Sequence[str]) -> None:
         tables, statements, ns = self._tables, self._statements, self._namespace
-        d, r, t, e = tables.datums, tables.refs, tables.tombstones, tables.erased
+        d, r = tables.datums, tables.refs
         if not self._postgres:
             await session.fetch(text("PRAGMA secure_delete = ON"), {})
         drop_refs = r.delete().where(
@@ -182,12 +184,28 @@ class Compaction:
         drop_datums = d.delete().where(
             d.c.namespace == _text("ns"), statements.among(d.c.id, "ids")
         )
-        drop_stones = t.delete().where(
-            t.c.namespace == _text("ns"), statements.among(t.c.datum_id, "ids")
-        )
-        for statement, values in ((drop_refs, refs), (drop_datums, ids), (drop_stones, ids)):
+        for statement, values in ((drop_refs, refs), (drop_datums, ids)):
             for chunk in self._chunks(values):
                 await session.fetch(statement, {"ns": ns, "ids": list(chunk)})
+        await self._erase(session, ids)
+
+    async def _erase_unheld(self, session: Session) -> None:
+        """Turn the tombstones of ids the namespace does not hold into digests."""
+        rows = await session.fetch(self._statements.unheld_tombstones, {"ns": self._namespace})
+        unheld = sorted(str(row[0]) for row in rows)
+        if unheld:
+            await self._erase(session, unheld)
+
+    async def _erase(self, session: Session, ids: Sequence[str]) -> None:
+        """Drop the tombstones of ``ids`` and record the digest of each id instead."""
+        ns, t, e = self._namespace, self._tables.tombstones, self._tables.erased
+        if not self._postgres:
+            await session.fetch(text("PRAGMA secure_delete = ON"), {})
+        drop_stones = t.delete().where(
+            t.c.namespace == _text("ns"), self._statements.among(t.c.datum_id, "ids")
+        )
+        for chunk in self._chunks(ids):
+            await session.fetch(drop_stones, {"ns": ns, "ids": list(chunk)})
         digests = [id_digest(datum_id) for datum_id in ids]
         if self._postgres:
             erase: Any = (

@@ -154,9 +154,8 @@ class Statements:
         self.get_many = self._datums().where(
             self._mine(), self._among(d.c.id, "ids"), *self._shown(d)
         )
-        self.present = select(d.c.id).where(
-            self._mine(), self._among(d.c.id, "ids"), *self._shown(d)
-        )
+        #: the stored ids among ``ids`` (shown or not: a child may name a hidden parent)
+        self.present = select(d.c.id).where(self._mine(), self._among(d.c.id, "ids"))
         self.insert_one = self._insert_one()
         self.insert_many = self._insert_many()
         self.get_ref, self.create_ref, self.move_ref, self.ref_state = self._refs()
@@ -187,6 +186,32 @@ class Statements:
         )
         self.erased_among = select(e.c.digest).where(
             e.c.namespace == _text("ns"), self._among(e.c.digest, "digests")
+        )
+        #: ``(id, forgotten)`` of the tombstones among ``ids``
+        self.tombstoned = select(t.c.datum_id, t.c.forgotten_at.isnot(None)).where(
+            t.c.namespace == _text("ns"), self._among(t.c.datum_id, "ids")
+        )
+        parent = d.alias("parent")
+        #: the parents of shown datums that are not shown: where shown chains stop
+        self.truncations = (
+            select(d.c.causal_parent)
+            .distinct()
+            .where(
+                self._mine(),
+                d.c.causal_parent.isnot(None),
+                *shown(tables, d, self.postgres),
+                ~exists().where(
+                    self._mine(parent),
+                    parent.c.id == d.c.causal_parent,
+                    *shown(tables, parent, self.postgres),
+                ),
+            )
+            .order_by(d.c.causal_parent)
+        )
+        #: tombstones of ids the namespace does not hold (compaction turns them into digests)
+        self.unheld_tombstones = select(t.c.datum_id).where(
+            t.c.namespace == _text("ns"),
+            ~exists().where(d.c.namespace == t.c.namespace, d.c.id == t.c.datum_id),
         )
         #: ``(shown, forgotten)`` of datum ``id``
         self.state = select(flag.label("shown"), forgotten(tables, d).label("forgotten")).where(
@@ -317,6 +342,20 @@ class Statements:
         insert = postgresql.insert if self.postgres else sqlite.insert
         return insert(self.tables.datums)
 
+    def _erased(self, digest: str) -> Any:
+        e = self.tables.erased
+        return exists().where(e.c.namespace == _text("ns"), e.c.digest == _text(digest))
+
+    def _heard_of(self) -> Any:
+        """``causal_parent`` is stored (shown or not), tombstoned, or erased: only a parent
+        the namespace never heard of is missing."""
+        d, t = self.tables.datums, self.tables.tombstones
+        return or_(
+            exists().where(self._mine(), d.c.id == _text("causal_parent")),
+            exists().where(t.c.namespace == _text("ns"), t.c.datum_id == _text("causal_parent")),
+            self._erased("parent_digest"),
+        )
+
     def _insert_one(self) -> Executable:
         d = self.tables.datums
         values = select(
@@ -329,10 +368,12 @@ class Statements:
             self._facets_value(_text("facets")),
             bindparam("vector", type_=LargeBinary()),
         ).where(
-            or_(_text("causal_parent").is_(None), self._datum_exists("causal_parent")),
+            or_(_text("causal_parent").is_(None), self._heard_of()),
+            ~self._erased("digest"),
             ~exists().where(
-                self.tables.erased.c.namespace == _text("ns"),
-                self.tables.erased.c.digest == _text("digest"),
+                self.tables.tombstones.c.namespace == _text("ns"),
+                self.tables.tombstones.c.datum_id == _text("id"),
+                self.tables.tombstones.c.forgotten_at.isnot(None),
             ),
         )
         statement: Executable = (

@@ -466,7 +466,12 @@ class SQLDgent:
         datum = check_datum(datum)
         expiry = expires_at(datum)
         (vector,) = await self._vectors([datum])
-        row = {**self._row(datum, vector), "digest": id_digest(datum.id)}
+        parent = datum.causal_parent
+        row = {
+            **self._row(datum, vector),
+            "digest": id_digest(datum.id),
+            "parent_digest": None if parent is None else id_digest(parent),
+        }
         statements = self._statements
 
         async def write(session: Session) -> Datum:
@@ -491,7 +496,10 @@ class SQLDgent:
                     raise refuse_change(stored, datum)
                 return stored
             digests = {"ns": self._namespace, "digests": [row["digest"]]}
-            if await session.fetch(statements.erased_among, digests):
+            stones = await session.fetch(
+                statements.tombstoned, {"ns": self._namespace, "ids": [datum.id]}
+            )
+            if await session.fetch(statements.erased_among, digests) or (stones and stones[0][1]):
                 raise refuse_forgotten(self._namespace, datum.id)
             raise refuse_orphan(datum)
 
@@ -510,7 +518,8 @@ class SQLDgent:
         parents = sorted(
             {d.causal_parent for d in batch if d.causal_parent and d.causal_parent not in inside}
         )
-        digests = {id_digest(datum_id): datum_id for datum_id in ids}
+        named = sorted(set(ids) | set(parents))
+        digests = {id_digest(datum_id): datum_id for datum_id in named}
         statements = self._statements
 
         async def write(session: Session) -> builtins.list[Datum]:
@@ -522,14 +531,20 @@ class SQLDgent:
                     among = {"ns": self._namespace, "digests": list(chunk)}
                     found = await session.fetch(statements.erased_among, among)
                     erased.update(digests[row[0]] for row in found)
+                stones: dict[str, bool] = {}
+                for chunk in _chunks(named, self._chunk):
+                    among = {"ns": self._namespace, "ids": list(chunk)}
+                    for row in await session.fetch(statements.tombstoned, among):
+                        stones[str(row[0])] = bool(row[1])
                 for datum in batch:
                     known = held.get(datum.id)
-                    if datum.id in erased or (known is not None and not known[1]):
+                    hidden = not known[1] if known is not None else stones.get(datum.id, False)
+                    if datum.id in erased or hidden:
                         raise refuse_forgotten(self._namespace, datum.id)
                 stored = {datum_id: datum for datum_id, (datum, _) in held.items()}
-                present: set[str] = set()
+                present: set[str] = set(stones) | erased
                 for chunk in _chunks(parents, self._chunk):
-                    params = {"ns": self._namespace, "ids": list(chunk), "now": now}
+                    params = {"ns": self._namespace, "ids": list(chunk)}
                     present.update(
                         row[0] for row in await session.fetch(statements.present, params)
                     )
@@ -948,11 +963,23 @@ class SQLDgent:
         async def hide(session: Session) -> builtins.list[str]:
             async with session.atomic():
                 chosen: builtins.list[Sequence[Any]] = []
+                unheld: builtins.list[str] = []
                 if selection.ids is not None:
                     wanted = [i for i in selection.ids if _storable(i)]
+                    digests = {id_digest(i): i for i in wanted}
+                    gone: set[str] = set()
+                    held: set[str] = set()
                     for chunk in _chunks(wanted, self._chunk):
                         params = {"ns": self._namespace, "ids": list(chunk)}
                         chosen += await session.fetch(statements.forgettable, params)
+                        held.update(
+                            row[0] for row in await session.fetch(statements.present, params)
+                        )
+                    for chunk in _chunks(sorted(digests), self._chunk):
+                        among = {"ns": self._namespace, "digests": list(chunk)}
+                        found = await session.fetch(statements.erased_among, among)
+                        gone.update(digests[row[0]] for row in found)
+                    unheld = [i for i in wanted if i not in held and i not in gone]
                 elif selection.ref is not None:
                     params = {"ns": self._namespace, "ref": selection.ref}
                     chosen += await session.fetch(statements.ref_history, params)
@@ -962,10 +989,18 @@ class SQLDgent:
                         chosen += await session.fetch(*planned)
                 when = {str(row[0]): float(row[1]) for row in chosen}
                 ids = sorted(when)
-                written = await self._tombstones(session, ids, [NEVER] * len(ids), self._clock())
+                now = self._clock()
+                written = await self._tombstones(session, ids, [NEVER] * len(ids), now)
+                await self._tombstones(session, unheld, [NEVER] * len(unheld), now)
             return sorted(written, key=lambda i: (when[i], i))
 
         return await self._run("forget", hide, writes=True)
+
+    async def truncations(self) -> builtins.list[str]:
+        """The ids at which shown chains stop: parents of shown datums that are not shown."""
+        params = {"ns": self._namespace, "now": self._clock()}
+        rows = await self._fetched("truncations", self._statements.truncations, params)
+        return [str(row[0]) for row in rows]
 
     async def set_lifetime(self, seconds: float | None) -> None:
         """Hide every datum of the namespace once ``created_at <= now - seconds``."""
@@ -995,6 +1030,10 @@ class SQLDgent:
         if rows:
             shown, forgotten = rows[0]
             return "forgotten" if forgotten else "live" if shown else "expired"
+        key = {"ns": self._namespace, "ids": [datum_id]}
+        stones = await self._fetched("state_of", self._statements.tombstoned, key)
+        if stones and stones[0][1]:
+            return "forgotten"
         params = {"ns": self._namespace, "digests": [id_digest(datum_id)]}
         erased = await self._fetched("state_of", self._statements.erased_among, params)
         return "erased" if erased else "unknown"

@@ -68,6 +68,12 @@ DROP_METADATA = """DELETE FROM dgent_metadata
     WHERE namespace = ? AND key = ? AND value = ? AND created_at = ? AND datum_id = ?"""
 ERASE = "INSERT OR IGNORE INTO dgent_erased (namespace, digest) VALUES (?, ?)"
 
+#: Tombstones of ids the namespace does not hold (forgotten before they were ever stored, or
+#: left by the removal): compaction turns them into digests too.
+UNHELD_TOMBSTONES = """SELECT t.datum_id FROM dgent_tombstones AS t
+    WHERE t.namespace = ? AND NOT EXISTS
+        (SELECT 1 FROM dgent_datums AS d WHERE d.namespace = t.namespace AND d.id = t.datum_id)"""
+
 Row = Sequence[Any]
 
 
@@ -181,6 +187,11 @@ async def compact_file(
         rows, refs = _plan(connection, namespace, clock(), policy)
         if rows or refs:
             _remove(connection, namespace, rows, refs)
+        unheld = [row[0] for row in connection.execute(UNHELD_TOMBSTONES, (namespace,))]
+        if unheld:
+            connection.execute("PRAGMA secure_delete = ON")
+            connection.executemany(DROP_TOMBSTONE, [(namespace, i) for i in unheld])
+            connection.executemany(ERASE, [(namespace, id_digest(i)) for i in unheld])
         return _receipt(namespace, False, rows, refs)
 
     done: CompactionReceipt = await writer.submit(remove)

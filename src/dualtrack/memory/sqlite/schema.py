@@ -106,10 +106,11 @@ def forgotten(alias: str) -> str:
     )
 
 
+#: Parents are checked in the same transaction before (a parent may be stored, forgotten or
+#: erased: only one never heard of is missing).
 INSERT_DATUM = """INSERT INTO dgent_datums
     (namespace, id, content, created_at, causal_parent, metadata, vector)
-    SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-    WHERE ?5 IS NULL OR EXISTS (SELECT 1 FROM dgent_datums WHERE namespace = ?1 AND id = ?5)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
     ON CONFLICT (namespace, id) DO NOTHING"""
 
 INSERT_METADATA = """INSERT INTO dgent_metadata (namespace, key, value, created_at, datum_id)
@@ -215,6 +216,23 @@ HELD = "".join(
         shown("d", "?1", "?3"),
         """
     FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.id IN (SELECT value FROM json_each(?2))""",
+    ]
+)
+
+#: Which ids of a JSON array of them carry a tombstone: ``(id, forgotten)``.
+TOMBSTONED_AMONG = """SELECT datum_id, forgotten_at IS NOT NULL FROM dgent_tombstones
+    WHERE namespace = ? AND datum_id IN (SELECT value FROM json_each(?))"""
+
+#: The parents of shown datums that are not shown: where shown chains stop.
+TRUNCATIONS = "".join(
+    [
+        """SELECT DISTINCT d.causal_parent FROM dgent_datums AS d
+    WHERE d.namespace = ?1 AND d.causal_parent IS NOT NULL AND """,
+        shown("d", "?1", "?2"),
+        """ AND NOT EXISTS (SELECT 1 FROM dgent_datums AS p
+        WHERE p.namespace = ?1 AND p.id = d.causal_parent AND """,
+        shown("p", "?1", "?2"),
+        """) ORDER BY 1""",
     ]
 )
 

@@ -249,7 +249,8 @@ class SQLiteDgent:
         wanted = json.dumps(
             sorted({d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent})
         )
-        digests = {id_digest(datum.id): datum.id for datum in batch}
+        named = {d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent}
+        digests = {id_digest(datum_id): datum_id for datum_id in named}
         digested = json.dumps(sorted(digests))
         clock = self._clock
 
@@ -259,12 +260,15 @@ class SQLiteDgent:
                 digests[row[0]]
                 for row in connection.execute(sql.ERASED_AMONG, (namespace, digested))
             }
-            hidden = {row[0] for row in found if not row[5]} | erased
+            stones = dict(connection.execute(sql.TOMBSTONED_AMONG, (namespace, wanted)))
+            stored = {row[0] for row in found}
+            forgotten = {i for i, gone in stones.items() if gone and i not in stored}
+            hidden = {row[0] for row in found if not row[5]} | erased | forgotten
             for datum in batch:
                 if datum.id in hidden:
                     raise refuse_forgotten(namespace, datum.id)
             held = {row[0]: _datum(row[:5]) for row in found if row[5]}
-            fresh = plan_batch(batch, held, held)
+            fresh = plan_batch(batch, held, stored | set(stones) | erased)
             if len(fresh) == len(batch):
                 chosen, chosen_pairs, chosen_expiries = rows, pairs, expiries
             else:
@@ -272,7 +276,7 @@ class SQLiteDgent:
                 chosen = [rows[place] for place in keep]
                 chosen_pairs = [pairs[place] for place in keep]
                 chosen_expiries = [expiries[place] for place in keep]
-            stones = [
+            expiring = [
                 (namespace, row[1], at, None)
                 for row, at in zip(chosen, chosen_expiries, strict=True)
                 if at is not None
@@ -280,8 +284,8 @@ class SQLiteDgent:
             before = connection.total_changes
             connection.executemany(sql.INSERT_DATUM, chosen)
             connection.executemany(sql.INSERT_METADATA, [p for some in chosen_pairs for p in some])
-            connection.executemany(sql.INSERT_TOMBSTONE, stones)
-            written = len(chosen) + sum(map(len, chosen_pairs)) + len(stones)
+            connection.executemany(sql.INSERT_TOMBSTONE, expiring)
+            written = len(chosen) + sum(map(len, chosen_pairs)) + len(expiring)
             if connection.total_changes - before != written:
                 raise RuntimeError("SQLiteDgent wrote an unexpected number of rows: rolled back")
             return [held.get(d.id, d) for d in batch]
@@ -507,17 +511,32 @@ class SQLiteDgent:
         clock = self._clock
 
         def hide(connection: sqlite3.Connection) -> builtins.list[str]:
+            now = clock()
             if selection.ids is not None:
-                chosen = connection.execute(
-                    sql.FORGETTABLE_AMONG, (namespace, json.dumps(selection.ids))
-                ).fetchall()
+                given = json.dumps(selection.ids)
+                chosen = connection.execute(sql.FORGETTABLE_AMONG, (namespace, given)).fetchall()
+                held = {row[0] for row in connection.execute(sql.HELD, (namespace, given, now))}
+                digests = {id_digest(i): i for i in selection.ids}
+                erased = {
+                    digests[row[0]]
+                    for row in connection.execute(
+                        sql.ERASED_AMONG, (namespace, json.dumps(sorted(digests)))
+                    )
+                }
+                connection.executemany(
+                    sql.INSERT_TOMBSTONE,
+                    [
+                        (namespace, i, ALWAYS, now)
+                        for i in selection.ids
+                        if i not in held and i not in erased
+                    ],
+                )
             elif selection.ref is not None:
                 chosen = connection.execute(sql.REF_HISTORY, (namespace, selection.ref)).fetchall()
             else:
                 query = selection.as_query()
                 statement, params = sql.select_page(namespace, query, None, None, forgettable=True)
                 chosen = connection.execute(statement, params).fetchall()
-            now = clock()
             connection.executemany(
                 sql.INSERT_TOMBSTONE, [(namespace, row[0], ALWAYS, now) for row in chosen]
             )
@@ -526,6 +545,11 @@ class SQLiteDgent:
         writer = await self._started()
         forgotten: builtins.list[str] = await writer.submit(hide)
         return forgotten
+
+    async def truncations(self) -> builtins.list[str]:
+        """The ids at which shown chains stop: parents of shown datums that are not shown."""
+        rows = await self._read(sql.TRUNCATIONS, (self._namespace, self._clock()))
+        return [str(row[0]) for row in rows]
 
     async def set_lifetime(self, seconds: float | None) -> None:
         """Hide every datum of the namespace once ``created_at <= now - seconds``."""
@@ -553,6 +577,9 @@ class SQLiteDgent:
         if rows:
             shown, forgotten = rows[0]
             return "forgotten" if forgotten else "live" if shown else "expired"
+        stones = await self._read(sql.TOMBSTONED_AMONG, (self._namespace, json.dumps([datum_id])))
+        if stones and stones[0][1]:
+            return "forgotten"
         erased = await self._read(
             sql.ERASED_AMONG, (self._namespace, json.dumps([id_digest(datum_id)]))
         )
