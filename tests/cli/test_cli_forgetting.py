@@ -165,3 +165,33 @@ async def _point(url: str, ref: str, target: str) -> None:
         await store.set_ref(ref, target)
     finally:
         await store.close()
+
+
+def test_copies_and_backups_keep_survivors_cut_where_the_source_forgot(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'memory.db'}"
+    fill(source, "notes", NOTES, refs=2)
+    parents = [d.causal_parent for d in NOTES if d.causal_parent is not None]
+    forgotten = sorted(set(parents))[:3]
+    forgot = invoke("memory", "forget", source, "-n", "notes", *_ids(forgotten), home=tmp_path)
+    assert forgot.code == 0, forgot
+    copied = dualtrack(
+        "copy", source, f"sqlite:///{tmp_path / 'copy.db'}", "-n", "notes", home=tmp_path
+    )
+    assert copied.code == 0, copied
+    assert "verified" in copied.err
+    exported = invoke("export", source, "-o", str(tmp_path / "backup.jsonl"), home=tmp_path)
+    assert exported.code == 0, exported
+    assert '{"forgotten":' in (tmp_path / "backup.jsonl").read_text()
+    restored = f"sqlite:///{tmp_path / 'restored.db'}"
+    imported = invoke("import", restored, str(tmp_path / "backup.jsonl"), home=tmp_path)
+    assert imported.code == 0, imported
+    child = next(d for d in NOTES if d.causal_parent == forgotten[0])
+    for url in (source, f"sqlite:///{tmp_path / 'copy.db'}", restored):
+        chain = invoke("memory", "chain", child.id, "-u", url, "-n", "notes", home=tmp_path)
+        assert chain.code == 0, chain
+        assert f"the chain is cut above at {forgotten[0]!r}" in chain.err
+    assert states(restored, forgotten) == dict.fromkeys(forgotten, "forgotten")
+
+
+def _ids(ids: list[str]) -> list[str]:
+    return [part for datum_id in ids for part in ("--id", datum_id)]

@@ -262,7 +262,14 @@ def chain(datum_id: str, url_option: str | None, namespace: str, as_json: bool) 
             lines.append("● " if place == len(found) - 1 else "○ ")
             lines.append_text(_line(datum))
         show(lines, cut=True)
-        note(f"{len(found)} datum(s), root first")
+        cut = found[0].causal_parent if found else None
+        if cut is None:
+            note(f"{len(found)} datum(s), root first")
+        else:
+            note(
+                f"{len(found)} datum(s); the chain is cut above at {cut!r}, an ancestor that "
+                "was forgotten, expired or compacted away"
+            )
 
     run(work())
 
