@@ -16,12 +16,19 @@ from dualtrack.errors import LawViolation
 
 Equivalence = Callable[[Any, Any], bool]
 
-#: Settings law checks use unless the caller passes their own: no deadline, since storage
-#: interpreters are timed by the machine, not by the law.
-DEFAULT_SETTINGS = settings(
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+
+def law_settings() -> settings:
+    """Settings law checks use unless the caller passes their own: no deadline, since storage
+    interpreters are timed by the machine, not by the law. Everything else comes from the
+    hypothesis profile loaded when the check runs (so ``--hypothesis-profile`` reaches it)."""
+    return settings(
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+#: :func:`law_settings` as they were when ``laws`` was imported.
+DEFAULT_SETTINGS = law_settings()
 
 
 def equal(left: Any, right: Any) -> bool:
@@ -47,4 +54,4 @@ def holds(law: str, given: object, left: object, right: object, eq: Equivalence 
 
 def run(property_: Callable[[], None], custom: settings | None) -> None:
     """Run a ``@given`` property under the caller's settings, or the law defaults."""
-    settings(custom or DEFAULT_SETTINGS)(property_)()
+    settings(custom or law_settings())(property_)()

@@ -7,7 +7,8 @@ it, else on ``DUALTRACK_DATABASE_URL``, else on the SQLite file in the user's da
 ``alembic upgrade head --sql`` renders the SQL without connecting.
 
 Every run checks the dialect (SQLite gets batch mode, so ALTERs it lacks become table copies)
-and refuses downgrades in production.
+and refuses downgrades in production. From the shell, dualtrack's own errors (a bad URL, a
+refused downgrade) are reported by alembic as one ``FAILED: <error>: <what to do>`` line.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.util import CommandError
 from sqlalchemy import NullPool
 from sqlalchemy.engine import Connection
 
@@ -23,6 +25,7 @@ from dualtrack.app.engines import async_url, begin, open_engine
 from dualtrack.app.guard import refuse_production_downgrade
 from dualtrack.app.models import Base
 from dualtrack.config import database_url
+from dualtrack.errors import DualtrackError
 
 config = context.config
 target_metadata = Base.metadata
@@ -73,9 +76,20 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-if context.is_offline_mode():
-    run_migrations_offline()
-elif (shared := config.attributes.get("connection")) is not None:
+def run_from_the_shell() -> None:
+    """Migrate (or render the SQL) for ``alembic`` run from the shell, where a dualtrack error
+    becomes alembic's ``CommandError``: one line naming it, not a traceback."""
+    try:
+        if context.is_offline_mode():
+            run_migrations_offline()
+        else:
+            run_blocking(run_migrations_online(target_url()))
+    except DualtrackError as error:
+        raise CommandError(f"{type(error).__name__}: {error}") from error
+
+
+shared = config.attributes.get("connection")
+if shared is not None and not context.is_offline_mode():
     run_migrations(shared)
 else:
-    run_blocking(run_migrations_online(target_url()))
+    run_from_the_shell()

@@ -30,6 +30,7 @@ from dualtrack.errors import (
     InvalidDatum,
     InvalidInput,
     InvalidOptic,
+    InvalidPath,
     InvalidRow,
     LawViolation,
     MigrationError,
@@ -73,6 +74,7 @@ from dualtrack.optics import (
     Affine,
     Fold,
     Getter,
+    Identity,
     Iso,
     Lens,
     Optic,
@@ -97,6 +99,7 @@ from dualtrack.optics import (
     setter,
     traversal,
 )
+from dualtrack.optics.paths import Every, Present, every, path, present
 from dualtrack.services import (
     BrainPersistence,
     bootstrap_services,
@@ -105,7 +108,7 @@ from dualtrack.services import (
     register_service,
     reset_services,
 )
-from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor
+from dualtrack.state import MemoryStateBackend, StateBackend, StateFunctor, Version
 
 __all__ = [
     "BrainPersistence",
@@ -118,6 +121,13 @@ __all__ = [
     "inject_service",
     "register_service",
     "reset_services",
+    "Every",
+    "Identity",
+    "InvalidPath",
+    "Present",
+    "every",
+    "path",
+    "present",
     "Affine",
     "Agent",
     "BackendUnavailable",
@@ -185,6 +195,7 @@ __all__ = [
     "UnknownDatum",
     "UnsupportedColumn",
     "UnsupportedOperation",
+    "Version",
     "View",
     "affine",
     "agent",

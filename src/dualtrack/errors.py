@@ -60,6 +60,12 @@ class InvalidOptic(OpticError, TypeError):
     """An optic constructor was given something it cannot use (a non-callable getter, ...)."""
 
 
+class InvalidPath(InvalidOptic):
+    """A typed path's route is not a pure path (it calls, computes, compares, tests or reads a
+    value) or does not fit the declared types it reads (a missing field, a step through
+    ``X | None``); the message names what the route did."""
+
+
 class CodecError(OpticError, ValueError):
     """A codec could not decode or encode a value."""
 
@@ -75,6 +81,12 @@ class LawViolation(DualtrackError, AssertionError):
         super().__init__(
             f"law {law!r} does not hold\n  input: {given!r}\n  left:  {left!r}\n  right: {right!r}"
         )
+
+    def _repr_html_(self) -> str:
+        """Jupyter's table of this violation, differences marked (drawn by dualtrack.display)."""
+        from dualtrack.display.laws import violation_html
+
+        return violation_html(self)
 
 
 class ImmutableDatumError(DualtrackError):

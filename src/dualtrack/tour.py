@@ -1,13 +1,42 @@
-"""A short guided run through dualtrack, printing real results: ``python -m dualtrack tour``."""
+"""A short guided run through dualtrack, printing real results: ``python -m dualtrack tour``.
+
+The tour never touches your own stores: agent memory and application state go to a scratch
+directory that is removed when it ends, unless you ask to keep them in a directory of your own
+(``main(data_dir=...)``, or ``DUALTRACK_TOUR_DIR``). It prints where they are.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Coroutine
+import os
+import tempfile
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from dualtrack import LawViolation, MissingKey, attr, each, index, item, json_codec, key, lens
+from dualtrack import (
+    InvalidPath,
+    LawViolation,
+    MissingKey,
+    each,
+    every,
+    index,
+    item,
+    json_codec,
+    key,
+    lens,
+    path,
+    present,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Address:
+    """Where an author lives."""
+
+    city: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -16,6 +45,8 @@ class Author:
 
     name: str
     tags: tuple[str, ...]
+    address: Address
+    email: str | None
 
 
 def show(label: str, value: object) -> None:
@@ -24,13 +55,29 @@ def show(label: str, value: object) -> None:
 
 
 def optics() -> None:
-    """Optics: compose with >>, read and write immutably, fail with typed errors."""
+    """Optics: typed paths first, then the constructors for untyped data; compose with >>,
+    read and write immutably, fail with typed errors."""
     print("== Optics ==")
+    ada = Author("Ada", ("math", "engines"), Address("London"), None)
+    city = path(Author, lambda a: a.address.city)
+    show("path(Author, lambda a: a.address.city)", city)
+    show("city.get(ada)", city.get(ada))
+    show("city.set(ada, 'Paris').address", city.set(ada, "Paris").address)
+    show("ada is unchanged", ada.address)
+    email = path(Author, lambda a: present(a.email))
+    show("path(..., lambda a: present(a.email))", email)
+    show("email.preview(ada)", email.preview(ada))
+    tags = path(Author, lambda a: every(a.tags))
+    show("every(a.tags), upper-cased", tags.modify(ada, str.upper).tags)
+    try:
+        path(Author, lambda a: a.name.upper())
+    except InvalidPath as error:
+        said = str(error).split(" is not a path: ")[1].split("; a route")[0]
+        show("path(Author, lambda a: a.name.upper())", said)
     doc = {"user": {"name": "Ada", "langs": ["en", "fr"]}, "version": 1}
     name = key("user") >> key("name")
     show("name.get(doc)", name.get(doc))
     show("name.set(doc, 'Grace')", name.set(doc, "Grace"))
-    show("doc is unchanged", doc)
     last_lang = key("user") >> key("langs") >> index(-1)
     show("last language, upper-cased", last_lang.modify(doc, str.upper))
     show("(key('user') >> item('email')).preview", (key("user") >> item("email")).preview(doc))
@@ -38,11 +85,9 @@ def optics() -> None:
         (key("user") >> key("email")).get(doc)
     except MissingKey as error:
         show("key('email') on a missing key", str(error)[:60] + "...")
-    author = Author("Ada", ("math", "engines"))
-    show("attr('tags') >> each(), upper-cased", (attr("tags") >> each()).modify(author, str.upper))
     stored = b'{"tags":["a"],"n":1}'
-    tags = json_codec() >> key("tags")
-    show("(json_codec() >> key('tags')).set(bytes)", tags.set(stored, ["a", "b"]))
+    tags_in_json = json_codec() >> key("tags")
+    show("(json_codec() >> key('tags')).set(bytes)", tags_in_json.set(stored, ["a", "b"]))
     show("kind of key >> item", (key("user") >> item("email")).kind)
 
 
@@ -96,16 +141,69 @@ async def agents() -> None:
     show("after 200 concurrent ticks", (await backend.load())[0])
 
 
-async def memory() -> None:
-    """Agent memory on the default store: an SQLite file in the user's data directory."""
+@dataclasses.dataclass(frozen=True)
+class TourStores:
+    """Where the tour keeps agent memory and application state: SQLite files in ``folder``."""
+
+    folder: Path
+
+    @property
+    def memory_url(self) -> str:
+        """The agent-memory store (``SQLiteDgent``)."""
+        return f"sqlite:///{(self.folder / 'memory.db').as_posix()}"
+
+    @property
+    def database_url(self) -> str:
+        """The application-state database, migrated by the tour."""
+        return f"sqlite:///{(self.folder / 'dualtrack.db').as_posix()}"
+
+
+#: Names a directory to keep the tour's stores in (created if missing) instead of a scratch one.
+TOUR_DIR_VARIABLE = "DUALTRACK_TOUR_DIR"
+
+
+@contextmanager
+def tour_stores(data_dir: str | os.PathLike[str] | None = None) -> Iterator[TourStores]:
+    """The tour's stores in ``data_dir`` (kept), else ``$DUALTRACK_TOUR_DIR`` (kept), else in a
+    scratch directory removed on exit. Never the configured or default stores; hypothesis keeps
+    its files there too, not in the current directory."""
+    chosen = data_dir if data_dir is not None else os.environ.get(TOUR_DIR_VARIABLE, "").strip()
+    if chosen:
+        folder = Path(chosen).expanduser().absolute()
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"The tour's stores are kept in {folder}")
+        with _hypothesis_files_in(folder):
+            yield TourStores(folder)
+        return
+    with tempfile.TemporaryDirectory(prefix="dualtrack-tour-") as scratch:
+        print(
+            f"The tour's stores are in the scratch directory {scratch}, removed when it ends "
+            f"(set {TOUR_DIR_VARIABLE}=<directory> to keep them); your own stores are not touched."
+        )
+        with _hypothesis_files_in(Path(scratch)):
+            yield TourStores(Path(scratch))
+
+
+@contextmanager
+def _hypothesis_files_in(folder: Path) -> Iterator[None]:
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(folder / ".hypothesis")
+    try:
+        yield
+    finally:
+        set_hypothesis_home_dir(None)
+
+
+async def memory(stores: TourStores) -> None:
+    """Agent memory in an SQLite file: datums, causal chains, search, lens views, state."""
     import uuid
 
     from dualtrack import Datum, DgentStateBackend, StateFunctor, focus, json_codec, open_dgent
-    from dualtrack.config import memory_url
 
-    print("== Agent memory (default store) ==")
-    show("store URL (DUALTRACK_MEMORY_URL or default)", memory_url())
-    store = await open_dgent(namespace=f"tour-{uuid.uuid4().hex[:8]}")
+    print("== Agent memory ==")
+    show("store URL", stores.memory_url)
+    store = await open_dgent(stores.memory_url, namespace=f"tour-{uuid.uuid4().hex[:8]}")
     try:
         note = Datum.create(b"the kettle boils at 100 C", metadata={"kind": "observation"})
         await store.put(note)
@@ -134,8 +232,8 @@ async def memory() -> None:
         await store.close()
 
 
-async def dual_track() -> None:
-    """Application state: migrate the default database, then reach its table as datums."""
+async def dual_track(stores: TourStores) -> None:
+    """Application state: migrate the tour's database, then reach its table as datums."""
     import hashlib
     import json
     import uuid
@@ -144,15 +242,14 @@ async def dual_track() -> None:
 
     from dualtrack import Crystal, Datum, TableAdapter, current_async, open_dgent, upgrade_async
     from dualtrack.app.engines import open_engine
-    from dualtrack.config import database_url
 
     print("== Dual track: typed tables beside agent memory ==")
-    url = database_url()
-    show("database URL (DUALTRACK_DATABASE_URL or default)", url)
+    url = stores.database_url
+    show("database URL", url)
     await upgrade_async(url)
     show("alembic revision after upgrade", await current_async(url))
     engine = open_engine(url)
-    memory = await open_dgent(namespace=f"tour-{uuid.uuid4().hex[:8]}")
+    memory = await open_dgent(stores.memory_url, namespace=f"tour-{uuid.uuid4().hex[:8]}")
     try:
         crystals = TableAdapter(model=Crystal, session_factory=async_sessionmaker(engine))
         text = "Tea brewed on a mountain is weaker"
@@ -177,19 +274,22 @@ async def dual_track() -> None:
         await engine.dispose()
 
 
-SECTIONS: list[Callable[[], Coroutine[Any, Any, None] | None]] = [
-    optics,
-    laws,
-    agents,
-    memory,
-    dual_track,
-]
+#: The sections that need no store, in order.
+SECTIONS: list[Callable[[], Coroutine[Any, Any, None] | None]] = [optics, laws, agents]
+
+#: The sections that keep data, in order, run after :data:`SECTIONS`.
+STORAGE_SECTIONS: list[Callable[[TourStores], Coroutine[Any, Any, None]]] = [memory, dual_track]
 
 
-def main() -> None:
-    """Run every section of the tour in order."""
-    for section in SECTIONS:
-        outcome = section()
-        if outcome is not None:
-            asyncio.run(outcome)
+def main(data_dir: str | os.PathLike[str] | None = None) -> None:
+    """Run every section of the tour in order, its stores where :func:`tour_stores` puts them."""
+    with tour_stores(data_dir) as stores:
         print()
+        for section in SECTIONS:
+            outcome = section()
+            if outcome is not None:
+                asyncio.run(outcome)
+            print()
+        for storage in STORAGE_SECTIONS:
+            asyncio.run(storage(stores))
+            print()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dualtrack import Agent, Id, InvalidInput, agent, key, pipeline
+from dualtrack import Agent, CompositionError, Id, InvalidInput, agent, each, key, pipeline
 
 
 class Upper(Agent[str, str]):
@@ -154,3 +154,14 @@ async def test_a_pipeline_is_reusable_and_safe_to_run_concurrently() -> None:
     chain = agent(double) >> agent(inc) >> agent(double)
     results = await asyncio.gather(*[chain.invoke(n) for n in range(50)])
     assert results == [(n * 2 + 1) * 2 for n in range(50)]
+
+
+def test_an_optic_then_an_agent_is_a_typed_error_naming_focus() -> None:
+    lines = key("lines") >> each() >> key("qty")
+    double = agent(lambda n: n * 2, name="double")
+    with pytest.raises(CompositionError, match=r"Focus\(key\('lines'\) >> each\(\) >> key"):
+        lines >> double  # type: ignore[operator]
+    with pytest.raises(CompositionError, match=r"lift\(Id\)"):
+        key("a") >> Id  # type: ignore[operator]
+    with pytest.raises(TypeError, match="unsupported operand"):
+        3 >> double  # type: ignore[operator]

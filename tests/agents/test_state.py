@@ -283,3 +283,29 @@ async def test_memory_backend_refuses_a_stale_save_and_keeps_the_winner() -> Non
         await backend.save("c", version)
     assert await backend.load() == ("b", 1)
     assert "version=1" in repr(backend)
+
+
+def test_help_on_lift_logic_and_lift_shows_their_signatures_and_docstrings() -> None:
+    import inspect
+    import pydoc
+
+    bound = StateFunctor(MemoryStateBackend(initial=0))
+    for method, first in [
+        (StateFunctor.lift_logic, "logic"),
+        (StateFunctor.lift, "agent"),
+        (bound.lift_logic, "logic"),
+        (bound.lift, "agent"),
+    ]:
+        shown = pydoc.render_doc(method, renderer=pydoc.plaintext)
+        assert "partial" not in shown
+        assert method.__doc__
+        assert method.__doc__.startswith("Lift")
+        assert method.__qualname__ in ("StateFunctor.lift_logic", "StateFunctor.lift")
+        assert next(iter(inspect.signature(method).parameters)) == first
+    assert list(inspect.signature(StateFunctor.lift_logic).parameters) == [
+        "logic",
+        "backend",
+        "retries",
+        "backoff",
+    ]
+    assert list(inspect.signature(bound.lift_logic).parameters) == ["logic"]

@@ -6,7 +6,9 @@ env.py), and transactional DDL on SQLite (a revision failing half-way leaves not
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -230,10 +232,49 @@ def test_unreachable_databases_raise_backend_unavailable(tmp_path: Path) -> None
     assert "secret" not in str(caught.value)
     with pytest.raises(BackendUnavailable, match="cannot connect"):
         upgrade(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
-    with pytest.raises(BackendUnavailable, match="cannot parse database URL"):
+    with pytest.raises(BackendUnavailable, match="cannot read the URL 'not a url'"):
         upgrade("not a url")
-    with pytest.raises(BackendUnavailable, match="no SQLAlchemy dialect or driver"):
+    with pytest.raises(BackendUnavailable, match="names the database 'nosuchdb'"):
         upgrade("nosuchdb+nodriver://host/db")
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("sqlite://tmp/x.db", r"Write sqlite:////tmp/x.db for the absolute path /tmp/x.db"),
+        ("sqlite+aiosqlite://tmp/x.db", r"sqlite\+aiosqlite:///tmp/x.db for tmp/x.db under"),
+        ("sqlite+pysqlite://x.db", r"or sqlite\+pysqlite:///x.db for x.db under"),
+        ("sqlit:///x.db", r"names the database 'sqlit', .* \(did you mean sqlite"),
+        ("postgresql+psycopg9://h/db", "names the driver 'psycopg9'"),
+    ],
+)
+def test_a_mistyped_url_is_refused_with_the_fix_and_creates_nothing(
+    url: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tmp").mkdir()
+    with pytest.raises(BackendUnavailable, match=said) as caught:
+        upgrade(url)
+    assert "dualtrack[postgres]" not in str(caught.value)
+    with pytest.raises(BackendUnavailable, match=said):
+        asyncio.run(upgrade_async(url))
+    with pytest.raises(BackendUnavailable, match=said):
+        current(url)
+    assert [p.name for p in tmp_path.rglob("*")] == ["tmp"]
+
+
+def test_a_missing_postgres_driver_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "asyncpg", None)
+    with pytest.raises(BackendUnavailable, match=r"pip install 'dualtrack\[postgres\]'") as caught:
+        upgrade("postgresql://someone:secret@127.0.0.1/nothing")
+    assert "secret" not in str(caught.value)
+
+
+def test_alembic_refusals_are_migration_errors(sqlite_databases: DatabaseFactory) -> None:
+    url = sqlite_databases()
+    with pytest.raises(MigrationError, match="Can't locate revision identified by '9999'"):
+        upgrade(url, "9999")
+    assert current(url) == ()
 
 
 def test_urls_without_a_driver_get_the_async_one() -> None:

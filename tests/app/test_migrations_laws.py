@@ -283,7 +283,7 @@ def test_env_ignoring_the_shared_connection_is_reported(
     sqlite_databases: DatabaseFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DUALTRACK_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
-    shared = 'elif (shared := config.attributes.get("connection")) is not None:'
-    scripts = planted(tmp_path, env_edit=(shared, "elif (shared := None) is not None:"))
+    shared = 'shared = config.attributes.get("connection")'
+    scripts = planted(tmp_path, env_edit=(shared, "shared = None"))
     with pytest.raises(MigrationError, match=r"config\.attributes\['connection'\]"):
         check_no_drift(scripts, sqlite_databases, Base.metadata)

@@ -1,7 +1,9 @@
-"""``alembic`` from the shell, in the repository root, as a developer runs it.
+"""``alembic`` from the shell: in the repository root, as a developer runs it, and from any
+other directory through ``alembic -c "$(python -m dualtrack.app.alembic_ini)"``.
 
 The database comes from ``DUALTRACK_DATABASE_URL``, else the SQLite file in the user's data
-directory (``XDG_DATA_HOME`` points that at the test's temporary directory).
+directory (``XDG_DATA_HOME`` points that at the test's temporary directory). dualtrack's own
+errors come out as alembic's one ``FAILED:`` line, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dualtrack.app.migrate import current
 from dualtrack.app.scripts import heads
 from laws.migrations import DatabaseFactory
@@ -19,17 +23,33 @@ ROOT = Path(__file__).resolve().parents[2]
 ALEMBIC = Path(sys.executable).parent / "alembic"
 
 
-def alembic(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
-    """Run the venv's ``alembic`` in the repository root with extra environment variables."""
+def alembic(
+    *arguments: str, cwd: Path = ROOT, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the venv's ``alembic`` in ``cwd`` (the repository root) with extra environment
+    variables."""
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in ("DUALTRACK_DATABASE_URL", "DUALTRACK_ENV")
+        if name not in ("DUALTRACK_DATABASE_URL", "DUALTRACK_ENV", "ALEMBIC_CONFIG")
     }
     env.update(environment)
     return subprocess.run(
-        [str(ALEMBIC), *arguments], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [str(ALEMBIC), *arguments], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def ini_path(cwd: Path) -> str:
+    """What ``python -m dualtrack.app.alembic_ini`` prints, run in ``cwd``."""
+    done = subprocess.run(
+        [sys.executable, "-m", "dualtrack.app.alembic_ini"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip()
 
 
 def test_upgrade_head_from_the_shell(databases: DatabaseFactory, tmp_path: Path) -> None:
@@ -56,7 +76,8 @@ def test_downgrade_from_the_shell_is_refused_in_production(
     assert alembic("upgrade", "head", DUALTRACK_DATABASE_URL=url).returncode == 0
     refused = alembic("downgrade", "-1", DUALTRACK_DATABASE_URL=url, DUALTRACK_ENV="production")
     assert refused.returncode != 0
-    assert "MigrationRefused: refusing to downgrade in production" in refused.stderr
+    assert "FAILED: MigrationRefused: refusing to downgrade in production" in refused.stdout
+    assert "Traceback" not in refused.stderr
     assert current(url) == heads()
     allowed = alembic("downgrade", "base", DUALTRACK_DATABASE_URL=url)
     assert allowed.returncode == 0, allowed.stderr
@@ -73,3 +94,43 @@ def test_offline_sql_is_rendered_for_the_dialect() -> None:
     sqlite = alembic("upgrade", "head", "--sql", DUALTRACK_DATABASE_URL="sqlite:///unused.db")
     assert sqlite.returncode == 0, sqlite.stderr
     assert "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now'))" in sqlite.stdout
+
+
+def test_alembic_runs_from_any_directory_with_the_shipped_ini(
+    sqlite_databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    ini = ini_path(elsewhere)
+    assert Path(ini).name == "alembic.ini"
+    url = sqlite_databases()
+    done = alembic("-c", ini, "upgrade", "0002", cwd=elsewhere, DUALTRACK_DATABASE_URL=url)
+    assert done.returncode == 0, done.stderr
+    assert current(url) == ("0002",)
+    again = alembic(
+        "upgrade", "head", cwd=elsewhere, DUALTRACK_DATABASE_URL=url, ALEMBIC_CONFIG=ini
+    )
+    assert again.returncode == 0, again.stderr
+    assert current(url) == heads()
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "said", "not_said"),
+    [
+        ("sqlite://tmp/x.db", "Write sqlite:////tmp/x.db for the absolute path", "postgres"),
+        ("sqlit:///x.db", "names the database 'sqlit'", "dualtrack[postgres]"),
+        ("not a url", "cannot read the URL 'not a url'", "postgres]"),
+    ],
+)
+def test_a_bad_url_from_the_shell_is_one_line_with_the_fix(
+    url: str, said: str, not_said: str, tmp_path: Path
+) -> None:
+    ini = ini_path(tmp_path)
+    done = alembic("-c", ini, "upgrade", "head", cwd=tmp_path, DUALTRACK_DATABASE_URL=url)
+    assert done.returncode != 0
+    assert "FAILED: BackendUnavailable: " in done.stdout
+    assert said in done.stdout
+    assert not_said not in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []

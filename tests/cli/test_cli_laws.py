@@ -103,24 +103,35 @@ class NotIdempotent(MemoryDgent):
         return await super().put(datum)
 
 
-def test_a_failing_law_is_reported_and_exits_1(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_every_law_holds_on_memory_stores_sharing_one_space(
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["laws", "memory://", "--examples", "5", "--steps", "5"])
+    assert exited.value.code == 0
+    _, err = capsys.readouterr()
+    assert "✗" not in err
+    assert "✓ namespace listing" in err
+
+
+def test_a_failing_law_is_reported_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'never-made.db'}"
+
     async def broken(url: str, namespace: str = "default") -> DgentProtocol:
         return NotIdempotent(namespace)
 
     monkeypatch.setattr("dualtrack.cli.lawcheck.open_writing", broken)
     with pytest.raises(SystemExit) as exited:
-        main(
-            ["laws", "memory://", "--examples", "30", "--law", "idempotent put", "--law", "search"]
-        )
+        main(["laws", url, "--examples", "30", "--law", "idempotent put", "--law", "search"])
     assert exited.value.code == 1
     out, err = capsys.readouterr()
     assert "FAILS" in out
     assert "✗ idempotent put" in err
     assert "put(d) again returns d" in err
     assert "✓ search" in err
-    assert err.splitlines()[-1] == ("error: 1 of 2 laws fail against memory://: idempotent put")
+    assert err.splitlines()[-1] == (f"error: 1 of 2 laws fail against {url}: idempotent put")
 
 
 def test_an_unknown_law_or_a_bad_url_is_refused(tmp_path: Path) -> None:

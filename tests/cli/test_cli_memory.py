@@ -13,7 +13,7 @@ import pytest
 
 from dualtrack import Datum
 from dualtrack.app.scratch import PostgresScratch
-from dualtrack.memory.sql.errors import masked
+from dualtrack.urls import masked
 from tests.cli.cli_support import dualtrack, fill, invoke, sample, store_url
 
 __all__ = ["store_url"]

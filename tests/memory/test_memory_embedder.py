@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import pytest
@@ -30,17 +31,57 @@ def test_the_fast_packing_equals_packing_the_vector(text: str, dimensions: int) 
     assert embedder.packed(text) == pack_vector(embedder.vector(text))
 
 
-@given(vector=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=40))
+def exact_unit(vector: list[float]) -> list[float]:
+    """``vector / |vector|`` computed in 40-digit decimals, which neither overflow nor underflow
+    for any float: the oracle the packed vector is compared with."""
+    with localcontext(prec=40):
+        exact = [Decimal(x) for x in vector]
+        norm = sum(x * x for x in exact).sqrt()
+        return [float(x / norm) for x in exact]
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+tiny = st.floats(-1e-300, 1e-300, allow_nan=False)
+
+
+@given(vector=st.lists(finite | tiny, min_size=1, max_size=40))
 def test_packed_vectors_are_unit_length_and_keep_direction(vector: list[float]) -> None:
     dimensions, entries = unpack_vector(pack_vector(vector))
     assert dimensions == len(vector)
-    norm = math.sqrt(sum(x * x for x in vector))
-    length = math.sqrt(sum(x * x for x in entries.values()))
-    if norm == 0 or length == 0:
+    if not any(vector):
+        assert entries == {}
         return
+    length = math.sqrt(math.fsum(x * x for x in entries.values()))
     assert length == pytest.approx(1.0, abs=1e-5)
-    for index, value in entries.items():
-        assert value == pytest.approx(vector[index] / norm, abs=1e-5)
+    for index, expected in enumerate(exact_unit(vector)):
+        assert entries.get(index, 0.0) == pytest.approx(expected, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    "vector",
+    [
+        [3.4022865576378056e-161],
+        [1e-200, 2e-200],
+        [5e-324, 0.0, 0.0],
+        [1e300, -1e300],
+        [1.7e308, 1.7e308, 1.7e308],
+        [1e6, 1e-300, 0.0, 0.0, 0.0],
+    ],
+)
+def test_tiny_and_huge_vectors_are_scaled_before_normalising(vector: list[float]) -> None:
+    _, entries = unpack_vector(pack_vector(vector))
+    assert math.sqrt(math.fsum(x * x for x in entries.values())) == pytest.approx(1.0, abs=1e-6)
+    expected = exact_unit(vector)
+    assert all(entries[i] == pytest.approx(expected[i], abs=1e-6) for i in entries)
+    assert sorted(entries) == [i for i, x in enumerate(expected) if abs(x) > 1e-30]
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_vector_without_a_direction_is_refused(bad: float) -> None:
+    with pytest.raises(InvalidArgument, match="no direction"):
+        pack_vector([1.0, bad])
+    with pytest.raises(InvalidArgument, match="no direction"):
+        pack_vector([bad, 0.0, 0.0])
 
 
 @given(text=st.text(min_size=1, max_size=80).filter(lambda t: len(t.split()) > 0))

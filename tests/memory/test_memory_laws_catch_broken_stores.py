@@ -28,7 +28,7 @@ from laws import dgent
 
 #: Enough examples to find each planted bug; no shrinking, which only makes the report nicer.
 SEARCHING = settings(
-    max_examples=150,
+    max_examples=400,
     deadline=None,
     database=None,
     derandomize=True,

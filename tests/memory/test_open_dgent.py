@@ -164,3 +164,48 @@ def test_importing_dualtrack_needs_no_postgres_driver() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "imported"
+
+
+@pytest.mark.parametrize(
+    ("url", "fix"),
+    [
+        ("sqlite://tmp/x.db", "Write sqlite:////tmp/x.db for the absolute path /tmp/x.db"),
+        ("sqlite://x.db", "or sqlite:///x.db for x.db under the current directory"),
+        ("sqlite+aiosqlite://tmp/y.db", "sqlite+aiosqlite:///tmp/y.db for tmp/y.db under"),
+        ("sqlit:///x.db", "did you mean sqlite"),
+    ],
+)
+async def test_a_mistyped_url_is_refused_with_the_fix_and_creates_nothing(
+    url: str, fix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BackendUnavailable) as raised:
+        await open_dgent(url)
+    assert fix in str(raised.value)
+    assert not any(tmp_path.iterdir()), "a mistyped URL created a file"  # noqa: ASYNC240
+
+
+async def test_open_dgent_is_awaitable_and_an_async_context_manager(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'memory.db'}"
+    async with open_dgent(url, namespace="a") as store:
+        assert isinstance(store, SQLiteDgent)
+        await store.put(Datum(id="a", content=b"a", created_at=1.0))
+    with pytest.raises(BackendUnavailable, match="closed"):
+        await store.get("a")
+    opened = await open_dgent(url, namespace="a")
+    try:
+        assert await opened.get("a") is not None
+    finally:
+        await opened.close()
+    async with open_dgent("memory://") as memory:
+        assert isinstance(memory, MemoryDgent)
+    with pytest.raises(BackendUnavailable):
+        async with open_dgent("mongodb://db/memory"):
+            pytest.fail("a bad URL entered the block")
+
+
+def test_open_dgent_runs_under_asyncio_run() -> None:
+    import asyncio
+
+    store = asyncio.run(open_dgent("memory://", namespace="run"))
+    assert store.namespace == "run"

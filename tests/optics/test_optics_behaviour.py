@@ -224,3 +224,37 @@ def test_optics_are_immutable_and_describe_themselves() -> None:
     assert path.kind == "Lens"
     with pytest.raises(AttributeError, match="immutable"):
         path.get = len  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize(
+    ("kind", "operation", "message"),
+    [
+        ("Affine", "get", "an Affine has no get()"),
+        ("Affine", "review", "an Affine has no review()"),
+        ("Lens", "review", "a Lens has no review()"),
+        ("Fold", "set", "a Fold has no set()"),
+    ],
+)
+def test_messages_name_kinds_with_the_right_article(
+    kind: str, operation: str, message: str
+) -> None:
+    from tests.optics.optic_carrier import CARRIERS
+
+    with pytest.raises(UnsupportedOperation) as raised:
+        getattr(CARRIERS[kind], operation)(1, 2) if operation == "set" else getattr(
+            CARRIERS[kind], operation
+        )(1)
+    assert str(raised.value).startswith(message)
+
+
+def test_json_codec_reads_bytes_and_refuses_text() -> None:
+    from dualtrack import ShapeMismatch
+
+    assert json_codec().get(b'{"a":1}') == {"a": 1}
+    assert json_codec().get(bytearray(b"[1]")) == [1]
+    with pytest.raises(ShapeMismatch, match=r"reads bytes .* got str .*text\.encode\(\)"):
+        json_codec().get('{"a":1}')  # type: ignore[arg-type]
+    with pytest.raises(ShapeMismatch, match=r"in optic json_codec\(\) >> key\('a'\)"):
+        (json_codec() >> key("a")).get('{"a":1}')  # type: ignore[arg-type]
+    with pytest.raises(CodecError, match="could not decode"):
+        json_codec().get(b"not json")

@@ -49,7 +49,19 @@ def test_the_smallest_failing_input_is_reported() -> None:
     off_by_one = lens(lambda s: s["n"], lambda s, a: {**s, "n": a + 1}, name="off_by_one")
     with pytest.raises(LawViolation) as caught:
         check_lens(off_by_one, st.fixed_dictionaries({"n": ints}), ints)
-    assert caught.value.given == {"source": {"n": 0}, "a": 0, "b": 0}
+    assert caught.value.law.startswith("GetPut")
+    assert caught.value.given == {"source": {"n": 0}}, "GetPut uses no a and no b"
+
+
+def test_a_violation_lists_only_the_inputs_its_law_uses() -> None:
+    def off_when_changed(s: dict[str, int], a: int) -> dict[str, int]:
+        return {**s, "n": a if a == s["n"] else a + 1}
+
+    drifting = lens(lambda s: s["n"], off_when_changed, name="drifting")
+    with pytest.raises(LawViolation) as caught:
+        check_lens(drifting, st.fixed_dictionaries({"n": ints}), ints)
+    assert caught.value.law.startswith("PutGet")
+    assert set(caught.value.given) == {"source", "a"}
 
 
 def test_a_prism_whose_review_misses_its_match_breaks_the_round_trip() -> None:

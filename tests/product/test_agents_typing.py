@@ -105,6 +105,39 @@ SNIPPETS = {
         StateFunctor(MemoryStateBackend(initial=0)).lift_logic(counter)  # E: arg-type
         StateFunctor.lift_logic(counter)  # E: call-overload
     """,
+    "sync_logic_messages": """
+        from dualtrack import MemoryStateBackend, StateFunctor
+
+        def counter(msg: str, state: dict[str, int]) -> tuple[str, dict[str, int]]:
+            return msg, state
+
+        numbers = MemoryStateBackend(initial=0)
+        StateFunctor(numbers).lift_logic(counter)  # E: arg-type
+        StateFunctor.lift_logic(counter, backend=numbers)  # E: arg-type
+    """,
+    "custom_backend": """
+        from typing import reveal_type
+        from dualtrack import ConflictError, StateBackend, StateFunctor, Version
+
+        class Box:
+            def __init__(self) -> None:
+                self.state, self.version = 0, 0
+
+            async def load(self) -> tuple[int, Version]:
+                return self.state, self.version
+
+            async def save(self, state: int, expected_version: Version) -> Version:
+                if expected_version != self.version:
+                    raise ConflictError("moved")
+                self.state, self.version = state, self.version + 1
+                return self.version
+
+        def add(n: int, total: int) -> tuple[int, int]:
+            return total + n, total + n
+
+        box: StateBackend[int] = Box()
+        reveal_type(StateFunctor(box).lift_logic(add))  # R: Agent[int, int]
+    """,
 }
 
 EXPECTATION = re.compile(r"#\s*(R|E):\s*(.+?)\s*$")
@@ -170,3 +203,18 @@ def test_mypy_reports_what_each_snippet_expects(
         if message.startswith("error:")
     }
     assert not unexpected, unexpected
+
+
+def test_a_mistyped_sync_logic_is_reported_against_the_sync_signature(
+    reports: dict[tuple[str, int], list[str]],
+) -> None:
+    errors = [
+        message
+        for (snippet, _), messages in reports.items()
+        if snippet == "sync_logic_messages"
+        for message in messages
+    ]
+    assert len(errors) == 2, errors
+    for error in errors:
+        assert 'expected "Callable[[str, int], tuple[str, int]]"' in error
+        assert "Awaitable" not in error

@@ -1,40 +1,39 @@
-"""mypy --strict on the snippets in tests/typing/: what it infers for optics and what it rejects.
+"""mypy --strict and basedpyright (strict) on the snippets in tests/typing/: what each infers
+for optics and typed paths, and what each rejects.
 
-Each snippet marks its expectations in comments: ``# R: T`` (``reveal_type`` on that line
-shows ``T``, module prefixes dropped) and ``# E: code`` or ``# E: code: text`` (an error with that
-code, whose message contains ``text``). Every snippet is compared whole: the set of reveals and
-errors mypy reports must equal the set marked, no more and no fewer. mypy runs once for all
-snippets. The run-time checks then compare ``>>`` and each operation with what mypy decided.
+The marks and the checker runs are explained in tests/product/typing_checkers.py: every
+snippet is compared whole with each checker's findings, and each checker runs once for all
+snippets (the ``typing_runs`` fixture in conftest.py). The run-time checks then compare ``>>``
+and each operation with what both checkers decided.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
-import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 from typing import Any
 
-import mypy.api
-import mypy.version
 import pytest
 from returns.maybe import Maybe, Some
 
 import dualtrack
 from dualtrack import CompositionError, Optic, UnsupportedOperation
+from tests.product.typing_checkers import (
+    CHECKERS,
+    SNIPPETS,
+    CheckerRun,
+    Finding,
+    compare,
+    listing,
+    marks,
+    paths_sources,
+    snippet_files,
+)
 
-SNIPPETS = Path(__file__).resolve().parents[1] / "typing"
-SNIPPET_FILES = sorted(path.name for path in SNIPPETS.glob("*.py") if path.name != "conftest.py")
-
-#: Snippets stating the inference the optics should have but do not have yet (see each reason).
-KNOWN_GAPS = {
-    "untyped_composition.py": "with Any in the right operand mypy's overload resolution "
-    "gives up and >> is Optic[Any, Any, Any]: structural optics lose their kind",
-    "identity_on_the_left.py": "identity() on the left of >> is inferred Iso[Never, Never]",
-}
+SNIPPET_FILES = [path.name for path in snippet_files()]
 
 KINDS = ("iso", "lens", "prism", "affine", "traversal", "getter", "fold", "setter")
 
@@ -52,130 +51,52 @@ IS_A = {
     "setter": {"setter"},
 }
 
-MARK = re.compile(r"#\s*([ER]):\s*(.*?)\s*(?=#\s*[ER]:|$)")
-REPORT = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<severity>error|note): (?P<message>.*)$")
-ERROR_CODE = re.compile(r"^(?P<message>.*?)\s+\[(?P<code>[\w-]+)\]$")
-REVEALED = re.compile(r'^Revealed type is "(?P<type>.*)"$')
-QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")
+#: The error each checker reports for a composition of kinds that share none.
+NO_COMMON_KIND = {"mypy": "operator", "pyright": "reportOperatorIssue"}
+#: The error each checker reports for an operation the optic's kind lacks.
+NO_SUCH_OPERATION = {"mypy": "misc", "pyright": "reportAttributeAccessIssue"}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One reveal (``tag`` R, ``value`` the type) or error (``tag`` E, ``value`` the code)."""
-
-    line: int
-    tag: str
-    value: str
+def test_both_checkers_report_only_on_the_snippets(typing_runs: dict[str, CheckerRun]) -> None:
+    for checker in CHECKERS:
+        assert typing_runs[checker].stray == [], checker
 
 
-@dataclass(frozen=True)
-class MypyRun:
-    """What one mypy run reported: findings and error messages by snippet, and stray output."""
-
-    findings: dict[str, set[Finding]]
-    messages: dict[tuple[str, int, str], list[str]]
-    stray: list[str]
-
-
-def comments(name: str) -> Iterator[tuple[int, str]]:
-    """Each comment in a snippet with its line number (marks in docstrings do not count)."""
-    with (SNIPPETS / name).open() as source:
-        for token in tokenize.generate_tokens(source.readline):
-            if token.type == tokenize.COMMENT:
-                yield token.start[0], token.string
+@pytest.mark.parametrize("checker", CHECKERS)
+@pytest.mark.parametrize("name", SNIPPET_FILES)
+def test_each_checker_reports_exactly_what_the_snippet_marks(
+    name: str, checker: str, typing_runs: dict[str, CheckerRun]
+) -> None:
+    snippet = SNIPPETS / name
+    assert marks(snippet)[checker].findings, f"{name} marks nothing for {checker}"
+    problems = compare(checker, snippet, typing_runs[checker])
+    assert problems == [], f"{name}\n" + "\n".join(problems)
 
 
-def expected_findings(name: str) -> tuple[set[Finding], dict[Finding, str]]:
-    """The marks in a snippet, and the message text each error mark asks for (if any)."""
-    findings: set[Finding] = set()
-    texts: dict[Finding, str] = {}
-    for number, comment in comments(name):
-        for tag, body in MARK.findall(comment):
-            value, _, text = body.partition(": ") if tag == "E" else (body, "", "")
-            finding = Finding(number, tag, value.strip())
-            findings.add(finding)
-            if text:
-                texts[finding] = text.strip()
-    return findings, texts
+@pytest.mark.parametrize("source", paths_sources(), ids=lambda source: source.name)
+def test_pyright_strict_is_clean_on_the_typed_paths_package(
+    source: Path, typing_runs: dict[str, CheckerRun]
+) -> None:
+    assert listing(typing_runs["pyright"].on(source)) == []
 
 
-def plain(type_text: str) -> str:
-    """A revealed type without module prefixes: ``returns.maybe.Maybe[a.B]`` is ``Maybe[B]``."""
-    return QUALIFIED.sub(r"\1", type_text)
+def test_an_unmarked_finding_or_a_missing_one_is_caught(tmp_path: Path) -> None:
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text("x = 1  # R: int  # E mypy: misc\n")
+    run = CheckerRun()
+    run.add(snippet.resolve(), Finding(1, "R", "int"))
+    run.add(snippet.resolve(), Finding(1, "E", "operator"), "Unsupported operand")
+    assert compare("mypy", snippet, run) == [
+        "reported by mypy but not marked: ['line 1: E: operator']",
+        "marked for mypy but not reported: ['line 1: E: misc']",
+    ]
+    assert compare("pyright", snippet, run) == [
+        "reported by pyright but not marked: ['line 1: E: operator']"
+    ]
 
 
-def run_mypy(cache_dir: Path) -> MypyRun:
-    """Run mypy --strict once over every snippet, ignoring any project configuration."""
-    paths = [str(SNIPPETS / name) for name in SNIPPET_FILES]
-    options = ["--strict", "--config-file=", "--python-version=3.11", "--no-error-summary"]
-    options += ["--hide-error-context", "--no-pretty", "--no-color-output", "--show-error-codes"]
-    options += ["--no-sqlite-cache", f"--cache-dir={cache_dir}"]
-    stdout, stderr, status = mypy.api.run([*options, *paths])
-    stray = [stderr] if stderr.strip() or status not in (0, 1) else []
-    findings: dict[str, set[Finding]] = {name: set() for name in SNIPPET_FILES}
-    messages: dict[tuple[str, int, str], list[str]] = {}
-    for raw in stdout.splitlines():
-        report = REPORT.match(raw)
-        path = Path(report["file"]).resolve() if report else None
-        if report is None or path is None or path.parent != SNIPPETS.resolve():
-            stray.append(raw)
-            continue
-        name = path.name
-        line, message = int(report["line"]), report["message"]
-        if report["severity"] == "error":
-            error = ERROR_CODE.match(message)
-            code = error["code"] if error else "<no code>"
-            findings[name].add(Finding(line, "E", code))
-            messages.setdefault((name, line, code), []).append(message)
-        elif revealed := REVEALED.match(message):
-            findings[name].add(Finding(line, "R", plain(revealed["type"])))
-    return MypyRun(findings, messages, stray)
-
-
-@pytest.fixture(scope="module")
-def mypy_run() -> MypyRun:
-    """One mypy run for the whole module, with a cache kept across test runs."""
-    cache = Path(tempfile.gettempdir()) / f"dualtrack-typing-mypy-{mypy.version.__version__}"
-    return run_mypy(cache)
-
-
-def test_mypy_reports_only_on_the_snippets(mypy_run: MypyRun) -> None:
-    assert mypy_run.stray == []
-
-
-def listing(findings: set[Finding]) -> list[str]:
-    """Findings as readable lines in line order, for assertion messages."""
-    ordered = sorted(findings, key=lambda f: (f.line, f.tag, f.value))
-    return [f"line {f.line}: {f.tag}: {f.value}" for f in ordered]
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[name]))
-        if name in KNOWN_GAPS
-        else name
-        for name in SNIPPET_FILES
-    ],
-)
-def test_mypy_reports_exactly_what_the_snippet_marks(name: str, mypy_run: MypyRun) -> None:
-    expected, texts = expected_findings(name)
-    reported = mypy_run.findings[name]
-    assert expected, f"{name} marks nothing to check"
-    unmarked, missing = listing(reported - expected), listing(expected - reported)
-    assert (unmarked, missing) == ([], []), (
-        f"{name}\nreported by mypy but not marked: {unmarked}\nmarked but not reported: {missing}"
-    )
-    for finding, text in texts.items():
-        messages = mypy_run.messages[(name, finding.line, finding.value)]
-        assert any(text in message for message in messages), (finding, messages)
-
-
-def test_known_gaps_are_snippets() -> None:
-    assert set(KNOWN_GAPS) <= set(SNIPPET_FILES)
-
-
-# The composition table: the marks follow the kind lattice, and run time agrees with mypy.
+# The composition table: the marks follow the kind lattice, and run time agrees with both
+# checkers.
 
 COMPOSITION = re.compile(r"\b(\w+)_wp >> (\w+)_pl\b")
 KIND_REVEALED = re.compile(r"^Optic\[(\w+)Kind, Whole, Leaf\]$")
@@ -207,25 +128,32 @@ def composition_lines() -> dict[tuple[str, str], int]:
     return table
 
 
-def mypy_outcome(mypy_run: MypyRun, name: str, line: int) -> set[Finding]:
-    """What mypy reported on one line of a snippet."""
-    return {finding for finding in mypy_run.findings[name] if finding.line == line}
+def primary(findings: set[Finding], line: int) -> set[Finding]:
+    """The findings on one line, without pyright's follow-on reports of an unknown type."""
+    return {f for f in findings if f.line == line and not f.value.startswith("reportUnknown")}
+
+
+def outcome(typing_runs: dict[str, CheckerRun], checker: str, name: str, line: int) -> Finding:
+    """The one thing a checker decided on a line of a snippet: a reveal or an error."""
+    (decided,) = primary(typing_runs[checker].on(SNIPPETS / name), line)
+    return decided
 
 
 def test_composition_snippet_covers_every_pair_once() -> None:
     assert set(composition_lines()) == set(product(KINDS, KINDS))
 
 
-def test_composition_marks_follow_the_lattice() -> None:
-    expected, _ = expected_findings("compose_kinds.py")
+@pytest.mark.parametrize("checker", CHECKERS)
+def test_composition_marks_follow_the_lattice(checker: str) -> None:
+    expected = marks(SNIPPETS / "compose_kinds.py")[checker].findings
     for (outer, inner), line in composition_lines().items():
         kind = weaker_kind(outer, inner)
         mark = (
-            Finding(line, "E", "operator")
+            Finding(line, "E", NO_COMMON_KIND[checker])
             if kind is None
             else Finding(line, "R", f"Optic[{kind.capitalize()}Kind, Whole, Leaf]")
         )
-        assert {f for f in expected if f.line == line} == {mark}, (outer, inner)
+        assert primary(expected, line) == {mark}, (outer, inner)
 
 
 def test_weaker_kind_examples() -> None:
@@ -267,18 +195,21 @@ def build(kind: str) -> Optic[Any, Any, Any]:
     return optic
 
 
+@pytest.mark.parametrize("checker", CHECKERS)
 @pytest.mark.parametrize(("outer", "inner"), list(product(KINDS, KINDS)))
-def test_run_time_composition_agrees_with_mypy(outer: str, inner: str, mypy_run: MypyRun) -> None:
+def test_run_time_composition_agrees_with_each_checker(
+    outer: str, inner: str, checker: str, typing_runs: dict[str, CheckerRun]
+) -> None:
     line = composition_lines()[(outer, inner)]
-    (outcome,) = mypy_outcome(mypy_run, "compose_kinds.py", line)
+    decided = outcome(typing_runs, checker, "compose_kinds.py", line)
     first, second = build(outer), build(inner)
-    if outcome.tag == "E":
-        assert outcome.value == "operator"
+    if decided.tag == "E":
+        assert decided.value == NO_COMMON_KIND[checker]
         with pytest.raises(CompositionError, match="cannot compose"):
             first >> second
         return
-    revealed = KIND_REVEALED.match(outcome.value)
-    assert revealed, outcome
+    revealed = KIND_REVEALED.match(decided.value)
+    assert revealed, decided
     composed = first >> second
     assert composed.kind == revealed[1]
     whole = Box(Box(1))
@@ -288,7 +219,7 @@ def test_run_time_composition_agrees_with_mypy(outer: str, inner: str, mypy_run:
         assert composed.set(whole, 2) == Box(Box(2))
 
 
-# Operations by kind: each call mypy accepts runs and returns what mypy revealed; each call it
+# Operations by kind: each call a checker accepts runs and returns what it revealed; each call it
 # rejects raises UnsupportedOperation.
 
 OPERATION = re.compile(rf"\b({'|'.join(KINDS)})\.(\w+)\(")
@@ -327,10 +258,13 @@ def test_operations_snippet_covers_every_kind_and_operation() -> None:
     assert set(operation_lines()) == set(product(KINDS, OPERATIONS))
 
 
+@pytest.mark.parametrize("checker", CHECKERS)
 @pytest.mark.parametrize(("kind", "operation"), list(product(KINDS, OPERATIONS)))
-def test_run_time_operations_agree_with_mypy(kind: str, operation: str, mypy_run: MypyRun) -> None:
+def test_run_time_operations_agree_with_each_checker(
+    kind: str, operation: str, checker: str, typing_runs: dict[str, CheckerRun]
+) -> None:
     line = operation_lines()[(kind, operation)]
-    (outcome,) = mypy_outcome(mypy_run, "operations_by_kind.py", line)
+    decided = outcome(typing_runs, checker, "operations_by_kind.py", line)
     optic, whole, part = build(kind), Box(Part(1)), Part(2)
     arguments: dict[str, tuple[object, ...]] = {
         "get": (whole,),
@@ -341,9 +275,10 @@ def test_run_time_operations_agree_with_mypy(kind: str, operation: str, mypy_run
         "review": (part,),
     }
     call = getattr(optic, operation)
-    if outcome.tag == "E":
+    if decided.tag == "E":
+        assert decided.value == NO_SUCH_OPERATION[checker]
         with pytest.raises(UnsupportedOperation, match=f"no {operation}"):
             call(*arguments[operation])
         return
     result = call(*arguments[operation])
-    assert has_revealed_type(result, outcome.value), (result, outcome.value)
+    assert has_revealed_type(result, decided.value), (result, decided.value)

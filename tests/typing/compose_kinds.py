@@ -1,8 +1,9 @@
-"""The kind and focus type mypy infers for ``outer >> inner``, for every pair of kinds.
+"""The kind and focus type both checkers infer for ``outer >> inner``, for every pair of kinds.
 
-Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
-must show on its line, ``# E:`` the error code mypy must report there. Each line composes
-``<kind>_wp`` (from ``Whole`` to ``Part``) with ``<kind>_pl`` (from ``Part`` to ``Leaf``).
+Type-checked by mypy --strict and basedpyright (strict) in tests/product/test_typing_optics.py,
+never run; the marks (``# R:``, ``# E mypy:``, ``# E pyright:``) are explained in
+tests/product/typing_checkers.py. Each line composes ``<kind>_wp`` (from ``Whole`` to ``Part``)
+with ``<kind>_pl`` (from ``Part`` to ``Leaf``).
 """
 
 from typing import reveal_type
@@ -89,7 +90,7 @@ def every_pair(
     reveal_type(getter_wp >> traversal_pl)  # R: Optic[FoldKind, Whole, Leaf]
     reveal_type(getter_wp >> getter_pl)  # R: Optic[GetterKind, Whole, Leaf]
     reveal_type(getter_wp >> fold_pl)  # R: Optic[FoldKind, Whole, Leaf]
-    _ = getter_wp >> setter_pl  # E: operator
+    _ = getter_wp >> setter_pl  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnknownVariableType
 
     reveal_type(fold_wp >> iso_pl)  # R: Optic[FoldKind, Whole, Leaf]
     reveal_type(fold_wp >> lens_pl)  # R: Optic[FoldKind, Whole, Leaf]
@@ -98,13 +99,13 @@ def every_pair(
     reveal_type(fold_wp >> traversal_pl)  # R: Optic[FoldKind, Whole, Leaf]
     reveal_type(fold_wp >> getter_pl)  # R: Optic[FoldKind, Whole, Leaf]
     reveal_type(fold_wp >> fold_pl)  # R: Optic[FoldKind, Whole, Leaf]
-    _ = fold_wp >> setter_pl  # E: operator
+    _ = fold_wp >> setter_pl  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnknownVariableType
 
     reveal_type(setter_wp >> iso_pl)  # R: Optic[SetterKind, Whole, Leaf]
     reveal_type(setter_wp >> lens_pl)  # R: Optic[SetterKind, Whole, Leaf]
     reveal_type(setter_wp >> prism_pl)  # R: Optic[SetterKind, Whole, Leaf]
     reveal_type(setter_wp >> affine_pl)  # R: Optic[SetterKind, Whole, Leaf]
     reveal_type(setter_wp >> traversal_pl)  # R: Optic[SetterKind, Whole, Leaf]
-    _ = setter_wp >> getter_pl  # E: operator
-    _ = setter_wp >> fold_pl  # E: operator
+    _ = setter_wp >> getter_pl  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnknownVariableType
+    _ = setter_wp >> fold_pl  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnknownVariableType
     reveal_type(setter_wp >> setter_pl)  # R: Optic[SetterKind, Whole, Leaf]

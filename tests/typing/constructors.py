@@ -1,8 +1,9 @@
 """The optic each constructor gives: custom constructors infer both types from their
 functions; structural ones are ``Any``-typed until annotated.
 
-Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
-must show on its line, ``# E:`` the error code mypy must report there.
+Type-checked by mypy --strict and basedpyright (strict) in tests/product/test_typing_optics.py,
+never run; the marks (``# R:``, ``# E mypy:``, ``# E pyright:``) are explained in
+tests/product/typing_checkers.py.
 """
 
 from collections.abc import Callable
@@ -105,15 +106,15 @@ def custom_constructors() -> None:
     reveal_type(codec(encode_age, decode_age))  # R: Optic[IsoKind, bytes, int]
     reveal_type(json_codec())  # R: Optic[IsoKind, bytes, Any]
     same: Iso[Person, Person] = identity()
-    reveal_type(same)  # R: Optic[IsoKind, Person, Person]
+    reveal_type(same)  # R mypy: Optic[IsoKind, Person, Person]  # R pyright: Identity[Person]
 
 
 def wrong_custom_constructors() -> None:
-    lens(get_name, set_age)  # E: misc: Cannot infer value of type parameter "A"
-    lens(get_name)  # E: call-arg
-    prism(get_name, anonymous)  # E: arg-type
-    getter("name")  # E: arg-type
-    traversal(friends, set_name)  # E: arg-type
+    lens(get_name, set_age)  # E mypy: misc: Cannot infer value of type parameter "A"  # E pyright: reportArgumentType
+    lens(get_name)  # E mypy: call-arg  # E pyright: reportCallIssue
+    prism(get_name, anonymous)  # E mypy: arg-type  # E pyright: reportArgumentType
+    getter("name")  # E mypy: arg-type  # E pyright: reportArgumentType
+    traversal(friends, set_name)  # E mypy: arg-type  # E pyright: reportArgumentType
 
 
 def structural_constructors(people: list[Person]) -> None:
@@ -129,8 +130,8 @@ def structural_constructors(people: list[Person]) -> None:
     reveal_type(everyone >> name)  # R: Optic[TraversalKind, list[Person], str]
     reveal_type(name.get(people[0]))  # R: str
     reveal_type(key("people") >> name)  # R: Optic[LensKind, Any, str]
-    not_a_prism: Prism[Person, str] = attr("name")  # E: assignment
+    not_a_prism: Prism[Person, str] = attr("name")  # E mypy: assignment  # E pyright: reportAssignmentType
     reveal_type(not_a_prism)  # R: Optic[PrismKind, Person, str]
-    not_a_lens: Lens[Any, Any] = each()  # E: assignment
+    not_a_lens: Lens[Any, Any] = each()  # E mypy: assignment  # E pyright: reportAssignmentType
     reveal_type(not_a_lens)  # R: Optic[LensKind, Any, Any]
-    name >> last  # E: operator
+    (name >> last)  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnusedExpression

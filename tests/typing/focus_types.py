@@ -1,7 +1,8 @@
 """Focus types thread through ``>>``; mismatched foci and too weak kinds are rejected.
 
-Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
-must show on its line, ``# E:`` the error code mypy must report there.
+Type-checked by mypy --strict and basedpyright (strict) in tests/product/test_typing_optics.py,
+never run; the marks (``# R:``, ``# E mypy:``, ``# E pyright:``) are explained in
+tests/product/typing_checkers.py.
 """
 
 from typing import reveal_type
@@ -43,11 +44,11 @@ def mismatched_foci(
     home: Lens[Person, Address],
     staff: Traversal[Company, Person],
 ) -> None:
-    age >> upper  # E: operator
-    home >> staff  # E: operator
-    staff >> age >> upper  # E: operator
+    (age >> upper)  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnusedExpression
+    (home >> staff)  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnusedExpression
+    (staff >> age >> upper)  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnusedExpression
     # Foci are invariant: set writes a value back, so a Lens onto bool is no Lens onto int.
-    flag >> from_int  # E: operator
+    (flag >> from_int)  # E mypy: operator  # E pyright: reportOperatorIssue  # E pyright: reportUnusedExpression
 
 
 def takes_lens(optic: Lens[Person, Address]) -> None: ...
@@ -72,12 +73,12 @@ def kinds_are_covariant(
     as_fold: Fold[Person, Address] = lens
     as_getter: Getter[Person, Address] = lens
     as_traversal: Traversal[Person, Address] = affine
-    reveal_type(as_lens)  # R: Optic[LensKind, Person, Address]
-    reveal_type(as_fold)  # R: Optic[FoldKind, Person, Address]
-    reveal_type(as_getter)  # R: Optic[GetterKind, Person, Address]
-    reveal_type(as_traversal)  # R: Optic[TraversalKind, Person, Address]
+    reveal_type(as_lens)  # R mypy: Optic[LensKind, Person, Address]  # R pyright: Optic[IsoKind, Person, Address]
+    reveal_type(as_fold)  # R mypy: Optic[FoldKind, Person, Address]  # R pyright: Optic[LensKind, Person, Address]
+    reveal_type(as_getter)  # R mypy: Optic[GetterKind, Person, Address]  # R pyright: Optic[LensKind, Person, Address]
+    reveal_type(as_traversal)  # R mypy: Optic[TraversalKind, Person, Address]  # R pyright: Optic[AffineKind, Person, Address]
     takes_lens(iso)
-    takes_lens(affine)  # E: arg-type
-    takes_prism(lens)  # E: arg-type
-    takes_traversal(getter)  # E: arg-type
-    takes_lens_onto_object(lens)  # E: arg-type
+    takes_lens(affine)  # E mypy: arg-type  # E pyright: reportArgumentType
+    takes_prism(lens)  # E mypy: arg-type  # E pyright: reportArgumentType
+    takes_traversal(getter)  # E mypy: arg-type  # E pyright: reportArgumentType
+    takes_lens_onto_object(lens)  # E mypy: arg-type  # E pyright: reportArgumentType

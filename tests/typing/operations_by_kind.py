@@ -1,8 +1,9 @@
-"""What each operation returns on each kind, and that mypy rejects what a kind lacks.
+"""What each operation returns on each kind, and that both checkers reject what a kind lacks.
 
-Type-checked by tests/product/test_typing_optics.py, never run. ``# R:`` marks what ``reveal_type``
-must show on its line; ``# E: code: text`` an error mypy must report there, whose message
-contains the text. A kind without an operation fails the operation's ``self`` type (``misc``).
+Type-checked by mypy --strict and basedpyright (strict) in tests/product/test_typing_optics.py,
+never run; the marks (``# R:``, ``# E mypy:``, ``# E pyright:``) are explained in
+tests/product/typing_checkers.py. A kind without an operation fails the operation's ``self``
+type (mypy's ``misc``, pyright's ``reportAttributeAccessIssue``).
 """
 
 from collections.abc import Callable
@@ -42,46 +43,46 @@ def every_operation(
     reveal_type(lens.get_all(whole))  # R: list[Part]
     reveal_type(lens.set(whole, part))  # R: Whole
     reveal_type(lens.modify(whole, grow))  # R: Whole
-    lens.review(part)  # E: misc: attribute function "review"
+    lens.review(part)  # E mypy: misc: attribute function "review"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
 
-    prism.get(whole)  # E: misc: attribute function "get"
+    prism.get(whole)  # E mypy: misc: attribute function "get"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
     reveal_type(prism.preview(whole))  # R: Maybe[Part]
     reveal_type(prism.get_all(whole))  # R: list[Part]
     reveal_type(prism.set(whole, part))  # R: Whole
     reveal_type(prism.modify(whole, grow))  # R: Whole
     reveal_type(prism.review(part))  # R: Whole
 
-    affine.get(whole)  # E: misc: attribute function "get"
+    affine.get(whole)  # E mypy: misc: attribute function "get"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
     reveal_type(affine.preview(whole))  # R: Maybe[Part]
     reveal_type(affine.get_all(whole))  # R: list[Part]
     reveal_type(affine.set(whole, part))  # R: Whole
     reveal_type(affine.modify(whole, grow))  # R: Whole
-    affine.review(part)  # E: misc: attribute function "review"
+    affine.review(part)  # E mypy: misc: attribute function "review"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
 
-    traversal.get(whole)  # E: misc: attribute function "get"
+    traversal.get(whole)  # E mypy: misc: attribute function "get"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
     reveal_type(traversal.preview(whole))  # R: Maybe[Part]
     reveal_type(traversal.get_all(whole))  # R: list[Part]
     reveal_type(traversal.set(whole, part))  # R: Whole
     reveal_type(traversal.modify(whole, grow))  # R: Whole
-    traversal.review(part)  # E: misc: attribute function "review"
+    traversal.review(part)  # E mypy: misc: attribute function "review"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
 
     reveal_type(getter.get(whole))  # R: Part
     reveal_type(getter.preview(whole))  # R: Maybe[Part]
     reveal_type(getter.get_all(whole))  # R: list[Part]
-    getter.set(whole, part)  # E: misc: attribute function "set"
-    getter.modify(whole, grow)  # E: misc: attribute function "modify"
-    getter.review(part)  # E: misc: attribute function "review"
+    getter.set(whole, part)  # E mypy: misc: attribute function "set"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
+    getter.modify(whole, grow)  # E mypy: misc: attribute function "modify"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
+    getter.review(part)  # E mypy: misc: attribute function "review"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
 
-    fold.get(whole)  # E: misc: attribute function "get"
+    fold.get(whole)  # E mypy: misc: attribute function "get"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
     reveal_type(fold.preview(whole))  # R: Maybe[Part]
     reveal_type(fold.get_all(whole))  # R: list[Part]
-    fold.set(whole, part)  # E: misc: attribute function "set"
-    fold.modify(whole, grow)  # E: misc: attribute function "modify"
-    fold.review(part)  # E: misc: attribute function "review"
+    fold.set(whole, part)  # E mypy: misc: attribute function "set"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
+    fold.modify(whole, grow)  # E mypy: misc: attribute function "modify"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
+    fold.review(part)  # E mypy: misc: attribute function "review"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
 
-    setter.get(whole)  # E: misc: attribute function "get"
-    setter.preview(whole)  # E: misc: attribute function "preview"
-    setter.get_all(whole)  # E: misc: attribute function "get_all"
+    setter.get(whole)  # E mypy: misc: attribute function "get"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
+    setter.preview(whole)  # E mypy: misc: attribute function "preview"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
+    setter.get_all(whole)  # E mypy: misc: attribute function "get_all"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType
     reveal_type(setter.set(whole, part))  # R: Whole
     reveal_type(setter.modify(whole, grow))  # R: Whole
-    setter.review(part)  # E: misc: attribute function "review"
+    setter.review(part)  # E mypy: misc: attribute function "review"  # E pyright: reportAttributeAccessIssue  # E pyright: reportUnknownMemberType

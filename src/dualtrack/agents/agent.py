@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Any, Final, Generic, TypeAlias, TypeVar, final
+from typing import TYPE_CHECKING, Any, Final, Generic, NoReturn, TypeAlias, TypeVar, final
 
 from dualtrack.agents.awaiting import PLAIN, awaitable_type
+from dualtrack.errors import CompositionError
+from dualtrack.optics.optic import Optic
 
 A = TypeVar("A", contravariant=True)
 B = TypeVar("B", covariant=True)
@@ -57,8 +59,29 @@ class Agent(ABC, Generic[A, B]):
             return NotImplemented
         return compose(self, other)
 
+    if not TYPE_CHECKING:  # mypy already rejects ``optic >> agent``; this is the run-time twin
+
+        def __rrshift__(self, other: object) -> NoReturn:
+            if isinstance(other, Optic):
+                raise _optic_then_agent(other, self)
+            return NotImplemented
+
     def __repr__(self) -> str:
         return f"Agent({self.name})"
+
+    def _repr_svg_(self) -> str:
+        """Jupyter's picture of this agent: its stages in order (drawn by dualtrack.display)."""
+        from dualtrack.display.agents import pipeline_svg
+
+        return pipeline_svg(self)
+
+
+def _optic_then_agent(optic: Optic[Any, Any, Any], agent: Agent[Any, Any]) -> CompositionError:
+    return CompositionError(
+        f"cannot compose {optic!r} >> {agent!r}: an optic is not an agent, so they do not "
+        "chain. To run the agent on what the optic focuses, lift it with the optic: "
+        f"Focus({optic.path}).lift({agent.name})"
+    )
 
 
 @final
@@ -135,6 +158,8 @@ class IdentityAgent(Agent[Any, Any]):
 
     def __rrshift__(self, other: Agent[X, Y]) -> Agent[X, Y]:
         """``other`` itself."""
+        if isinstance(other, Optic):
+            raise _optic_then_agent(other, self)
         if not isinstance(other, Agent):
             return NotImplemented
         return other

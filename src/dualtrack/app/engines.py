@@ -1,7 +1,8 @@
 """Async engines for application state: URL normalisation, transactional SQLite, clear errors.
 
 A URL without a driver gets dualtrack's async one (``sqlite`` becomes ``sqlite+aiosqlite``,
-``postgresql`` becomes ``postgresql+asyncpg``). SQLite engines made here run DDL inside real
+``postgresql`` becomes ``postgresql+asyncpg``); a bad URL raises ``BackendUnavailable`` by the
+rule of :mod:`dualtrack.urls`. SQLite engines made here run DDL inside real
 transactions (SQLite can, but Python's driver does not by default), so a migration that fails
 half-way leaves the database at the revision it started from, as on PostgreSQL.
 """
@@ -14,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from dualtrack.errors import BackendUnavailable
+from dualtrack.urls import check_sqlite_url, dialect_of, driver_missing, masked, parse_url
 
 #: The async driver dualtrack uses for each database that comes without one.
 ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
@@ -32,13 +34,10 @@ def async_url(url: str | URL) -> URL:
     >>> async_url("sqlite+pysqlite:///x.db").drivername
     'sqlite+pysqlite'
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError as error:
-        raise BackendUnavailable(
-            f"cannot parse database URL {url!r}: {error}; "
-            "write it as dialect[+driver]://user@host/database or sqlite:///path"
-        ) from error
+    parsed = parse_url(
+        url, expected="dialect[+driver]://user@host/database, or sqlite:///path for SQLite"
+    )
+    check_sqlite_url(parsed)
     backend = "postgresql" if parsed.drivername == "postgres" else parsed.drivername
     if "+" not in backend and backend in ASYNC_DRIVERS:
         backend = f"{backend}+{ASYNC_DRIVERS[backend]}"
@@ -47,14 +46,17 @@ def async_url(url: str | URL) -> URL:
 
 def is_async(url: str | URL) -> bool:
     """Whether ``url`` (after :func:`async_url`) names an asyncio driver."""
-    return bool(_dialect_class(async_url(url)).is_async)
+    return bool(dialect_of(async_url(url)).is_async)
 
 
 def open_engine(url: str | URL, **options: Any) -> AsyncEngine:
     """An :class:`AsyncEngine` on ``url``, transactional on SQLite; ``options`` go to SQLAlchemy."""
     parsed = async_url(url)
     _check_reachable(parsed)
-    engine = create_async_engine(parsed, **options)
+    try:
+        engine = create_async_engine(parsed, **options)
+    except ImportError as error:
+        raise driver_missing(parsed, error) from error
     if engine.dialect.name == "sqlite":
         make_sqlite_transactional(engine.sync_engine)
     return engine
@@ -62,9 +64,12 @@ def open_engine(url: str | URL, **options: Any) -> AsyncEngine:
 
 def open_sync_engine(url: str | URL, **options: Any) -> Engine:
     """A blocking :class:`Engine` on ``url`` (a sync driver), made as :func:`open_engine` is."""
-    parsed = make_url(url)
+    parsed = parse_url(url, expected="dialect+driver://user@host/database")
     _check_reachable(parsed)
-    engine = create_engine(parsed, **options)
+    try:
+        engine = create_engine(parsed, **options)
+    except ImportError as error:
+        raise driver_missing(parsed, error) from error
     if engine.dialect.name == "sqlite":
         make_sqlite_transactional(engine)
     return engine
@@ -113,15 +118,17 @@ def begin_sync(engine: Engine) -> Iterator[Connection]:
 def unreachable(url: URL, error: BaseException) -> BackendUnavailable:
     """The error for a database that cannot be connected to, naming it without its password."""
     return BackendUnavailable(
-        f"cannot connect to {url.render_as_string(hide_password=True)}: {error}. "
+        f"cannot connect to {masked(url)}: {error}. "
         "Check that the server runs, the database exists and the URL is right "
         "(DUALTRACK_DATABASE_URL, or the URL you passed)."
     )
 
 
 def _check_reachable(url: URL) -> None:
-    """Fail early, and clearly, for a missing driver or an SQLite file in a missing directory."""
-    _dialect_class(url)
+    """Fail early, and clearly, for a bad URL, an unknown driver or an SQLite file in a missing
+    directory."""
+    check_sqlite_url(url)
+    dialect_of(url)
     path = url.database
     if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
         return
@@ -130,16 +137,6 @@ def _check_reachable(url: URL) -> None:
     folder = Path(path).expanduser().absolute().parent
     if not folder.is_dir():
         raise BackendUnavailable(
-            f"cannot connect to {url.render_as_string(hide_password=True)}: the directory "
+            f"cannot connect to {masked(url)}: the directory "
             f"{folder} does not exist; create it, or point the URL at an existing directory"
         )
-
-
-def _dialect_class(url: URL) -> Any:
-    try:
-        return url.get_dialect()
-    except (NoSuchModuleError, ImportError) as error:
-        raise BackendUnavailable(
-            f"no SQLAlchemy dialect or driver for {url.drivername!r}: {error}; "
-            "PostgreSQL needs the postgres extra (pip install 'dualtrack[postgres]')"
-        ) from error

@@ -22,6 +22,7 @@ from typing import Any, TypeAlias, TypeVar
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import Engine, NullPool
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -182,6 +183,8 @@ def _command_work(
         config.attributes.update(shared)
         try:
             alembic_command(config, *arguments)
+        except CommandError as error:
+            raise MigrationError(f"alembic refused the command: {error}") from error
         finally:
             for key in shared:
                 config.attributes.pop(key, None)

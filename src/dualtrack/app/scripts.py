@@ -1,7 +1,11 @@
 """Finding dualtrack's Alembic scripts and building a ``Config`` for them without ``alembic.ini``.
 
 The scripts live in ``migrations/`` at the top of a source checkout; a wheel ships the same
-directory inside the package as ``dualtrack/migrations``. :func:`script_location` finds either.
+directory inside the package as ``dualtrack/migrations``. :func:`script_location` finds either,
+and :func:`alembic_ini` the ``alembic.ini`` beside it (the wheel ships that too), so the
+``alembic`` command works from any directory::
+
+    alembic -c "$(python -m dualtrack.app.alembic_ini)" upgrade head
 """
 
 from __future__ import annotations
@@ -17,15 +21,32 @@ from dualtrack.errors import MigrationError
 
 def script_location() -> Path:
     """The directory holding dualtrack's ``env.py`` and ``versions/``, installed or checked out."""
+    return _shipped("migrations", "env.py").parent
+
+
+def alembic_ini() -> Path:
+    """dualtrack's ``alembic.ini``, beside :func:`script_location` (installed or checked out).
+
+    Its ``script_location`` is relative to the file, so ``alembic -c <this path> ...`` runs
+    dualtrack's migrations from any directory.
+
+    >>> (alembic_ini().parent / "migrations") == script_location()
+    True
+    """
+    return _shipped("alembic.ini")
+
+
+def _shipped(*name: str) -> Path:
+    """The file ``name`` inside the installed package, else at the top of the checkout."""
     package = Path(__file__).resolve().parent.parent
-    candidates = (package / "migrations", package.parent.parent / "migrations")
+    candidates = (package.joinpath(*name), package.parent.parent.joinpath(*name))
     for candidate in candidates:
-        if (candidate / "env.py").is_file():
+        if candidate.is_file():
             return candidate
     looked = ", ".join(str(candidate) for candidate in candidates)
     raise MigrationError(
-        f"cannot find dualtrack's migration scripts (looked in {looked}); "
-        "reinstall dualtrack, or pass config=alembic_config(your_script_directory)"
+        f"cannot find dualtrack's {name[0]} (looked for {looked}); reinstall dualtrack, "
+        "or pass config=alembic_config(your_script_directory)"
     )
 
 

@@ -21,8 +21,8 @@ from dualtrack.bridge.refs_table import REFS_TABLE
 from dualtrack.cli.failures import CommandFailed
 from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.config import database_url
-from dualtrack.memory.sql.errors import masked
 from dualtrack.memory.sql.store import SQLDgent
+from dualtrack.urls import masked
 
 F = TypeVar("F", bound=Callable[..., Any])
 

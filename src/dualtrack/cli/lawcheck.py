@@ -12,6 +12,7 @@ import contextlib
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -21,8 +22,8 @@ from hypothesis import settings
 from dualtrack.cli.failures import CommandFailed, one_line
 from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.cli.stores import open_writing, run
-from dualtrack.memory import DgentProtocol, HashedNgramEmbedder
-from dualtrack.memory.sql.errors import masked
+from dualtrack.memory import DgentProtocol, HashedNgramEmbedder, MemoryDgent, MemorySpace
+from dualtrack.urls import masked
 from laws.core import DEFAULT_SETTINGS
 from laws.dgent import conformance_laws
 
@@ -81,9 +82,7 @@ def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bo
             param_hint="--law",
         )
 
-    async def fresh(namespace: str) -> DgentProtocol:
-        return await open_writing(url, f"{prefix}/{namespace}")
-
+    fresh = _opener(url, prefix)
     run(_reachable(url, prefix))
     note(f"running {len(only) or len(kit)} laws against {masked(url)} in {prefix}/*")
     outcomes: list[Outcome] = []
@@ -102,6 +101,23 @@ def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bo
             note(f"  ✓ {law.name} ({outcome.seconds:.1f}s)")
         outcomes.append(outcome)
     _report(url, prefix, run(_left_behind(url, prefix)), outcomes, as_json)
+
+
+def _opener(url: str, prefix: str) -> Callable[[str], Awaitable[DgentProtocol]]:
+    """Open the law kit's stores under ``prefix``; ``memory://`` stores share one space, as
+    the namespace laws expect of stores opened on one database."""
+    if url.strip().partition(":")[0] == "memory":
+        space = MemorySpace()
+
+        async def in_memory(namespace: str) -> DgentProtocol:
+            return MemoryDgent(namespace=f"{prefix}/{namespace}", space=space)
+
+        return in_memory
+
+    async def at_url(namespace: str) -> DgentProtocol:
+        return await open_writing(url, f"{prefix}/{namespace}")
+
+    return at_url
 
 
 async def _reachable(url: str, prefix: str) -> None:

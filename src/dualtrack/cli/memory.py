@@ -33,8 +33,8 @@ from dualtrack.cli.output import (
 from dualtrack.cli.stores import NAMESPACE_HELP, chosen_url, reading, run
 from dualtrack.errors import UnknownDatum
 from dualtrack.memory import Datum, DgentProtocol
-from dualtrack.memory.sql.errors import masked
 from dualtrack.memory.transfer.digest import REF_PAGE
+from dualtrack.urls import masked
 
 F = TypeVar("F", bound=Callable[..., Any])
 

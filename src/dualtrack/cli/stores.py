@@ -21,8 +21,8 @@ from dualtrack.cli.failures import CommandFailed
 from dualtrack.config import memory_url
 from dualtrack.errors import BackendUnavailable
 from dualtrack.memory import DgentProtocol
-from dualtrack.memory.sql.errors import masked
 from dualtrack.memory.urls import open_dgent
+from dualtrack.urls import masked
 
 T = TypeVar("T")
 

@@ -27,7 +27,6 @@ from dualtrack.cli.stores import (
     run,
     writing,
 )
-from dualtrack.memory.sql.errors import masked
 from dualtrack.memory.transfer import (
     NamespaceDigest,
     copy_namespace,
@@ -36,6 +35,7 @@ from dualtrack.memory.transfer import (
     import_lines,
 )
 from dualtrack.memory.transfer.copying import DEFAULT_BATCH
+from dualtrack.urls import masked
 
 _BATCH = click.option(
     "--batch-size",

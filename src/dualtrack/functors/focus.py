@@ -12,6 +12,7 @@ from dualtrack.agents import Agent
 from dualtrack.errors import InvalidInput, UnsupportedOperation
 from dualtrack.functors.lifted import Lifted
 from dualtrack.optics import Optic, Traversal
+from dualtrack.optics.kinds import with_article
 
 S = TypeVar("S")
 A = TypeVar("A")
@@ -89,7 +90,7 @@ class Focus(Generic[S, A]):
         if optic.kind not in _BY_KIND:
             raise UnsupportedOperation(
                 f"Focus needs an optic that reads and writes (Lens, Iso, Prism, Affine or "
-                f"Traversal); a {optic.kind} cannot put the agent's result back",
+                f"Traversal); {with_article(optic.kind)} cannot put the agent's result back",
                 optic.path,
             )
         self.optic = optic

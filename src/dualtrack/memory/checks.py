@@ -73,6 +73,12 @@ def check_batch_size(batch_size: object) -> int:
 
 def refuse_change(stored: Datum, new: Datum) -> ImmutableDatumError:
     """The error for putting ``new`` under the id of a different stored datum."""
+    if new.causal_parent == new.id:
+        return ImmutableDatumError(
+            f"{_names_itself(new)}: its id is its parent's, already stored. A "
+            "content-addressed child with its parent's content gets its parent's id: derive "
+            "it with content_addressed=False, or keep the parent when nothing changed"
+        )
     fields = ("content", "created_at", "causal_parent", "metadata")
     differing = [name for name in fields if getattr(stored, name) != getattr(new, name)]
     return ImmutableDatumError(
@@ -83,9 +89,21 @@ def refuse_change(stored: Datum, new: Datum) -> ImmutableDatumError:
 
 def refuse_orphan(datum: Datum) -> MissingParentError:
     """The error for a datum whose causal parent is neither stored nor earlier in its batch."""
+    if datum.causal_parent == datum.id:
+        return MissingParentError(
+            f"{_names_itself(datum)}; to start a chain give it causal_parent=None, to continue "
+            "one name the id of the datum it follows"
+        )
     return MissingParentError(
         f"datum {datum.id!r} names causal_parent {datum.causal_parent!r}, which this store "
         "does not hold: put the parent first (earlier in the same put_many is fine)"
+    )
+
+
+def _names_itself(datum: Datum) -> str:
+    return (
+        f"datum {datum.id!r} names itself as its causal parent: a parent is another datum, "
+        "stored before its child, so a chain never loops"
     )
 
 

@@ -177,6 +177,12 @@ class Datum:
         setter(made, "metadata", Metadata.from_json(metadata_json))
         return made
 
+    def _repr_html_(self) -> str:
+        """Jupyter's table of this datum, content escaped (drawn by dualtrack.display)."""
+        from dualtrack.display.datums import datum_html
+
+        return datum_html(self)
+
     @property
     def metadata_json(self) -> str:
         """The metadata as compact JSON text (what stores write)."""

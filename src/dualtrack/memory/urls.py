@@ -11,17 +11,21 @@ URL                                store
 =================================  ==========================================================
 
 Without a URL, ``DUALTRACK_MEMORY_URL`` is used, else an SQLite file in the user's data
-directory (:func:`dualtrack.config.memory_url`). An unknown scheme, a missing driver or a
-database that does not answer raises :class:`~dualtrack.errors.BackendUnavailable` naming the
-URL (password masked) and the cause: there is no fallback to another store.
+directory (:func:`dualtrack.config.memory_url`). A URL that cannot be read or is malformed for
+its store (``sqlite://tmp/x.db``), an unknown scheme, a missing driver or a database that does
+not answer raises :class:`~dualtrack.errors.BackendUnavailable` naming the URL (password
+masked) and the fix, as every URL in dualtrack does (see :mod:`dualtrack.urls`): there is no
+fallback to another store, and no file is created where a typo points.
 """
 
 from __future__ import annotations
 
+from collections.abc import Coroutine, Generator
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -29,9 +33,9 @@ from dualtrack.config import memory_url
 from dualtrack.errors import BackendUnavailable, InvalidArgument
 from dualtrack.memory.memory_store import MemoryDgent
 from dualtrack.memory.protocol import DgentProtocol
-from dualtrack.memory.sql.errors import masked
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.store import SQLiteDgent
+from dualtrack.urls import check_sqlite_url, dialect_of, driver_missing, masked, nearest, parse_url
 
 #: The store options each kind of URL takes (others go to ``create_async_engine`` for SQL URLs).
 STORE_OPTIONS = {
@@ -64,14 +68,13 @@ _SQL_DRIVERS = {
 }
 
 
-def _parse(text: str) -> URL:
-    try:
-        return make_url(text)
-    except ArgumentError as error:
-        raise BackendUnavailable(
-            f"cannot read agent-memory URL {masked(text)!r}: {error}. Use memory://, "
-            "sqlite:///path, sqlite+aiosqlite:///path or postgresql://user@host/database"
-        ) from error
+#: The schemes ``open_dgent`` reads, for the message naming them and "did you mean" hints.
+SCHEMES = ("memory", "sqlite", *_SQL_DRIVERS)
+
+_EXPECTED = (
+    "memory://, sqlite:///relative/path.db, sqlite:////absolute/path.db, "
+    "sqlite+aiosqlite:///path or postgresql://user@host/database"
+)
 
 
 def _refuse_extra(kind: str, url: str, options: dict[str, Any]) -> None:
@@ -82,8 +85,51 @@ def _refuse_extra(kind: str, url: str, options: dict[str, Any]) -> None:
         )
 
 
-async def open_dgent(url: str | None = None, **options: Any) -> DgentProtocol:
-    """The store ``url`` names, opened (tables created, connection checked).
+class StoreOpening(Coroutine[Any, Any, DgentProtocol]):
+    """What :func:`open_dgent` returns: ``await`` it for the open store, or write
+    ``async with open_dgent(url) as store:`` to have the store closed when the block ends.
+
+    It is a coroutine (so ``asyncio.run(open_dgent(url))`` works too); the URL is read and the
+    store opened when it is first awaited or entered, and any error is raised there.
+    """
+
+    def __init__(self, opening: Coroutine[Any, Any, DgentProtocol]) -> None:
+        self._opening = opening
+        self._store: DgentProtocol | None = None
+
+    def __await__(self) -> Generator[Any, None, DgentProtocol]:
+        return self._opening.__await__()
+
+    def send(self, value: Any) -> Any:
+        """Step the opening (the coroutine protocol, used by event loops)."""
+        return self._opening.send(value)
+
+    def throw(self, *error: Any) -> Any:
+        """Raise inside the opening (the coroutine protocol, used by event loops)."""
+        return self._opening.throw(*error)
+
+    def close(self) -> None:
+        """Abandon an opening that has not finished (the coroutine protocol)."""
+        self._opening.close()
+
+    async def __aenter__(self) -> DgentProtocol:
+        self._store = await self._opening
+        return self._store
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._store is not None:
+            store, self._store = self._store, None
+            await store.close()
+
+
+def open_dgent(url: str | None = None, **options: Any) -> StoreOpening:
+    """The store ``url`` names, opened (tables created, connection checked): ``await`` it, or
+    use it as ``async with open_dgent(url) as store:`` to close the store on leaving the block.
 
     ``options`` are the store's (``namespace``, ``embedder``, ...; see :data:`STORE_OPTIONS`);
     for SQL URLs the rest go to SQLAlchemy's ``create_async_engine`` (``pool_size``, ...),
@@ -91,8 +137,8 @@ async def open_dgent(url: str | None = None, **options: Any) -> DgentProtocol:
 
     >>> import asyncio
     >>> async def demo():
-    ...     store = await open_dgent("memory://", namespace="scratch")
-    ...     return store.namespace
+    ...     async with open_dgent("memory://", namespace="scratch") as store:
+    ...         return store.namespace
     >>> asyncio.run(demo())
     'scratch'
     >>> try:
@@ -101,25 +147,30 @@ async def open_dgent(url: str | None = None, **options: Any) -> DgentProtocol:
     ...     print(str(error)[:74])
     no agent-memory store for scheme 'mongodb' in 'mongodb://me:***@db/memory'
     """
+    return StoreOpening(_open(url, options))
+
+
+async def _open(url: str | None, options: dict[str, Any]) -> DgentProtocol:
     text = memory_url() if url is None else url
-    if not isinstance(text, str):
-        raise InvalidArgument(f"open_dgent takes a URL str, got {text!r}")
-    parsed = _parse(text.strip())
+    parsed = parse_url(text, expected=_EXPECTED)
     scheme = parsed.drivername
     if scheme == "memory":
         if parsed.host or parsed.database or parsed.username or parsed.query:
-            raise BackendUnavailable(f"memory:// takes nothing after the scheme, got {text!r}")
+            raise BackendUnavailable(
+                f"memory:// takes nothing after the scheme, got {masked(text)!r}"
+            )
         _refuse_extra("memory", text, options)
         return MemoryDgent(**options)
-    if scheme == "sqlite":
-        _refuse_extra("sqlite", text, options)
-        return await SQLiteDgent.open(_sqlite_file(parsed, text), **options)
-    driver = _SQL_DRIVERS.get(scheme)
+    driver = "sqlite" if scheme == "sqlite" else _SQL_DRIVERS.get(scheme)
     if driver is None:
         raise BackendUnavailable(
-            f"no agent-memory store for scheme {scheme!r} in {masked(text)!r}: use memory://, "
-            "sqlite:///path, sqlite+aiosqlite:///path or postgresql://user@host/database"
+            f"no agent-memory store for scheme {scheme!r} in {masked(text)!r}"
+            f"{nearest(scheme, SCHEMES)}: use {_EXPECTED}"
         )
+    check_sqlite_url(parsed)
+    if driver == "sqlite":
+        _refuse_extra("sqlite", text, options)
+        return await SQLiteDgent.open(_sqlite_file(parsed, text), **options)
     return await _open_sql(parsed.set(drivername=driver), text, options)
 
 
@@ -144,13 +195,13 @@ async def _open_sql(url: URL, text: str, options: dict[str, Any]) -> SQLDgent:
         timeout = float(options.pop("connect_timeout", DEFAULT_CONNECT_TIMEOUT))
         options.setdefault("connect_args", {}).setdefault("timeout", timeout)
         options.setdefault("pool_size", 10)
+    dialect_of(url)
     try:
         engine = create_async_engine(url, **options)
-    except (NoSuchModuleError, ImportError) as error:
-        raise BackendUnavailable(
-            f"the driver for {masked(text)!r} is not installed ({type(error).__name__}: "
-            f"{error}); for PostgreSQL: pip install 'dualtrack[postgres]'"
-        ) from error
+    except ImportError as error:
+        raise driver_missing(text, error) from error
+    except NoSuchModuleError as error:
+        raise BackendUnavailable(f"no driver for {masked(text)!r}: {error}") from error
     except (TypeError, ArgumentError, SQLAlchemyError) as error:
         raise InvalidArgument(f"cannot make an engine for {masked(text)!r}: {error}") from error
     if sqlite:

@@ -12,14 +12,14 @@ import struct
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
-from itertools import tee
-from operator import mul
 
 from dualtrack.errors import InvalidArgument
 
 _DENSE = b"D"
 _SPARSE = b"S"
 _HEADER = struct.Struct("<cI")
+_NORMAL_MIN = sys.float_info.min
+_NORMAL_MAX = sys.float_info.max
 
 #: A decoded vector: its dimension count and its non-zero entries by index.
 Unpacked = tuple[int, dict[int, float]]
@@ -51,31 +51,62 @@ def _ints(data: bytes) -> array[int]:
 def pack_vector(vector: Sequence[float]) -> bytes:
     """The vector scaled to unit length as little-endian float32, sparse when mostly zeros.
 
+    Any finite vector keeps its direction, however large or small its entries (the length is
+    computed without overflow or underflow); the zero vector packs as zero, which matches
+    nothing. A NaN or infinite entry has no direction and raises :class:`InvalidArgument`.
+
     >>> unpack_vector(pack_vector([3.0, 0.0, 0.0, 4.0]))
     (4, {0: 0.6000000238418579, 3: 0.800000011920929})
+    >>> unpack_vector(pack_vector([3e-320, 4e-320]))
+    (2, {0: 0.6000000238418579, 1: 0.800000011920929})
     """
     nonzero = [(i, float(x)) for i, x in enumerate(vector) if x != 0.0]
     if 2 * len(nonzero) < len(vector):
         return pack_sparse(len(vector), nonzero)
-    scale = _scale(value for _, value in nonzero)
-    dense = array("f", (x * scale for x in vector))
+    dense = array("f", _unit([float(x) for x in vector]))
     return _HEADER.pack(_DENSE, len(dense)) + _little_endian(dense)
 
 
-def _scale(values: Iterable[float]) -> float:
-    norm = math.sqrt(math.fsum(map(mul, *tee(values))))
-    return 1.0 / norm if norm > 0 else 0.0
+def _unit(values: list[float]) -> list[float]:
+    """``values`` divided by their Euclidean length.
+
+    ``math.hypot`` scales internally, so the length is exact to a rounding whenever it is a
+    normal float; when it overflows or is subnormal, the values are first divided by the
+    largest magnitude, so huge entries do not overflow and tiny ones keep their precision.
+    """
+    norm = math.hypot(*values)
+    if _NORMAL_MIN <= norm <= _NORMAL_MAX:
+        return [value / norm for value in values]
+    if not all(map(math.isfinite, values)):
+        raise InvalidArgument(
+            "cannot pack a vector holding NaN or an infinite entry: it has no direction; "
+            "check the embedder's output"
+        )
+    largest = max(map(abs, values), default=0.0)
+    if largest == 0.0:
+        return values
+    scaled = [value / largest for value in values]
+    norm = math.hypot(*scaled)
+    return [value / norm for value in scaled]
 
 
 def pack_sparse(dimensions: int, entries: Sequence[tuple[int, float]]) -> bytes:
-    """Pack a vector given as ``(index, value)`` pairs in index order, scaled to unit length."""
+    """Pack a vector given as ``(index, value)`` pairs in index order, scaled to unit length.
+
+    Entries too small to survive as float32 next to the others are left out.
+    """
     if not entries:
         return _HEADER.pack(_SPARSE, dimensions)
     indices, values = zip(*entries, strict=True)
-    scale = _scale(values)
-    count = len(indices)
-    return struct.pack(
-        f"<cI{count}I{count}f", _SPARSE, dimensions, *indices, *[v * scale for v in values]
+    scaled = array("f", _unit([float(value) for value in values]))
+    if 0.0 in scaled:
+        kept = [(index, value) for index, value in zip(indices, scaled, strict=True) if value]
+        indices = tuple(index for index, _ in kept)
+        scaled = array("f", (value for _, value in kept))
+    return (
+        _HEADER.pack(_SPARSE, dimensions)
+        + _little_endian(array("I", indices))
+        + _little_endian(scaled)
     )
 
 

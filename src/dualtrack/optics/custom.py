@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from returns.maybe import Maybe
+from typing_extensions import TypeVar
 
 from dualtrack.optics.absent import ABSENT
 from dualtrack.optics.arguments import require_callables
@@ -19,10 +21,25 @@ from dualtrack.optics.kinds import (
     SetterKind,
     TraversalKind,
 )
-from dualtrack.optics.optic import Affine, Fold, Getter, Iso, Lens, Optic, Prism, Setter, Traversal
+from dualtrack.optics.optic import (
+    Affine,
+    Fold,
+    Getter,
+    Identity,
+    Iso,
+    Lens,
+    Optic,
+    Prism,
+    Setter,
+    Traversal,
+)
 
-S = TypeVar("S")
-A = TypeVar("A")
+# Default Any: functions mypy cannot type (unannotated lambdas) make an Any-typed optic, as the
+# structural constructors give, not one over Never that no source fits.
+S = TypeVar("S", default=Any)
+A = TypeVar("A", default=Any)
+# identity()'s focus comes from where it is used (``o >> identity()``), so it has no default.
+T = typing.TypeVar("T")
 
 
 def _named(constructor: str, name: str | None, *functions: Callable[..., Any]) -> str:
@@ -39,13 +56,14 @@ def _from_maybe(match: Callable[[S], Maybe[A]]) -> Callable[[S], Any]:
     return first
 
 
-def identity() -> Iso[A, A]:
-    """The neutral optic: ``identity() >> o`` and ``o >> identity()`` behave as ``o``.
+def identity() -> Identity[T]:
+    """The neutral optic: ``identity() >> o`` and ``o >> identity()`` behave as ``o``, at run
+    time and to the type checkers.
 
     >>> identity().set(1, 2)
     2
     """
-    return Optic(
+    return Identity(
         IsoKind,
         "identity()",
         {"get": lambda s: s, "review": lambda a: a, "set": lambda s, a: a},

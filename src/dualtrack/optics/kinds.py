@@ -65,6 +65,15 @@ NAMES: dict[type, str] = {
 }
 
 
+def with_article(name: str) -> str:
+    """A kind's name with its indefinite article, for messages.
+
+    >>> with_article("Affine"), with_article("Lens"), with_article("Iso")
+    ('an Affine', 'a Lens', 'an Iso')
+    """
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
+
+
 def _strongest_common(first: type, second: type) -> type | None:
     for kind in ORDER:
         if issubclass(first, kind) and issubclass(second, kind):

@@ -31,6 +31,7 @@ from dualtrack.optics.kinds import (
     SetterKind,
     TraversalKind,
     join,
+    with_article,
 )
 from dualtrack.optics.steps import Spec, Step, build, describe, fuse_get, fuse_modify, fuse_set
 
@@ -38,6 +39,10 @@ K = TypeVar("K", covariant=True)
 S = TypeVar("S")
 A = TypeVar("A")
 B = TypeVar("B")
+# The kind, source and focus of the other operand where ``identity()`` leaves it as it is.
+KO = TypeVar("KO")
+SO = TypeVar("SO")
+AO = TypeVar("AO")
 
 Ops = dict[str, Callable[..., Any]]
 
@@ -106,6 +111,12 @@ class Optic(Generic[K, S, A]):
     def __repr__(self) -> str:
         return f"{NAMES[self._kind]}({self.path})"
 
+    def _repr_svg_(self) -> str:
+        """Jupyter's picture of this optic: its steps and kinds (drawn by dualtrack.display)."""
+        from dualtrack.display.optics import optic_svg
+
+        return optic_svg(self)
+
     @property
     def kind(self) -> str:
         """The name of this optic's kind: ``'Lens'``, ``'Prism'``, ``'Traversal'``, ..."""
@@ -152,7 +163,7 @@ class Optic(Generic[K, S, A]):
     def _refusal(self, operation: str) -> Callable[..., NoReturn]:
         def refuse(*args: object) -> NoReturn:
             raise UnsupportedOperation(
-                f"a {NAMES[self._kind]} has no {operation}(); {self!r} supports "
+                f"{with_article(NAMES[self._kind])} has no {operation}(); {self!r} supports "
                 f"{', '.join(_operations(self._kind))}"
             )
 
@@ -187,6 +198,10 @@ class Optic(Generic[K, S, A]):
         review = _Operation("review", "Build a whole from a part (Prism, Iso).")
 
     @overload
+    def __rshift__(  # type: ignore[overload-overlap]
+        self: Optic[KO, SO, AO], other: Identity[Any]
+    ) -> Optic[KO, SO, AO]: ...
+    @overload
     def __rshift__(self: Iso[S, A], other: Iso[A, B]) -> Iso[S, B]: ...
     @overload
     def __rshift__(self: Lens[S, A], other: Lens[A, B]) -> Lens[S, B]: ...
@@ -204,6 +219,17 @@ class Optic(Generic[K, S, A]):
     def __rshift__(self: Setter[S, A], other: Setter[A, B]) -> Setter[S, B]: ...
     def __rshift__(self, other: Any) -> Any:
         """Compose: focus with ``self``, then focus further with ``other``."""
+        if not isinstance(other, Optic):
+            return NotImplemented
+        return compose(self, other)
+
+
+class Identity(Optic[IsoKind, A, A]):
+    """The type of ``identity()``: an Iso that ``>>`` leaves out on either side, so both
+    checkers type ``identity() >> o`` and ``o >> identity()`` exactly as ``o``."""
+
+    def __rshift__(self, other: Optic[KO, SO, AO]) -> Optic[KO, SO, AO]:
+        """``identity() >> other`` is ``other``."""
         if not isinstance(other, Optic):
             return NotImplemented
         return compose(self, other)
@@ -325,7 +351,8 @@ def compose(outer: Optic[Any, Any, Any], inner: Optic[Any, Any, Any]) -> Optic[A
     kind = join(outer._kind, inner._kind)
     if kind is None:
         raise CompositionError(
-            f"cannot compose a {outer.kind} with a {inner.kind}: they share no optic kind "
+            f"cannot compose {with_article(outer.kind)} with {with_article(inner.kind)}: they "
+            "share no optic kind "
             f"(in {outer.path} >> {inner.path}). A Getter or Fold can only be followed by "
             "something that reads; a Setter only by something that writes"
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable
-from functools import partial
+from types import MethodType
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 from dualtrack.agents import Agent
@@ -106,10 +106,12 @@ AsyncLogic = Callable[[A, S], Awaitable[tuple[B, S]]]
 class LiftLogic(Protocol):
     """``StateFunctor.lift_logic(logic, backend=b)``: the type of the class-level form."""
 
+    # Sync first: a coroutine is never a tuple, so async logic still reaches the second
+    # overload, and mypy's message for a mistyped sync logic names the sync signature.
     @overload
     def __call__(
         self,
-        logic: AsyncLogic[A, S, B],
+        logic: Logic[A, S, B],
         /,
         *,
         backend: StateBackend[S],
@@ -119,7 +121,7 @@ class LiftLogic(Protocol):
     @overload
     def __call__(
         self,
-        logic: Logic[A, S, B],
+        logic: AsyncLogic[A, S, B],
         /,
         *,
         backend: StateBackend[S],
@@ -132,9 +134,9 @@ class BoundLiftLogic(Protocol[S]):
     """``StateFunctor(b).lift_logic(logic)``: the type of the instance form."""
 
     @overload
-    def __call__(self, logic: AsyncLogic[A, S, B], /) -> Agent[A, B]: ...
-    @overload
     def __call__(self, logic: Logic[A, S, B], /) -> Agent[A, B]: ...
+    @overload
+    def __call__(self, logic: AsyncLogic[A, S, B], /) -> Agent[A, B]: ...
 
 
 class Lift(Protocol):
@@ -216,6 +218,64 @@ def _lift(
     return StatefulAgent(logic, name=agent.name, awaits=True, **settings)
 
 
+def lift_logic(
+    logic: Callable[[Any, Any], Any],
+    /,
+    *,
+    backend: StateBackend[Any] | None = None,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+) -> Agent[Any, Any]:
+    """Lift a pure ``(input, state) -> (output, new_state)`` function, sync or async, to an
+    agent ``input -> output`` whose state lives in ``backend`` (required here; or build
+    ``StateFunctor(backend)`` and call ``lift_logic(logic)`` on it).
+
+    Each invoke loads the state and its version, runs ``logic``, and saves the new state
+    against that version; a logic that raises saves nothing. When another writer saved first,
+    the logic re-runs on the fresh state, up to ``retries`` times, after a random pause that
+    starts at ``backoff`` seconds and doubles.
+    """
+    return _lift_logic(None, logic, backend=backend, retries=retries, backoff=backoff)
+
+
+def lift(
+    agent: Agent[Any, Any],
+    /,
+    *,
+    backend: StateBackend[Any] | None = None,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+) -> Agent[Any, Any]:
+    """Lift an ``Agent[(input, state), (output, new_state)]`` to an agent ``input -> output``
+    whose state lives in ``backend`` (required here; or build ``StateFunctor(backend)`` and call
+    ``lift(agent)`` on it). Loads, runs and saves as :func:`lift_logic` does."""
+    return _lift(None, agent, backend=backend, retries=retries, backoff=backoff)
+
+
+def _bound_lift_logic(
+    functor: StateFunctor[Any], logic: Callable[[Any, Any], Any], /
+) -> Agent[Any, Any]:
+    """Lift a pure ``(input, state) -> (output, new_state)`` function, sync or async, to an
+    agent ``input -> output`` whose state lives in this functor's backend, with its retries."""
+    return _lift_logic(functor, logic)
+
+
+def _bound_lift(functor: StateFunctor[Any], agent: Agent[Any, Any], /) -> Agent[Any, Any]:
+    """Lift an ``Agent[(input, state), (output, new_state)]`` to an agent ``input -> output``
+    whose state lives in this functor's backend, with its retries."""
+    return _lift(functor, agent)
+
+
+for _function, _name in [
+    (lift_logic, "lift_logic"),
+    (lift, "lift"),
+    (_bound_lift_logic, "lift_logic"),
+    (_bound_lift, "lift"),
+]:
+    _function.__name__ = _name
+    _function.__qualname__ = f"StateFunctor.{_name}"
+
+
 class _LiftLogicMethod:
     """Makes ``lift_logic`` work on the class (with ``backend=``) and on an instance."""
 
@@ -224,7 +284,7 @@ class _LiftLogicMethod:
     @overload
     def __get__(self, instance: StateFunctor[S], owner: type[Any]) -> BoundLiftLogic[S]: ...
     def __get__(self, instance: StateFunctor[Any] | None, owner: type[Any]) -> Any:
-        return partial(_lift_logic, instance)
+        return lift_logic if instance is None else MethodType(_bound_lift_logic, instance)
 
 
 class _LiftMethod:
@@ -235,7 +295,7 @@ class _LiftMethod:
     @overload
     def __get__(self, instance: StateFunctor[S], owner: type[Any]) -> BoundLift[S]: ...
     def __get__(self, instance: StateFunctor[Any] | None, owner: type[Any]) -> Any:
-        return partial(_lift, instance)
+        return lift if instance is None else MethodType(_bound_lift, instance)
 
 
 class StateFunctor(Generic[S]):

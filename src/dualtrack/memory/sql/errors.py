@@ -12,6 +12,7 @@ import asyncio
 import random
 
 from dualtrack.errors import BackendUnavailable
+from dualtrack.urls import masked
 
 #: SQLSTATEs after which the transaction was rolled back and may simply run again.
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
@@ -94,26 +95,6 @@ def failed(where: str, error: BaseException, *, lost: bool, wrote: bool) -> Back
     else:
         advice = "check that the database runs and its tables are SQLDgent's"
     return BackendUnavailable(f"{where} failed: {describe(error)}. {advice}")
-
-
-def masked(url: object) -> str:
-    """``url`` as text with any password replaced by ``***``.
-
-    >>> masked("postgresql://me:secret@db/memory")
-    'postgresql://me:***@db/memory'
-    """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(str(url)).render_as_string(hide_password=True)
-    except ArgumentError:
-        text = str(url)
-        scheme, separator, rest = text.partition("://")
-        credentials, at, host = rest.rpartition("@")
-        if separator and at and ":" in credentials:
-            return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-        return text
 
 
 def unreachable(url: object, error: BaseException) -> BackendUnavailable:

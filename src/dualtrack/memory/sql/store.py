@@ -66,7 +66,6 @@ from dualtrack.memory.sql.errors import (
     MAX_RETRIES,
     failed,
     is_transient,
-    masked,
     pause,
     unreachable,
 )
@@ -78,6 +77,7 @@ from dualtrack.memory.sql.statements import NEVER, PageShape, Statements
 from dualtrack.memory.vectors import top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
+from dualtrack.urls import masked
 
 K = TypeVar("K", covariant=True)
 A = TypeVar("A")
