@@ -33,6 +33,7 @@ from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.engine import make_url
 
 from dualtrack import Datum, HashedNgramEmbedder, SQLDgent, open_dgent
+from dualtrack.memory.retention.digests import id_digest
 from dualtrack.memory.sql.facets import facets_json
 from dualtrack.memory.sql.schema import tables_in
 from dualtrack.memory.sql.sessions import Compiler
@@ -87,6 +88,8 @@ class RawSQL:
             "metadata": d.metadata_json,
             "facets": facets_json(d),
             "vector": EMBEDDER.packed(d.content.decode()),
+            "digest": id_digest(d.id),
+            "now": time.time(),
         }
 
     def arrays(self, batch: Sequence[Datum]) -> dict[str, Any]:
@@ -201,7 +204,17 @@ async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[A
     first = connections[0]
     statements = raw.statements
     insert_one, insert_many = raw.sql(statements.insert_one), raw.sql(statements.insert_many)
-    get_one, get_many = raw.sql(statements.get_one), raw.sql(statements.get_many)
+    get_one, get_many = raw.sql(statements.get_one), raw.sql(statements.held)
+
+    def key(datum_id: str | None) -> dict[str, Any]:
+        return {"ns": NAMESPACE, "id": datum_id, "now": time.time()}
+
+    def one(datum_id: str) -> list[Any]:
+        return raw.args(statements.get_one, key(datum_id))
+
+    def by_ids(ids: list[str]) -> dict[str, Any]:
+        return {"ns": NAMESPACE, "ids": ids, "now": time.time()}
+
     chain_sql = raw.sql(statements.chain)
     await first.fetch(
         insert_many,
@@ -232,25 +245,25 @@ async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[A
             )
         for ids, args in work:
             async with first.transaction():
-                await first.fetch(get_many, NAMESPACE, ids)
+                await first.fetch(get_many, *raw.args(statements.held, by_ids(ids)))
                 await first.fetch(insert_many, *args)
         return batches * 100
 
     async def get() -> int:
         for number in range(gets):
-            await first.fetchrow(get_one, NAMESPACE, f"rg{number % 1000:09d}")
+            await first.fetchrow(get_one, *one(f"rg{number % 1000:09d}"))
         return gets
 
     async def chain() -> int:
         for _ in range(5):
-            await first.fetch(chain_sql, NAMESPACE, parent)
+            await first.fetch(chain_sql, *raw.args(statements.chain, key(parent)))
         return 5 * 1000
 
     async def concurrent() -> int:
         async def reader(connection: Any, offset: int) -> None:
             for number in range(gets // TASKS):
                 await connection.fetchrow(
-                    get_one, NAMESPACE, f"rg{(number * TASKS + offset) % 1000:09d}"
+                    get_one, *one(f"rg{(number * TASKS + offset) % 1000:09d}")
                 )
 
         await asyncio.gather(*(reader(c, i) for i, c in enumerate(connections)))

@@ -151,3 +151,13 @@ class UnsupportedColumn(DualtrackError, TypeError):
 
 class UnknownService(DualtrackError, LookupError):
     """``get_service`` was asked for a name that is neither registered nor injected."""
+
+
+class ForgottenDatumError(DualtrackError):
+    """A datum was put under an id its namespace forgot (hidden, expired or erased): a
+    forgotten id is never stored again, so an erasure cannot be undone by a replay."""
+
+
+class RetentionUnsupported(DualtrackError, TypeError):
+    """The store cannot forget or compact (``TableAdapter``); the message says why and what
+    to do instead."""

@@ -20,7 +20,18 @@ COMMANDS = [
     ["memory"],
     *(
         ["memory", name]
-        for name in ("ls", "show", "chain", "children", "search", "refs", "namespaces", "stats")
+        for name in (
+            "ls",
+            "show",
+            "chain",
+            "children",
+            "search",
+            "refs",
+            "namespaces",
+            "stats",
+            "forget",
+            "compact",
+        )
     ),
     ["copy"],
     ["export"],

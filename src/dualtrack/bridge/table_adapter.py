@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import ColumnElement, Insert, bindparam, exists, func, insert, select, update
 from sqlalchemy.engine import Dialect
@@ -32,6 +32,7 @@ from dualtrack.errors import (
     DualtrackError,
     InvalidArgument,
     InvalidRow,
+    RetentionUnsupported,
     UnknownDatum,
 )
 from dualtrack.memory.causal import causal_stream
@@ -588,6 +589,24 @@ class TableAdapter:
         """A lens view of the row ``ref`` points at (see :mod:`dualtrack.memory.views`): a
         write adds a child row (new id, parent column set) and moves the ref to it."""
         return View(self, ref, optic, initial)
+
+    #: Why a typed table does not implement ``Retention`` (see :func:`retention_of`).
+    retention_refusal = (
+        "its rows are application state, owned by your models and migrations, which other "
+        "code reads and writes too; a tombstone that hid rows from the adapter alone would "
+        "hide them from nothing else, and a compaction that deleted rows would bypass your "
+        "constraints and cascades. Delete rows with your ORM or SQL in a transaction (the "
+        "adapter shows the table as it is); keep forgettable memory in MemoryDgent, "
+        "SQLiteDgent or SQLDgent"
+    )
+
+    async def forget(self, *_: object, **__: object) -> NoReturn:
+        """Refused: a typed table forgets by deleting rows (see :attr:`retention_refusal`)."""
+        raise RetentionUnsupported(f"TableAdapter cannot forget: {self.retention_refusal}")
+
+    async def compact(self, *_: object, **__: object) -> NoReturn:
+        """Refused: a typed table forgets by deleting rows (see :attr:`retention_refusal`)."""
+        raise RetentionUnsupported(f"TableAdapter cannot compact: {self.retention_refusal}")
 
     async def close(self) -> None:
         """Refuse further use; dispose the engine too if made with ``dispose_engine=True``."""

@@ -15,6 +15,7 @@ from typing import NoReturn
 
 import click
 
+from dualtrack.cli import forgetting
 from dualtrack.cli.db import db
 from dualtrack.cli.failures import INTERRUPTED, DualtrackGroup, scrub
 from dualtrack.cli.lawcheck import laws
@@ -51,6 +52,8 @@ def cli(debug: bool) -> None:
 
 cli.add_command(tour)
 cli.add_command(memory)
+memory.add_command(forgetting.forget)
+memory.add_command(forgetting.compact)
 cli.add_command(copy)
 cli.add_command(export)
 cli.add_command(import_)

@@ -93,7 +93,7 @@ def _seconds(value: str, name: str) -> float:
     return seconds
 
 
-def _pairs(pairs: tuple[str, ...]) -> dict[str, Any] | None:
+def metadata_pairs(pairs: tuple[str, ...]) -> dict[str, Any] | None:
     """``k=v`` filters: ``v`` is read as JSON when it parses (``n=1`` is the number 1,
     ``ok=true`` a boolean), else as text (``kind=note``)."""
     found: dict[str, Any] = {}
@@ -139,7 +139,7 @@ def list_datums(
       dualtrack memory ls --after 2024-05-01 --desc --json
     """
     where = chosen_url(url, url_option)
-    metadata = _pairs(meta)
+    metadata = metadata_pairs(meta)
     start = None if after is None else _seconds(after, "--after")
     end = None if before is None else _seconds(before, "--before")
 
@@ -262,7 +262,14 @@ def chain(datum_id: str, url_option: str | None, namespace: str, as_json: bool) 
             lines.append("● " if place == len(found) - 1 else "○ ")
             lines.append_text(_line(datum))
         show(lines, cut=True)
-        note(f"{len(found)} datum(s), root first")
+        cut = found[0].causal_parent if found else None
+        if cut is None:
+            note(f"{len(found)} datum(s), root first")
+        else:
+            note(
+                f"{len(found)} datum(s); the chain is cut above at {cut!r}, an ancestor that "
+                "was forgotten, expired or compacted away"
+            )
 
     run(work())
 
@@ -345,7 +352,7 @@ def search(
 
     async def work() -> None:
         async with reading(where, namespace) as store:
-            hits = await store.search(text, limit=top, metadata=_pairs(meta))
+            hits = await store.search(text, limit=top, metadata=metadata_pairs(meta))
         if as_json:
             emit_json([{**summary(hit.datum), "score": hit.score} for hit in hits])
             return

@@ -39,10 +39,18 @@ from dualtrack.urls import check_sqlite_url, dialect_of, driver_missing, masked,
 
 #: The store options each kind of URL takes (others go to ``create_async_engine`` for SQL URLs).
 STORE_OPTIONS = {
-    "memory": frozenset({"namespace", "embedder"}),
-    "sqlite": frozenset({"namespace", "embedder", "busy_timeout"}),
+    "memory": frozenset({"namespace", "embedder", "clock"}),
+    "sqlite": frozenset({"namespace", "embedder", "busy_timeout", "clock"}),
     "sql": frozenset(
-        {"namespace", "embedder", "schema", "connections", "create_tables", "driver_statements"}
+        {
+            "namespace",
+            "embedder",
+            "schema",
+            "connections",
+            "create_tables",
+            "driver_statements",
+            "clock",
+        }
     ),
 }
 

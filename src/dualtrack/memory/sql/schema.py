@@ -9,6 +9,9 @@ Two tables, the same on every database:
   is one containment test ``facets @> {...}`` served by a GIN index on PostgreSQL (on SQLite
   the same index is a plain one, kept so that one MetaData describes both databases exactly).
 * ``dualtrack_refs``: the named refs, keyed by ``(namespace, name)``.
+* retention: ``dualtrack_tombstones`` (when each datum stops being shown: ``-Infinity`` once
+  forgotten, else its expiry time), ``dualtrack_erased`` (the SHA-256 of each id compaction
+  removed) and ``dualtrack_lifetimes`` (one namespace lifetime in seconds, if any).
 
 Ids compare in code point order everywhere (``COLLATE "C"`` on PostgreSQL; SQLite's binary
 collation already does), as Python's ``str`` does, so listings agree with ``MemoryDgent``.
@@ -79,12 +82,42 @@ refs = Table(
 )
 
 
+tombstones = Table(
+    "dualtrack_tombstones",
+    dgent_metadata,
+    Column("namespace", _ordered_text(), nullable=False),
+    Column("datum_id", _ordered_text(), nullable=False),
+    Column("hides_at", Double(), nullable=False),
+    Column("forgotten_at", Double(), nullable=True),
+    PrimaryKeyConstraint("namespace", "datum_id", name="dualtrack_tombstones_pkey"),
+)
+
+erased = Table(
+    "dualtrack_erased",
+    dgent_metadata,
+    Column("namespace", _ordered_text(), nullable=False),
+    Column("digest", Text(), nullable=False),
+    PrimaryKeyConstraint("namespace", "digest", name="dualtrack_erased_pkey"),
+)
+
+lifetimes = Table(
+    "dualtrack_lifetimes",
+    dgent_metadata,
+    Column("namespace", _ordered_text(), nullable=False),
+    Column("lifetime", Double(), nullable=False),
+    PrimaryKeyConstraint("namespace", name="dualtrack_lifetimes_pkey"),
+)
+
+
 class SQLTables(NamedTuple):
-    """SQLDgent's two tables, in one database schema (``None``: the connection's default)."""
+    """SQLDgent's tables, in one database schema (``None``: the connection's default)."""
 
     metadata: MetaData
     datums: Table
     refs: Table
+    tombstones: Table
+    erased: Table
+    lifetimes: Table
 
 
 def tables_in(schema: str | None) -> SQLTables:
@@ -94,10 +127,12 @@ def tables_in(schema: str | None) -> SQLTables:
     'memory.dualtrack_datums'
     """
     if schema is None:
-        return SQLTables(dgent_metadata, datums, refs)
+        return SQLTables(dgent_metadata, datums, refs, tombstones, erased, lifetimes)
     placed = MetaData(schema=schema)
     return SQLTables(
         placed,
-        datums.to_metadata(placed, schema=schema),
-        refs.to_metadata(placed, schema=schema),
+        *(
+            table.to_metadata(placed, schema=schema)
+            for table in (datums, refs, tombstones, erased, lifetimes)
+        ),
     )

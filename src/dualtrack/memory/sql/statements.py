@@ -69,6 +69,56 @@ class PageShape(NamedTuple):
     order: str
     limit: bool
     vectors: bool
+    keys: bool = False
+
+
+#: The ``hides_at`` of a forgotten datum: hidden at every instant, whatever the clock says.
+NEVER = float("-inf")
+
+
+def shown(tables: SQLTables, table: Any, postgres: bool) -> list[ColumnElement[bool]]:
+    """The conditions that datum row ``table`` is shown at the instant bound as ``now``: no
+    tombstone hides it yet, and it is younger than the lifetime of namespace ``ns``.
+
+    On PostgreSQL both are scalar subqueries, not ``NOT EXISTS``: the planner turns those into
+    anti-joins, and right after a large ``forget``, before statistics catch up, it chose to
+    materialize every tombstone and compare it with every row (measured: a keyset page 140
+    times slower). A scalar subquery stays one index lookup per row, and the lifetime one runs
+    once per statement."""
+    t, lifetimes = tables.tombstones, tables.lifetimes
+    now: Any = bindparam("now", type_=Double())
+    if not postgres:
+        hidden = exists().where(
+            t.c.namespace == table.c.namespace, t.c.datum_id == table.c.id, t.c.hides_at <= now
+        )
+        too_old = exists().where(
+            lifetimes.c.namespace == table.c.namespace,
+            table.c.created_at <= now - lifetimes.c.lifetime,
+        )
+        return [~hidden, ~too_old]
+    never: Any = literal_column("CAST('Infinity' AS DOUBLE PRECISION)", Double())
+    hides = (
+        select(t.c.hides_at)
+        .where(t.c.namespace == _text("ns"), t.c.datum_id == table.c.id)
+        .scalar_subquery()
+    )
+    lifetime = (
+        select(lifetimes.c.lifetime).where(lifetimes.c.namespace == _text("ns")).scalar_subquery()
+    )
+    return [
+        func.coalesce(hides, never) > now,
+        table.c.created_at > now - func.coalesce(lifetime, never),
+    ]
+
+
+def forgotten(tables: SQLTables, table: Any) -> ColumnElement[bool]:
+    """The condition that datum row ``table`` was forgotten (not merely expiring)."""
+    t = tables.tombstones
+    return exists().where(
+        t.c.namespace == table.c.namespace,
+        t.c.datum_id == table.c.id,
+        t.c.forgotten_at.isnot(None),
+    )
 
 
 def _text(name: str) -> Any:
@@ -78,7 +128,8 @@ def _text(name: str) -> Any:
 class Statements:
     """The Core statements of one store's tables on one dialect."""
 
-    def __init__(self, tables: SQLTables, dialect: str) -> None:
+    def __init__(self, tables: SQLTables, dialect: str, *, hidden: bool = False) -> None:
+        """``hidden``: read statements show hidden datums too (``include_hidden=True``)."""
         if dialect not in DIALECTS:
             raise BackendUnavailable(
                 f"SQLDgent speaks PostgreSQL (asyncpg) and SQLite (aiosqlite), not {dialect!r}"
@@ -86,20 +137,24 @@ class Statements:
         self.dialect = dialect
         self.postgres = dialect == "postgresql"
         self.tables = tables
+        self.hidden = hidden
         d = tables.datums
         self._columns = [d.c[name] for name in DATUM_COLUMNS]
-        self.get_one = self._datums().where(self._mine(), d.c.id == _text("id"))
+        self.get_one = self._datums().where(self._mine(), d.c.id == _text("id"), *self._shown(d))
         self.exists_one: Select[Any] = select(literal_column("1")).where(
-            self._mine(), d.c.id == _text("id")
+            self._mine(), d.c.id == _text("id"), *self._shown(d)
         )
-        self.count = select(func.count()).select_from(d).where(self._mine())
+        self.count = select(func.count()).select_from(d).where(self._mine(), *self._shown(d))
         self.children = (
             self._datums()
-            .where(self._mine(), d.c.causal_parent == _text("id"))
+            .where(self._mine(), d.c.causal_parent == _text("id"), *self._shown(d))
             .order_by(d.c.created_at, d.c.id)
         )
         self.chain = self._chain()
-        self.get_many = self._datums().where(self._mine(), self._among(d.c.id, "ids"))
+        self.get_many = self._datums().where(
+            self._mine(), self._among(d.c.id, "ids"), *self._shown(d)
+        )
+        #: the stored ids among ``ids`` (shown or not: a child may name a hidden parent)
         self.present = select(d.c.id).where(self._mine(), self._among(d.c.id, "ids"))
         self.insert_one = self._insert_one()
         self.insert_many = self._insert_many()
@@ -111,7 +166,136 @@ class Statements:
             for limit in (False, True)
         }
         self.namespaces = self._namespaces()
+        self._retention()
         self._pages: dict[PageShape, Select[Any]] = {}
+
+    def _shown(self, table: Any) -> list[ColumnElement[bool]]:
+        """The conditions that ``table``'s row is shown, unless these statements show all."""
+        return [] if self.hidden else shown(self.tables, table, self.postgres)
+
+    def _retention(self) -> None:
+        """The statements of forgetting, expiry and lifetimes."""
+        tables = self.tables
+        d, t, e, life = tables.datums, tables.tombstones, tables.erased, tables.lifetimes
+        flag = and_(*shown(tables, d, self.postgres))
+        #: the stored datums among ``ids``, each with whether it is shown at ``now``
+        self.held = (
+            self._datums()
+            .add_columns(flag.label("shown"))
+            .where(self._mine(), self._among(d.c.id, "ids"))
+        )
+        self.erased_among = select(e.c.digest).where(
+            e.c.namespace == _text("ns"), self._among(e.c.digest, "digests")
+        )
+        #: ``(id, forgotten)`` of the tombstones among ``ids``
+        self.tombstoned = select(t.c.datum_id, t.c.forgotten_at.isnot(None)).where(
+            t.c.namespace == _text("ns"), self._among(t.c.datum_id, "ids")
+        )
+        parent = d.alias("parent")
+        #: the parents of shown datums that are not shown: where shown chains stop
+        self.truncations = (
+            select(d.c.causal_parent)
+            .distinct()
+            .where(
+                self._mine(),
+                d.c.causal_parent.isnot(None),
+                *shown(tables, d, self.postgres),
+                ~exists().where(
+                    self._mine(parent),
+                    parent.c.id == d.c.causal_parent,
+                    *shown(tables, parent, self.postgres),
+                ),
+            )
+            .order_by(d.c.causal_parent)
+        )
+        #: tombstones of ids the namespace does not hold (compaction turns them into digests)
+        self.unheld_tombstones = select(t.c.datum_id).where(
+            t.c.namespace == _text("ns"),
+            ~exists().where(d.c.namespace == t.c.namespace, d.c.id == t.c.datum_id),
+        )
+        #: ``(shown, forgotten)`` of datum ``id``
+        self.state = select(flag.label("shown"), forgotten(tables, d).label("forgotten")).where(
+            self._mine(), d.c.id == _text("id")
+        )
+        #: ``(id, created_at)`` of the stored datums among ``ids`` not forgotten yet
+        self.forgettable = select(d.c.id, d.c.created_at).where(
+            self._mine(), self._among(d.c.id, "ids"), ~forgotten(tables, d)
+        )
+        self.ref_history = self._ref_history()
+        self.tombstone = self._tombstone()
+        self.get_lifetime = select(life.c.lifetime).where(life.c.namespace == _text("ns"))
+        insert = postgresql.insert if self.postgres else sqlite.insert
+        lifetime = insert(life).values(
+            namespace=_text("ns"), lifetime=bindparam("lifetime", type_=Double())
+        )
+        self.set_lifetime = lifetime.on_conflict_do_update(
+            index_elements=[life.c.namespace], set_={"lifetime": lifetime.excluded.lifetime}
+        )
+        self.drop_lifetime = life.delete().where(life.c.namespace == _text("ns"))
+        self.tombstones_of = t
+
+    def _tombstone(self) -> Executable:
+        """Forget ``ids`` at ``now`` (or record their expiry: ``hides_at`` without
+        ``forgotten_at``), returning the ids whose tombstone this wrote or made a forgetting."""
+        t = self.tables.tombstones
+        insert = postgresql.insert if self.postgres else sqlite.insert
+        if self.postgres:
+            rows = (
+                func.unnest(
+                    bindparam("ids", type_=ARRAY(Text())),
+                    bindparam("hides", type_=ARRAY(Double())),
+                )
+                .table_valued("datum_id", "hides_at")
+                .render_derived()
+            )
+            source = insert(t).from_select(
+                ["namespace", "datum_id", "hides_at", "forgotten_at"],
+                select(
+                    _text("ns"),
+                    rows.c.datum_id,
+                    rows.c.hides_at,
+                    bindparam("forgotten_at", type_=Double()),
+                ),
+            )
+        else:
+            source = insert(t).values(
+                namespace=_text("ns"),
+                datum_id=_text("datum_id"),
+                hides_at=bindparam("hides_at", type_=Double()),
+                forgotten_at=bindparam("forgotten_at", type_=Double()),
+            )
+        statement: Executable = source.on_conflict_do_update(
+            index_elements=[t.c.namespace, t.c.datum_id],
+            set_={
+                "hides_at": source.excluded.hides_at,
+                "forgotten_at": source.excluded.forgotten_at,
+            },
+            where=and_(t.c.forgotten_at.is_(None), source.excluded.forgotten_at.isnot(None)),
+        ).returning(t.c.datum_id)
+        return statement
+
+    def _ref_history(self) -> Select[Any]:
+        """``(id, created_at)`` of ref ``ref``'s whole stored history not forgotten yet,
+        hidden datums included."""
+        d, r = self.tables.datums, self.tables.refs
+        start = (
+            select(d.c.id, d.c.created_at, d.c.causal_parent)
+            .select_from(r.join(d, and_(d.c.namespace == r.c.namespace, d.c.id == r.c.datum_id)))
+            .where(r.c.namespace == _text("ns"), r.c.name == _text("ref"))
+            .cte("history", recursive=True)
+        )
+        parent = d.alias("parent")
+        step = select(parent.c.id, parent.c.created_at, parent.c.causal_parent).where(
+            self._mine(parent), parent.c.id == start.c.causal_parent
+        )
+        history = start.union_all(step)
+        return select(history.c.id, history.c.created_at).where(
+            ~exists().where(
+                self.tables.tombstones.c.namespace == _text("ns"),
+                self.tables.tombstones.c.datum_id == history.c.id,
+                self.tables.tombstones.c.forgotten_at.isnot(None),
+            )
+        )
 
     def _mine(self, table: Any = None) -> ColumnElement[bool]:
         table = self.tables.datums if table is None else table
@@ -121,6 +305,10 @@ class Statements:
         table = self.tables.datums if table is None else table
         return select(*(table.c[name] for name in DATUM_COLUMNS))
 
+    def among(self, column: Any, name: str) -> ColumnElement[bool]:
+        """``column`` is one of the values bound as ``name`` (a list)."""
+        return self._among(column, name)
+
     def _among(self, column: Any, name: str) -> ColumnElement[bool]:
         if self.postgres:
             return column == any_(bindparam(name, type_=ARRAY(Text())))  # type: ignore[no-any-return]
@@ -128,21 +316,21 @@ class Statements:
 
     def _datum_exists(self, name: str) -> Any:
         d = self.tables.datums
-        return exists().where(self._mine(), d.c.id == _text(name))
+        return exists().where(self._mine(), d.c.id == _text(name), *self._shown(d))
 
     def _chain(self) -> Select[Any]:
         d = self.tables.datums
         start = (
             self._datums()
             .add_columns(literal_column("0", Integer()).label("depth"))
-            .where(self._mine(), d.c.id == _text("id"))
+            .where(self._mine(), d.c.id == _text("id"), *self._shown(d))
             .cte("chain", recursive=True)
         )
         parent = d.alias("parent")
         step = (
             self._datums(parent)
             .add_columns((start.c.depth + literal_column("1", Integer())).label("depth"))
-            .where(self._mine(parent), parent.c.id == start.c.causal_parent)
+            .where(self._mine(parent), parent.c.id == start.c.causal_parent, *self._shown(parent))
         )
         chain = start.union_all(step)
         return select(*(chain.c[name] for name in DATUM_COLUMNS)).order_by(chain.c.depth.desc())
@@ -153,6 +341,20 @@ class Statements:
     def _insert(self) -> Any:
         insert = postgresql.insert if self.postgres else sqlite.insert
         return insert(self.tables.datums)
+
+    def _erased(self, digest: str) -> Any:
+        e = self.tables.erased
+        return exists().where(e.c.namespace == _text("ns"), e.c.digest == _text(digest))
+
+    def _heard_of(self) -> Any:
+        """``causal_parent`` is stored (shown or not), tombstoned, or erased: only a parent
+        the namespace never heard of is missing."""
+        d, t = self.tables.datums, self.tables.tombstones
+        return or_(
+            exists().where(self._mine(), d.c.id == _text("causal_parent")),
+            exists().where(t.c.namespace == _text("ns"), t.c.datum_id == _text("causal_parent")),
+            self._erased("parent_digest"),
+        )
 
     def _insert_one(self) -> Executable:
         d = self.tables.datums
@@ -165,7 +367,15 @@ class Statements:
             _text("metadata"),
             self._facets_value(_text("facets")),
             bindparam("vector", type_=LargeBinary()),
-        ).where(or_(_text("causal_parent").is_(None), self._datum_exists("causal_parent")))
+        ).where(
+            or_(_text("causal_parent").is_(None), self._heard_of()),
+            ~self._erased("digest"),
+            ~exists().where(
+                self.tables.tombstones.c.namespace == _text("ns"),
+                self.tables.tombstones.c.datum_id == _text("id"),
+                self.tables.tombstones.c.forgotten_at.isnot(None),
+            ),
+        )
         statement: Executable = (
             self._insert()
             .from_select(list(INSERT_COLUMNS), values)
@@ -219,24 +429,35 @@ class Statements:
         return statement
 
     def _refs(self) -> tuple[Executable, Executable, Executable, Executable]:
-        r = self.tables.refs
+        r, d = self.tables.refs, self.tables.datums
         here = and_(r.c.namespace == _text("ns"), r.c.name == _text("ref"))
-        get = select(r.c.datum_id).where(here)
+        target_shown = (
+            exists()
+            .where(d.c.namespace == r.c.namespace, d.c.id == r.c.datum_id, *self._shown(d))
+            .correlate(r)
+        )
+        get = select(r.c.datum_id).where(here, target_shown)
         insert = postgresql.insert if self.postgres else sqlite.insert
-        create = (
-            insert(r)
-            .from_select(
-                ["namespace", "name", "datum_id"],
-                select(_text("ns"), _text("ref"), _text("target")).where(
-                    self._datum_exists("target")
-                ),
-            )
-            .on_conflict_do_nothing()
+        source = insert(r).from_select(
+            ["namespace", "name", "datum_id"],
+            select(_text("ns"), _text("ref"), _text("target")).where(self._datum_exists("target")),
+        )
+        create = source.on_conflict_do_nothing().returning(r.c.name)
+        #: a ref naming a hidden datum reads as unset: ``expected=None`` may move it
+        self.revive_ref = (
+            r.update()
+            .where(here, ~target_shown, self._datum_exists("target"))
+            .values(datum_id=_text("target"))
             .returning(r.c.name)
         )
         move = (
             r.update()
-            .where(here, r.c.datum_id == _text("expected"), self._datum_exists("target"))
+            .where(
+                here,
+                r.c.datum_id == _text("expected"),
+                self._datum_exists("target"),
+                self._datum_exists("expected"),
+            )
             .values(datum_id=_text("target"))
             .returning(r.c.name)
         )
@@ -259,7 +480,7 @@ class Statements:
         joined = d.outerjoin(
             parent, and_(parent.c.namespace == d.c.namespace, parent.c.id == d.c.causal_parent)
         )
-        clauses: list[ColumnElement[bool]] = [self._mine()]
+        clauses: list[ColumnElement[bool]] = [self._mine(), *self._shown(d)]
         if position:
             there = tuple_(bindparam("at", type_=Double()), _text("at_id"))
             clauses.append(tuple_(d.c.created_at, d.c.id) > there)
@@ -274,8 +495,11 @@ class Statements:
 
     def _ref_page(self, after: bool, limit: bool) -> Select[Any]:
         """Refs of ``ns`` in name order, named after ``after``, at most ``limit``."""
-        r = self.tables.refs
-        statement = select(r.c.name, r.c.datum_id).where(r.c.namespace == _text("ns"))
+        r, d = self.tables.refs, self.tables.datums
+        statement = select(r.c.name, r.c.datum_id).where(
+            r.c.namespace == _text("ns"),
+            exists().where(d.c.namespace == r.c.namespace, d.c.id == r.c.datum_id, *self._shown(d)),
+        )
         if after:
             statement = statement.where(r.c.name > _text("after"))
         statement = statement.order_by(r.c.name)
@@ -319,9 +543,11 @@ class Statements:
         d = self.tables.datums
         if shape.vectors:
             statement = select(d.c.id, d.c.created_at, d.c.vector).where(d.c.vector.isnot(None))
+        elif shape.keys:
+            statement = select(d.c.id, d.c.created_at).where(~forgotten(self.tables, d))
         else:
             statement = self._datums()
-        clauses: list[ColumnElement[bool]] = [self._mine()]
+        clauses: list[ColumnElement[bool]] = [self._mine(), *self._shown(d)]
         if shape.prefix:
             clauses.append(d.c.id >= _text("low"))
         if shape.upper:

@@ -26,6 +26,7 @@ from dualtrack.errors import (
     UnknownDatum,
 )
 from dualtrack.memory.causal import causal_stream
+from dualtrack.memory.chain import Chain
 from dualtrack.memory.checks import (
     check_batch,
     check_batch_size,
@@ -47,6 +48,19 @@ from dualtrack.memory.datum import MAX_ID_LENGTH, Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit
+from dualtrack.memory.retention.digests import id_digest
+from dualtrack.memory.retention.expiry import expires_at
+from dualtrack.memory.retention.policy import (
+    Clock,
+    CompactionPolicy,
+    CompactionReceipt,
+    DatumState,
+    check_clock,
+    check_lifetime,
+    check_policy,
+)
+from dualtrack.memory.retention.selection import Selection, refuse_forgotten
+from dualtrack.memory.sql.compaction import Compaction
 from dualtrack.memory.sql.connections import Sessions
 from dualtrack.memory.sql.errors import (
     MAX_RETRIES,
@@ -57,9 +71,9 @@ from dualtrack.memory.sql.errors import (
 )
 from dualtrack.memory.sql.facets import facet_key, facets_json, filter_json
 from dualtrack.memory.sql.reads import Coalescer
-from dualtrack.memory.sql.schema import dgent_metadata, tables_in
+from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
 from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
-from dualtrack.memory.sql.statements import PageShape, Statements
+from dualtrack.memory.sql.statements import NEVER, PageShape, Statements
 from dualtrack.memory.vectors import top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
@@ -204,8 +218,10 @@ class SQLDgent:
         connections: int | None = None,
         dispose_engine: bool = False,
         driver_statements: bool = True,
+        clock: Clock | None = None,
     ) -> None:
         self._namespace = check_name(namespace, "namespace")
+        self._clock = check_clock(clock)
         self._embedder: Embedder = embedder or HashedNgramEmbedder()
         self._caller: AsyncConnection | None = None
         if isinstance(bind, AsyncConnection):
@@ -225,6 +241,7 @@ class SQLDgent:
         self._schema = schema
         self._tables = tables_in(schema)
         self._statements = Statements(self._tables, dialect.name)
+        self._everything = Statements(self._tables, dialect.name, hidden=True)
         self._chunk = None if self._statements.postgres else _SQLITE_CHUNK
         self._shielded = not self._statements.postgres
         self._create = create_tables
@@ -415,7 +432,11 @@ class SQLDgent:
         raise failed(f"{where} on {self!r}", error, lost=lost, wrote=writes) from error
 
     def _key(self, datum_id: str) -> dict[str, Any]:
-        return {"ns": self._namespace, "id": datum_id}
+        return {"ns": self._namespace, "id": datum_id, "now": self._clock()}
+
+    def _reading(self, include_hidden: bool) -> Statements:
+        """The statements that show what is shown, or everything stored (``include_hidden``)."""
+        return self._everything if include_hidden else self._statements
 
     async def _rows(self, where: str, statement: Any, params: Mapping[str, Any]) -> list[Datum]:
         async def read(session: Session) -> list[Datum]:
@@ -443,20 +464,44 @@ class SQLDgent:
     async def put(self, datum: Datum) -> Datum:
         """Store ``datum`` (append-only, idempotent) and return it: one conditional insert."""
         datum = check_datum(datum)
+        expiry = expires_at(datum)
         (vector,) = await self._vectors([datum])
-        row = self._row(datum, vector)
+        parent = datum.causal_parent
+        row = {
+            **self._row(datum, vector),
+            "digest": id_digest(datum.id),
+            "parent_digest": None if parent is None else id_digest(parent),
+        }
         statements = self._statements
 
         async def write(session: Session) -> Datum:
-            if await session.fetch(statements.insert_one, row):
-                return datum
-            held = await session.fetch(statements.get_one, self._key(datum.id))
-            if not held:
-                raise refuse_orphan(datum)
-            stored = _datum(held[0])
-            if stored != datum:
-                raise refuse_change(stored, datum)
-            return stored
+            params = {**row, "now": self._clock()}
+            if expiry is None:
+                if await session.fetch(statements.insert_one, params):
+                    return datum
+            else:
+                async with session.atomic():
+                    inserted = await session.fetch(statements.insert_one, params)
+                    if inserted:
+                        await self._expire(session, [datum.id], [expiry])
+                if inserted:
+                    return datum
+            key = {"ns": self._namespace, "ids": [datum.id], "now": params["now"]}
+            held = await session.fetch(statements.held, key)
+            if held:
+                if not held[0][5]:
+                    raise refuse_forgotten(self._namespace, datum.id)
+                stored = _datum(held[0][:5])
+                if stored != datum:
+                    raise refuse_change(stored, datum)
+                return stored
+            digests = {"ns": self._namespace, "digests": [row["digest"]]}
+            stones = await session.fetch(
+                statements.tombstoned, {"ns": self._namespace, "ids": [datum.id]}
+            )
+            if await session.fetch(statements.erased_among, digests) or (stones and stones[0][1]):
+                raise refuse_forgotten(self._namespace, datum.id)
+            raise refuse_orphan(datum)
 
         return await self._run("put", write, writes=True)
 
@@ -466,18 +511,38 @@ class SQLDgent:
         await self._started()
         if not batch:
             return []
+        expiry_of = {datum.id: expires_at(datum) for datum in batch}
         vectors = await self._vectors(batch)
         ids = list(dict.fromkeys(datum.id for datum in batch))
         inside = set(ids)
         parents = sorted(
             {d.causal_parent for d in batch if d.causal_parent and d.causal_parent not in inside}
         )
+        named = sorted(set(ids) | set(parents))
+        digests = {id_digest(datum_id): datum_id for datum_id in named}
         statements = self._statements
 
         async def write(session: Session) -> builtins.list[Datum]:
             async with session.atomic():
-                stored = {d.id: d for d in await self._fetch_many(session, ids)}
-                present: set[str] = set()
+                now = self._clock()
+                held = await self._held(session, ids, now)
+                erased: set[str] = set()
+                for chunk in _chunks(sorted(digests), self._chunk):
+                    among = {"ns": self._namespace, "digests": list(chunk)}
+                    found = await session.fetch(statements.erased_among, among)
+                    erased.update(digests[row[0]] for row in found)
+                stones: dict[str, bool] = {}
+                for chunk in _chunks(named, self._chunk):
+                    among = {"ns": self._namespace, "ids": list(chunk)}
+                    for row in await session.fetch(statements.tombstoned, among):
+                        stones[str(row[0])] = bool(row[1])
+                for datum in batch:
+                    known = held.get(datum.id)
+                    hidden = not known[1] if known is not None else stones.get(datum.id, False)
+                    if datum.id in erased or hidden:
+                        raise refuse_forgotten(self._namespace, datum.id)
+                stored = {datum_id: datum for datum_id, (datum, _) in held.items()}
+                present: set[str] = set(stones) | erased
                 for chunk in _chunks(parents, self._chunk):
                     params = {"ns": self._namespace, "ids": list(chunk)}
                     present.update(
@@ -486,16 +551,69 @@ class SQLDgent:
                 fresh = plan_batch(batch, stored, present)
                 if fresh:
                     await self._insert(session, fresh, vectors, batch)
+                    expiring = [d.id for d in fresh if expiry_of[d.id] is not None]
+                    await self._expire(session, expiring, [expiry_of[i] for i in expiring])
             return [stored.get(datum.id, datum) for datum in batch]
 
         return await self._run("put_many", write, writes=True)
 
-    async def _fetch_many(self, session: Session, ids: Sequence[str]) -> builtins.list[Datum]:
+    async def _fetch_many(
+        self, session: Session, ids: Sequence[str], *, include_hidden: bool = False
+    ) -> builtins.list[Datum]:
         found: builtins.list[Datum] = []
+        statement = self._reading(include_hidden).get_many
+        now = self._clock()
         for chunk in _chunks(ids, self._chunk):
-            params = {"ns": self._namespace, "ids": list(chunk)}
-            found += _datums(await session.fetch(self._statements.get_many, params))
+            params = {"ns": self._namespace, "ids": list(chunk), "now": now}
+            found += _datums(await session.fetch(statement, params))
         return found
+
+    async def _held(
+        self, session: Session, ids: Sequence[str], now: float
+    ) -> dict[str, tuple[Datum, bool]]:
+        """The stored datums among ``ids``, each with whether it is shown at ``now``."""
+        held: dict[str, tuple[Datum, bool]] = {}
+        for chunk in _chunks(ids, self._chunk):
+            params = {"ns": self._namespace, "ids": list(chunk), "now": now}
+            for row in await session.fetch(self._statements.held, params):
+                held[row[0]] = (_datum(row[:5]), bool(row[5]))
+        return held
+
+    async def _tombstones(
+        self,
+        session: Session,
+        ids: Sequence[str],
+        hides: Sequence[float],
+        forgotten_at: float | None,
+    ) -> set[str]:
+        """Write tombstones (``forgotten_at``: a forgetting; ``None``: expiry times); the ids
+        whose tombstone this wrote or turned into a forgetting."""
+        statement = self._statements.tombstone
+        written: set[str] = set()
+        if not ids:
+            return written
+        if self._statements.postgres:
+            params: Any = {
+                "ns": self._namespace,
+                "ids": list(ids),
+                "hides": list(hides),
+                "forgotten_at": forgotten_at,
+            }
+            written.update(row[0] for row in await session.fetch(statement, params))
+            return written
+        rows = [
+            {"ns": self._namespace, "datum_id": i, "hides_at": h, "forgotten_at": forgotten_at}
+            for i, h in zip(ids, hides, strict=True)
+        ]
+        written.update(row[0] for row in await session.fetch(statement, rows))
+        return written
+
+    async def _expire(
+        self, session: Session, ids: Sequence[str], expiries: Sequence[float | None]
+    ) -> None:
+        """Record the expiry times of datums just stored."""
+        times = [float(at) for at in expiries if at is not None]
+        await self._tombstones(session, ids, times, None)
 
     async def _insert(
         self,
@@ -524,26 +642,32 @@ class SQLDgent:
         raced = [datum for datum in fresh if datum.id not in inserted]
         if raced:
             # another writer stored these ids since we looked: theirs must equal ours
-            held = {d.id: d for d in await self._fetch_many(session, [d.id for d in raced])}
+            raced_ids = [d.id for d in raced]
+            held = {
+                d.id: d for d in await self._fetch_many(session, raced_ids, include_hidden=True)
+            }
             for datum in raced:
                 if held[datum.id] != datum:
                     raise refuse_change(held[datum.id], datum)
 
     async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
         """Point ``name`` at ``datum_id`` if it still points at ``expected`` (compare-and-set):
-        one conditional ``INSERT`` (``expected=None``) or ``UPDATE``."""
+        one conditional ``INSERT`` (``expected=None``; then an ``UPDATE`` of a ref naming a
+        hidden datum, which reads as unset) or ``UPDATE``."""
         check_name(name)
         check_lookup(datum_id)
         check_expected(expected)
         statements = self._statements
-        ref = {"ns": self._namespace, "ref": name, "target": datum_id}
         bindable = _storable(datum_id) and (expected is None or _storable(expected))
 
         async def swap(session: Session) -> None:
+            ref = {"ns": self._namespace, "ref": name, "target": datum_id, "now": self._clock()}
             while True:
                 if bindable:
                     if expected is None:
                         moved = await session.fetch(statements.create_ref, ref)
+                        if not moved:
+                            moved = await session.fetch(statements.revive_ref, ref)
                     else:
                         moved = await session.fetch(
                             statements.move_ref, {**ref, "expected": expected}
@@ -562,11 +686,15 @@ class SQLDgent:
 
     # reads
 
-    async def get(self, datum_id: str) -> Datum | None:
-        """The datum with this id, or ``None``: one indexed query, shared with the gets that
-        arrive while it runs (see :mod:`~dualtrack.memory.sql.reads`)."""
+    async def get(self, datum_id: str, *, include_hidden: bool = False) -> Datum | None:
+        """The datum with this id, or ``None`` (hidden ones only with ``include_hidden``): one
+        indexed query, shared with the gets that arrive while it runs (see
+        :mod:`~dualtrack.memory.sql.reads`)."""
         if not _storable(check_lookup(datum_id)):
             return None
+        if include_hidden:
+            found = await self._rows("get", self._everything.get_one, self._key(datum_id))
+            return found[0] if found else None
         return await self._reads.load(datum_id)
 
     async def _get_one(self, datum_id: str) -> Datum | None:
@@ -579,31 +707,40 @@ class SQLDgent:
 
         return {datum.id: datum for datum in await self._run("get", read, writes=False)}
 
-    async def exists(self, datum_id: str) -> bool:
-        """Whether the store holds a datum with this id."""
+    async def exists(self, datum_id: str, *, include_hidden: bool = False) -> bool:
+        """Whether the store shows a datum with this id."""
         if not _storable(check_lookup(datum_id)):
             return False
-        statement, params = self._statements.exists_one, self._key(datum_id)
+        statement, params = self._reading(include_hidden).exists_one, self._key(datum_id)
 
         async def read(session: Session) -> bool:
             return bool(await session.fetch(statement, params))
 
         return await self._run("exists", read, writes=False)
 
-    async def count(self) -> int:
-        """How many datums the store holds."""
-        params = {"ns": self._namespace}
+    async def count(self, *, include_hidden: bool = False) -> int:
+        """How many datums the store shows."""
+        params = {"ns": self._namespace, "now": self._clock()}
+        statement = self._reading(include_hidden).count
 
         async def read(session: Session) -> int:
-            return int((await session.fetch(self._statements.count, params))[0][0])
+            return int((await session.fetch(statement, params))[0][0])
 
         return await self._run("count", read, writes=False)
 
     def _page_query(
-        self, query: ListQuery, position: Position | None, limit: int | None, vectors: bool
+        self,
+        query: ListQuery,
+        position: Position | None,
+        limit: int | None,
+        vectors: bool,
+        *,
+        include_hidden: bool = False,
+        keys: bool = False,
     ) -> tuple[Any, dict[str, Any]] | None:
-        """The statement and parameters of one page, or ``None`` when nothing can match."""
-        params: dict[str, Any] = {"ns": self._namespace}
+        """The statement and parameters of one page, or ``None`` when nothing can match
+        (``keys``: the ``(id, created_at)`` of datums not forgotten yet, hidden or not)."""
+        params: dict[str, Any] = {"ns": self._namespace, "now": self._clock()}
         end = None
         if query.prefix is not None:
             if not _storable(query.prefix):
@@ -638,8 +775,9 @@ class SQLDgent:
             order=query.order,
             limit=limit is not None,
             vectors=vectors,
+            keys=keys,
         )
-        return self._statements.page(shape), params
+        return self._reading(include_hidden or keys).page(shape), params
 
     async def list(
         self,
@@ -651,27 +789,39 @@ class SQLDgent:
         order: Order = "asc",
         limit: int | None = 100,
         cursor: str | None = None,
+        include_hidden: bool = False,
     ) -> Page:
-        """One keyset page of datums matching every filter, in ``(created_at, id)`` order."""
+        """One keyset page of the datums shown, matching every filter, in ``(created_at, id)``
+        order."""
         query = ListQuery.of(
             prefix=prefix, after=after, before=before, metadata=metadata, order=order
         )
         size = check_limit(limit, None)
         position = decode_cursor(query, cursor)
-        planned = self._page_query(query, position, None if size is None else size + 1, False)
+        planned = self._page_query(
+            query,
+            position,
+            None if size is None else size + 1,
+            False,
+            include_hidden=include_hidden,
+        )
         if planned is None:
             await self._started()
             return Page((), None)
         rows = await self._rows("list", *planned)
         return Page.cut(query, rows, size)
 
-    async def scan(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
-        """Every datum in ``(created_at, id)`` order, one keyset page at a time."""
+    async def scan(
+        self, *, batch_size: int = 1000, include_hidden: bool = False
+    ) -> AsyncIterator[Datum]:
+        """Every datum shown, in ``(created_at, id)`` order, one keyset page at a time."""
         check_batch_size(batch_size)
         query = ListQuery.of()
         position: Position | None = None
         while True:
-            planned = self._page_query(query, position, batch_size, False)
+            planned = self._page_query(
+                query, position, batch_size, False, include_hidden=include_hidden
+            )
             assert planned is not None
             page = await self._rows("scan", *planned)
             for datum in page:
@@ -681,8 +831,8 @@ class SQLDgent:
             position = (page[-1].created_at, page[-1].id)
 
     def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
-        """Every datum, each after its causal parent, one keyset page at a time (see
-        :mod:`dualtrack.memory.causal`)."""
+        """Every datum shown, each after its causal parent, one keyset page at a time (see
+        :mod:`dualtrack.memory.causal`); a datum whose parent is hidden comes in scan order."""
         check_batch_size(batch_size)
         return causal_stream(self._causal_pages(batch_size))
 
@@ -690,7 +840,7 @@ class SQLDgent:
         self, batch_size: int
     ) -> AsyncIterator[builtins.list[tuple[Datum, bool | None]]]:
         statement = self._statements.causal_first
-        params: dict[str, Any] = {"ns": self._namespace, "limit": batch_size}
+        params: dict[str, Any] = {"ns": self._namespace, "limit": batch_size, "now": self._clock()}
         while True:
             rows = await self._fetched("scan_causal", statement, params)
             yield [(Datum.trusted(*row[:5]), bool(row[5])) for row in rows]
@@ -707,28 +857,39 @@ class SQLDgent:
 
         return await self._run(where, read, writes=False)
 
-    async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
-        """The ancestors of ``datum_id``, root first, ending with it: one recursive query."""
+    async def causal_chain(self, datum_id: str, *, include_hidden: bool = False) -> Chain:
+        """The shown ancestors of ``datum_id``, root first, ending with it, cut just after a
+        missing one (see :class:`Chain`): one recursive query."""
         if not _storable(check_lookup(datum_id)):
-            return []
-        return await self._rows("causal_chain", self._statements.chain, self._key(datum_id))
+            return Chain()
+        statement = self._reading(include_hidden).chain
+        return Chain(await self._rows("causal_chain", statement, self._key(datum_id)))
 
-    async def children(self, datum_id: str) -> builtins.list[Datum]:
-        """The datums whose causal parent is ``datum_id``, in ``(created_at, id)`` order."""
+    async def children(
+        self, datum_id: str, *, include_hidden: bool = False
+    ) -> builtins.list[Datum]:
+        """The shown datums whose causal parent is ``datum_id``, in ``(created_at, id)``
+        order."""
         if not _storable(check_lookup(datum_id)):
             return []
-        return await self._rows("children", self._statements.children, self._key(datum_id))
+        statement = self._reading(include_hidden).children
+        return await self._rows("children", statement, self._key(datum_id))
 
     async def search(
-        self, text: str, *, limit: int = 10, metadata: Mapping[str, Any] | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        metadata: Mapping[str, Any] | None = None,
+        include_hidden: bool = False,
     ) -> builtins.list[SearchHit]:
-        """The ``limit`` datums most similar to ``text``, best first: ranks every stored vector
-        of the namespace that passes the filter."""
+        """The ``limit`` shown datums most similar to ``text``, best first: ranks every stored
+        vector of the namespace that passes the filter."""
         check_text(text)
         size = check_top(limit)
         query = ListQuery.of(metadata=metadata)
         (wanted,) = await embed_packed(self._embedder, [text])
-        planned = self._page_query(query, None, None, True)
+        planned = self._page_query(query, None, None, True, include_hidden=include_hidden)
         assert planned is not None
         statement, params = planned
 
@@ -744,17 +905,20 @@ class SQLDgent:
             return []
 
         async def fetch(session: Session) -> builtins.list[Datum]:
-            return await self._fetch_many(session, [datum_id for _, _, datum_id in best])
+            ids = [datum_id for _, _, datum_id in best]
+            return await self._fetch_many(session, ids, include_hidden=True)
 
         found = {datum.id: datum for datum in await self._run("search", fetch, writes=False)}
-        return [SearchHit(found[datum_id], score) for score, _, datum_id in best]
+        return [SearchHit(found[i], score) for score, _, i in best if i in found]
 
-    async def get_ref(self, name: str) -> str | None:
-        """The datum id the ref ``name`` points at, or ``None`` if it was never set."""
-        params = {"ns": self._namespace, "ref": check_name(name)}
+    async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
+        """The datum id the ref ``name`` points at, or ``None`` if it was never set or names a
+        hidden datum; with ``include_hidden``, whatever the ref holds."""
+        params = {"ns": self._namespace, "ref": check_name(name), "now": self._clock()}
+        statement = self._reading(include_hidden).get_ref
 
         async def read(session: Session) -> str | None:
-            rows = await session.fetch(self._statements.get_ref, params)
+            rows = await session.fetch(statement, params)
             return str(rows[0][0]) if rows else None
 
         return await self._run("get_ref", read, writes=False)
@@ -762,9 +926,15 @@ class SQLDgent:
     async def list_refs(
         self, *, after: str | None = None, limit: int | None = None
     ) -> builtins.list[tuple[str, str]]:
-        """``(name, datum id)`` of the refs named after ``after``, in name order."""
+        """``(name, datum id)`` of the refs named after ``after``, in name order (refs naming
+        a hidden datum read as unset, as in ``get_ref``)."""
         check_ref_page(after, limit)
-        params: dict[str, Any] = {"ns": self._namespace, "after": after, "limit": limit}
+        params: dict[str, Any] = {
+            "ns": self._namespace,
+            "after": after,
+            "limit": limit,
+            "now": self._clock(),
+        }
         statement = self._statements.ref_pages[(after is not None, limit is not None)]
         rows = await self._fetched("list_refs", statement, params)
         return [(str(name), str(target)) for name, target in rows]
@@ -774,6 +944,126 @@ class SQLDgent:
         one index lookup per namespace."""
         rows = await self._fetched("namespaces", self._statements.namespaces, {})
         return [str(row[0]) for row in rows]
+
+    # retention
+
+    async def forget(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        prefix: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        ref: str | None = None,
+    ) -> builtins.list[str]:
+        """Hide the selected datums from every read path (see ``Retention.forget``): one
+        transaction appending tombstones; the ids newly forgotten, by ``(created_at, id)``."""
+        selection = Selection.of(ids, prefix=prefix, metadata=metadata, ref=ref)
+        statements = self._statements
+
+        async def hide(session: Session) -> builtins.list[str]:
+            async with session.atomic():
+                chosen: builtins.list[Sequence[Any]] = []
+                unheld: builtins.list[str] = []
+                if selection.ids is not None:
+                    wanted = [i for i in selection.ids if _storable(i)]
+                    digests = {id_digest(i): i for i in wanted}
+                    gone: set[str] = set()
+                    held: set[str] = set()
+                    for chunk in _chunks(wanted, self._chunk):
+                        params = {"ns": self._namespace, "ids": list(chunk)}
+                        chosen += await session.fetch(statements.forgettable, params)
+                        held.update(
+                            row[0] for row in await session.fetch(statements.present, params)
+                        )
+                    for chunk in _chunks(sorted(digests), self._chunk):
+                        among = {"ns": self._namespace, "digests": list(chunk)}
+                        found = await session.fetch(statements.erased_among, among)
+                        gone.update(digests[row[0]] for row in found)
+                    unheld = [i for i in wanted if i not in held and i not in gone]
+                elif selection.ref is not None:
+                    params = {"ns": self._namespace, "ref": selection.ref}
+                    chosen += await session.fetch(statements.ref_history, params)
+                else:
+                    planned = self._page_query(selection.as_query(), None, None, False, keys=True)
+                    if planned is not None:
+                        chosen += await session.fetch(*planned)
+                when = {str(row[0]): float(row[1]) for row in chosen}
+                ids = sorted(when)
+                now = self._clock()
+                written = await self._tombstones(session, ids, [NEVER] * len(ids), now)
+                await self._tombstones(session, unheld, [NEVER] * len(unheld), now)
+            return sorted(written, key=lambda i: (when[i], i))
+
+        return await self._run("forget", hide, writes=True)
+
+    async def truncations(self) -> builtins.list[str]:
+        """The ids at which shown chains stop: parents of shown datums that are not shown."""
+        params = {"ns": self._namespace, "now": self._clock()}
+        rows = await self._fetched("truncations", self._statements.truncations, params)
+        return [str(row[0]) for row in rows]
+
+    async def set_lifetime(self, seconds: float | None) -> None:
+        """Hide every datum of the namespace once ``created_at <= now - seconds``."""
+        lifetime = check_lifetime(seconds)
+        statements = self._statements
+
+        async def store(session: Session) -> None:
+            if lifetime is None:
+                await session.fetch(statements.drop_lifetime, {"ns": self._namespace})
+            else:
+                params = {"ns": self._namespace, "lifetime": lifetime}
+                await session.fetch(statements.set_lifetime, params)
+
+        await self._run("set_lifetime", store, writes=True)
+
+    async def lifetime(self) -> float | None:
+        """The namespace lifetime in seconds, or ``None``."""
+        params = {"ns": self._namespace}
+        rows = await self._fetched("lifetime", self._statements.get_lifetime, params)
+        return float(rows[0][0]) if rows else None
+
+    async def state_of(self, datum_id: str) -> DatumState:
+        """Where ``datum_id`` stands: live, forgotten, expired, erased or unknown."""
+        if not _storable(check_lookup(datum_id)):
+            return "unknown"
+        rows = await self._fetched("state_of", self._statements.state, self._key(datum_id))
+        if rows:
+            shown, forgotten = rows[0]
+            return "forgotten" if forgotten else "live" if shown else "expired"
+        key = {"ns": self._namespace, "ids": [datum_id]}
+        stones = await self._fetched("state_of", self._statements.tombstoned, key)
+        if stones and stones[0][1]:
+            return "forgotten"
+        params = {"ns": self._namespace, "digests": [id_digest(datum_id)]}
+        erased = await self._fetched("state_of", self._statements.erased_among, params)
+        return "erased" if erased else "unknown"
+
+    async def compact(
+        self, policy: CompactionPolicy | None = None, *, dry_run: bool = False
+    ) -> CompactionReceipt:
+        """Remove hidden datums (and what ``policy`` prunes) with their vectors and refs in
+        one transaction, then vacuum as the policy says (see
+        :mod:`dualtrack.memory.sql.compaction`)."""
+        chosen = check_policy(policy, dry_run)
+        await self._started()
+        compaction = Compaction(self._tables, self._statements, self._namespace)
+
+        async def plan(session: Session) -> tuple[CompactionReceipt, int | None]:
+            return await compaction.run(session, self._clock(), chosen, dry_run=dry_run)
+
+        before = await compaction.size(self._engine)
+        done, xid = await self._run("compact", plan, writes=not dry_run)
+        if dry_run:
+            return done.sized(before, None)
+        erased = await compaction.reclaim(
+            self._engine, chosen.vacuum, self._caller is not None, xid
+        )
+        return done.sized(before, await compaction.size(self._engine), erased)
+
+    @property
+    def tables(self) -> SQLTables:
+        """The tables this store uses (placed in its ``schema``)."""
+        return self._tables
 
     def focus(
         self, ref: str, optic: Optic[K, bytes, A], *, initial: bytes | None = None

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from dualtrack.errors import BackendUnavailable, UnknownDatum
 from dualtrack.memory.causal import causal_stream
+from dualtrack.memory.chain import Chain
 from dualtrack.memory.checks import (
     check_batch,
     check_batch_size,
@@ -39,7 +40,21 @@ from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit
+from dualtrack.memory.retention.digests import id_digest
+from dualtrack.memory.retention.expiry import expires_at
+from dualtrack.memory.retention.ledger import ALWAYS
+from dualtrack.memory.retention.policy import (
+    Clock,
+    CompactionPolicy,
+    CompactionReceipt,
+    DatumState,
+    check_clock,
+    check_lifetime,
+    check_policy,
+)
+from dualtrack.memory.retention.selection import Selection, refuse_forgotten
 from dualtrack.memory.sqlite import schema as sql
+from dualtrack.memory.sqlite.compaction import compact_file
 from dualtrack.memory.sqlite.writer import Writer, connect
 from dualtrack.memory.vectors import top_matches
 from dualtrack.memory.views import View
@@ -99,6 +114,7 @@ class SQLiteDgent:
         namespace: str = "default",
         embedder: Embedder | None = None,
         busy_timeout: float = 60.0,
+        clock: Clock | None = None,
     ) -> None:
         self._path = os.fspath(path)
         if not self._path or self._path == ":memory:" or self._path.startswith("file:"):
@@ -109,6 +125,7 @@ class SQLiteDgent:
         self._namespace = check_name(namespace, "namespace")
         self._embedder: Embedder = embedder or HashedNgramEmbedder()
         self._busy_timeout = float(busy_timeout)
+        self._clock = check_clock(clock)
         self._writer: Writer | None = None
         self._starting: asyncio.Future[None] | None = None
         self._readers = threading.local()
@@ -124,9 +141,12 @@ class SQLiteDgent:
         namespace: str = "default",
         embedder: Embedder | None = None,
         busy_timeout: float = 60.0,
+        clock: Clock | None = None,
     ) -> SQLiteDgent:
         """A started store: the file and its tables exist when this returns."""
-        store = cls(path, namespace=namespace, embedder=embedder, busy_timeout=busy_timeout)
+        store = cls(
+            path, namespace=namespace, embedder=embedder, busy_timeout=busy_timeout, clock=clock
+        )
         await store._started()
         return store
 
@@ -206,6 +226,7 @@ class SQLiteDgent:
         if not batch:
             await self._started()
             return []
+        expiries = [expires_at(datum) for datum in batch]
         vectors = await embed_contents(self._embedder, [datum.content for datum in batch])
         namespace = self._namespace
         rows = [
@@ -228,21 +249,44 @@ class SQLiteDgent:
         wanted = json.dumps(
             sorted({d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent})
         )
+        named = {d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent}
+        digests = {id_digest(datum_id): datum_id for datum_id in named}
+        digested = json.dumps(sorted(digests))
+        clock = self._clock
 
         def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
-            found = connection.execute(sql.SELECT_MANY, (namespace, wanted)).fetchall()
-            held = {row[0]: _datum(row) for row in found}
-            fresh = plan_batch(batch, held, held)
+            found = connection.execute(sql.HELD, (namespace, wanted, clock())).fetchall()
+            erased = {
+                digests[row[0]]
+                for row in connection.execute(sql.ERASED_AMONG, (namespace, digested))
+            }
+            stones = dict(connection.execute(sql.TOMBSTONED_AMONG, (namespace, wanted)))
+            stored = {row[0] for row in found}
+            forgotten = {i for i, gone in stones.items() if gone and i not in stored}
+            hidden = {row[0] for row in found if not row[5]} | erased | forgotten
+            for datum in batch:
+                if datum.id in hidden:
+                    raise refuse_forgotten(namespace, datum.id)
+            held = {row[0]: _datum(row[:5]) for row in found if row[5]}
+            fresh = plan_batch(batch, held, stored | set(stones) | erased)
             if len(fresh) == len(batch):
-                chosen, chosen_pairs = rows, pairs
+                chosen, chosen_pairs, chosen_expiries = rows, pairs, expiries
             else:
                 keep = _positions(batch, fresh)
                 chosen = [rows[place] for place in keep]
                 chosen_pairs = [pairs[place] for place in keep]
+                chosen_expiries = [expiries[place] for place in keep]
+            expiring = [
+                (namespace, row[1], at, None)
+                for row, at in zip(chosen, chosen_expiries, strict=True)
+                if at is not None
+            ]
             before = connection.total_changes
             connection.executemany(sql.INSERT_DATUM, chosen)
             connection.executemany(sql.INSERT_METADATA, [p for some in chosen_pairs for p in some])
-            if connection.total_changes - before != len(chosen) + sum(map(len, chosen_pairs)):
+            connection.executemany(sql.INSERT_TOMBSTONE, expiring)
+            written = len(chosen) + sum(map(len, chosen_pairs)) + len(expiring)
+            if connection.total_changes - before != written:
                 raise RuntimeError("SQLiteDgent wrote an unexpected number of rows: rolled back")
             return [held.get(d.id, d) for d in batch]
 
@@ -256,11 +300,13 @@ class SQLiteDgent:
         check_lookup(datum_id)
         check_expected(expected)
         namespace = self._namespace
+        clock = self._clock
 
         def swap(connection: sqlite3.Connection) -> None:
-            if connection.execute(sql.EXISTS_ONE, (namespace, datum_id)).fetchone() is None:
+            now = clock()
+            if connection.execute(sql.SHOWN_EXISTS, (namespace, datum_id, now)).fetchone() is None:
                 raise UnknownDatum(f"ref {name!r} cannot point at {datum_id!r}: no such datum")
-            row = connection.execute(sql.GET_REF, (namespace, name)).fetchone()
+            row = connection.execute(sql.SHOWN_REF, (namespace, name, now)).fetchone()
             current = None if row is None else row[0]
             if current != expected:
                 raise refuse_swap(name, current, expected)
@@ -271,19 +317,38 @@ class SQLiteDgent:
 
     # reads
 
-    async def get(self, datum_id: str) -> Datum | None:
-        """The datum with this id, or ``None``."""
-        rows = await self._read(sql.SELECT_ONE, (self._namespace, check_lookup(datum_id)))
+    def _point(
+        self, shown: str, raw: str, include_hidden: bool, *params: object
+    ) -> tuple[str, tuple[object, ...]]:
+        """A point read: the raw statement, or the one filtering what is shown now."""
+        if include_hidden:
+            return raw, (self._namespace, *params)
+        return shown, (self._namespace, *params, self._clock())
+
+    async def get(self, datum_id: str, *, include_hidden: bool = False) -> Datum | None:
+        """The datum with this id, or ``None`` (hidden ones only with ``include_hidden``)."""
+        check_lookup(datum_id)
+        rows = await self._read(
+            *self._point(sql.SHOWN_ONE, sql.SELECT_ONE, include_hidden, datum_id)
+        )
         return _datum(rows[0]) if rows else None
 
-    async def exists(self, datum_id: str) -> bool:
-        """Whether the store holds a datum with this id."""
-        return bool(await self._read(sql.EXISTS_ONE, (self._namespace, check_lookup(datum_id))))
+    async def exists(self, datum_id: str, *, include_hidden: bool = False) -> bool:
+        """Whether the store shows a datum with this id."""
+        check_lookup(datum_id)
+        return bool(
+            await self._read(
+                *self._point(sql.SHOWN_EXISTS, sql.EXISTS_ONE, include_hidden, datum_id)
+            )
+        )
 
-    async def count(self) -> int:
-        """How many datums the store holds."""
-        rows = await self._read(sql.COUNT, (self._namespace,))
+    async def count(self, *, include_hidden: bool = False) -> int:
+        """How many datums the store shows."""
+        rows = await self._read(*self._point(sql.SHOWN_COUNT, sql.COUNT, include_hidden))
         return int(rows[0][0])
+
+    def _now(self, include_hidden: bool) -> float | None:
+        return None if include_hidden else self._clock()
 
     async def list(
         self,
@@ -295,26 +360,35 @@ class SQLiteDgent:
         order: Order = "asc",
         limit: int | None = 100,
         cursor: str | None = None,
+        include_hidden: bool = False,
     ) -> Page:
-        """One page of datums matching every filter, in ``(created_at, id)`` order."""
+        """One page of the datums shown, matching every filter, in ``(created_at, id)`` order."""
         query = ListQuery.of(
             prefix=prefix, after=after, before=before, metadata=metadata, order=order
         )
         size = check_limit(limit, None)
         position = decode_cursor(query, cursor)
         statement, params = sql.select_page(
-            self._namespace, query, position, None if size is None else size + 1
+            self._namespace,
+            query,
+            position,
+            None if size is None else size + 1,
+            now=self._now(include_hidden),
         )
         rows = await self._read(statement, params)
         return Page.cut(query, [_datum(row) for row in rows], size)
 
-    async def scan(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
-        """Every datum in ``(created_at, id)`` order, one keyset page at a time."""
+    async def scan(
+        self, *, batch_size: int = 1000, include_hidden: bool = False
+    ) -> AsyncIterator[Datum]:
+        """Every datum shown, in ``(created_at, id)`` order, one keyset page at a time."""
         check_batch_size(batch_size)
         query = ListQuery.of()
         position: Position | None = None
         while True:
-            statement, params = sql.select_page(self._namespace, query, position, batch_size)
+            statement, params = sql.select_page(
+                self._namespace, query, position, batch_size, now=self._now(include_hidden)
+            )
             rows = await self._read(statement, params)
             for row in rows:
                 yield _datum(row)
@@ -323,52 +397,68 @@ class SQLiteDgent:
             position = (rows[-1][2], rows[-1][0])
 
     def scan_causal(self, *, batch_size: int = 1000) -> AsyncIterator[Datum]:
-        """Every datum, each after its causal parent, one keyset page at a time (see
-        :mod:`dualtrack.memory.causal`)."""
+        """Every datum shown, each after its causal parent, one keyset page at a time (see
+        :mod:`dualtrack.memory.causal`); a datum whose parent is hidden comes in scan order."""
         check_batch_size(batch_size)
         return causal_stream(self._causal_pages(batch_size))
 
     async def _causal_pages(
         self, batch_size: int
     ) -> AsyncIterator[builtins.list[tuple[Datum, bool | None]]]:
-        rows = await self._read(sql.CAUSAL_FIRST_PAGE, (self._namespace, batch_size))
+        namespace = self._namespace
+        shown = (namespace, *sql.shown_params(namespace, self._clock()))
+        rows = await self._read(sql.CAUSAL_FIRST_PAGE, (*shown, batch_size))
         while True:
             yield [(_datum(row[:5]), bool(row[5])) for row in rows]
             if len(rows) < batch_size:
                 return
             position = (rows[-1][2], rows[-1][0])
-            rows = await self._read(sql.CAUSAL_NEXT_PAGE, (self._namespace, *position, batch_size))
+            rows = await self._read(sql.CAUSAL_NEXT_PAGE, (*shown, *position, batch_size))
 
-    async def causal_chain(self, datum_id: str) -> builtins.list[Datum]:
-        """The ancestors of ``datum_id``, root first, ending with it: one recursive query."""
-        rows = await self._read(sql.CHAIN, (self._namespace, check_lookup(datum_id)))
-        return [_datum(row) for row in rows]
+    async def causal_chain(self, datum_id: str, *, include_hidden: bool = False) -> Chain:
+        """The shown ancestors of ``datum_id``, root first, ending with it, cut just after a
+        missing one (see :class:`Chain`): one recursive query."""
+        check_lookup(datum_id)
+        rows = await self._read(*self._point(sql.SHOWN_CHAIN, sql.CHAIN, include_hidden, datum_id))
+        return Chain(_datum(row) for row in rows)
 
-    async def children(self, datum_id: str) -> builtins.list[Datum]:
-        """The datums whose causal parent is ``datum_id``, in ``(created_at, id)`` order."""
-        rows = await self._read(sql.CHILDREN, (self._namespace, check_lookup(datum_id)))
-        return [_datum(row) for row in rows]
+    async def children(
+        self, datum_id: str, *, include_hidden: bool = False
+    ) -> builtins.list[Datum]:
+        """The shown datums whose causal parent is ``datum_id``, in ``(created_at, id)`` order."""
+        check_lookup(datum_id)
+        statement = self._point(sql.SHOWN_CHILDREN, sql.CHILDREN, include_hidden, datum_id)
+        return [_datum(row) for row in await self._read(*statement)]
 
     async def search(
-        self, text: str, *, limit: int = 10, metadata: Mapping[str, Any] | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        metadata: Mapping[str, Any] | None = None,
+        include_hidden: bool = False,
     ) -> builtins.list[SearchHit]:
-        """The ``limit`` datums most similar to ``text``, best first (reads every stored vector
-        of the namespace, in a worker thread)."""
+        """The ``limit`` shown datums most similar to ``text``, best first (reads every stored
+        vector of the namespace, in a worker thread)."""
         check_text(text)
         size = check_top(limit)
         query = ListQuery.of(metadata=metadata)
         (wanted,) = await embed_packed(self._embedder, [text])
         await self._started()
+        now = self._now(include_hidden)
 
         def rank() -> builtins.list[SearchHit]:
-            statement, params = sql.select_page(self._namespace, query, None, None, vectors=True)
+            statement, params = sql.select_page(
+                self._namespace, query, None, None, vectors=True, now=now
+            )
             connection = self._reader()
             rows = connection.execute(statement, params)
             best = top_matches(wanted, rows, size)
             found = []
             for score, _, datum_id in best:
                 row = connection.execute(sql.SELECT_ONE, (self._namespace, datum_id)).fetchone()
-                found.append(SearchHit(_datum(row), score))
+                if row is not None:
+                    found.append(SearchHit(_datum(row), score))
             return found
 
         try:
@@ -378,23 +468,142 @@ class SQLiteDgent:
                 f"SQLite refused a search of {self._path!r}: {error}"
             ) from error
 
-    async def get_ref(self, name: str) -> str | None:
-        """The datum id the ref ``name`` points at, or ``None`` if it was never set."""
-        rows = await self._read(sql.GET_REF, (self._namespace, check_name(name)))
+    async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
+        """The datum id the ref ``name`` points at, or ``None`` if it was never set or names a
+        hidden datum; with ``include_hidden``, whatever the ref holds."""
+        check_name(name)
+        rows = await self._read(*self._point(sql.SHOWN_REF, sql.GET_REF, include_hidden, name))
         return str(rows[0][0]) if rows else None
 
     async def list_refs(
         self, *, after: str | None = None, limit: int | None = None
     ) -> builtins.list[tuple[str, str]]:
-        """``(name, datum id)`` of the refs named after ``after``, in name order."""
+        """``(name, datum id)`` of the refs named after ``after``, in name order (refs naming
+        a hidden datum read as unset, as in ``get_ref``)."""
         check_ref_page(after, limit)
-        params = (self._namespace, "" if after is None else after, -1 if limit is None else limit)
+        params = (
+            self._namespace,
+            "" if after is None else after,
+            *sql.shown_params(self._namespace, self._clock()),
+            -1 if limit is None else limit,
+        )
         rows = await self._read(sql.LIST_REFS, params)
         return [(str(name), str(target)) for name, target in rows]
 
     async def namespaces(self) -> builtins.list[str]:
         """The namespaces of this file holding a datum or a ref, sorted."""
         return [str(row[0]) for row in await self._read(sql.NAMESPACES, ())]
+
+    # retention
+
+    async def forget(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        prefix: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        ref: str | None = None,
+    ) -> builtins.list[str]:
+        """Hide the selected datums from every read path (see ``Retention.forget``): one
+        transaction appending tombstones; the ids newly forgotten, by ``(created_at, id)``."""
+        selection = Selection.of(ids, prefix=prefix, metadata=metadata, ref=ref)
+        namespace = self._namespace
+        clock = self._clock
+
+        def hide(connection: sqlite3.Connection) -> builtins.list[str]:
+            now = clock()
+            if selection.ids is not None:
+                given = json.dumps(selection.ids)
+                chosen = connection.execute(sql.FORGETTABLE_AMONG, (namespace, given)).fetchall()
+                held = {row[0] for row in connection.execute(sql.HELD, (namespace, given, now))}
+                digests = {id_digest(i): i for i in selection.ids}
+                erased = {
+                    digests[row[0]]
+                    for row in connection.execute(
+                        sql.ERASED_AMONG, (namespace, json.dumps(sorted(digests)))
+                    )
+                }
+                connection.executemany(
+                    sql.INSERT_TOMBSTONE,
+                    [
+                        (namespace, i, ALWAYS, now)
+                        for i in selection.ids
+                        if i not in held and i not in erased
+                    ],
+                )
+            elif selection.ref is not None:
+                chosen = connection.execute(sql.REF_HISTORY, (namespace, selection.ref)).fetchall()
+            else:
+                query = selection.as_query()
+                statement, params = sql.select_page(namespace, query, None, None, forgettable=True)
+                chosen = connection.execute(statement, params).fetchall()
+            connection.executemany(
+                sql.INSERT_TOMBSTONE, [(namespace, row[0], ALWAYS, now) for row in chosen]
+            )
+            return [row[0] for row in sorted(chosen, key=lambda row: (row[1], row[0]))]
+
+        writer = await self._started()
+        forgotten: builtins.list[str] = await writer.submit(hide)
+        return forgotten
+
+    async def truncations(self) -> builtins.list[str]:
+        """The ids at which shown chains stop: parents of shown datums that are not shown."""
+        rows = await self._read(sql.TRUNCATIONS, (self._namespace, self._clock()))
+        return [str(row[0]) for row in rows]
+
+    async def set_lifetime(self, seconds: float | None) -> None:
+        """Hide every datum of the namespace once ``created_at <= now - seconds``."""
+        lifetime = check_lifetime(seconds)
+        namespace = self._namespace
+
+        def store(connection: sqlite3.Connection) -> None:
+            if lifetime is None:
+                connection.execute(sql.DROP_LIFETIME, (namespace,))
+            else:
+                connection.execute(sql.SET_LIFETIME, (namespace, lifetime))
+
+        writer = await self._started()
+        await writer.submit(store)
+
+    async def lifetime(self) -> float | None:
+        """The namespace lifetime in seconds, or ``None``."""
+        rows = await self._read(sql.GET_LIFETIME, (self._namespace,))
+        return float(rows[0][0]) if rows else None
+
+    async def state_of(self, datum_id: str) -> DatumState:
+        """Where ``datum_id`` stands: live, forgotten, expired, erased or unknown."""
+        check_lookup(datum_id)
+        rows = await self._read(sql.STATE, (self._namespace, datum_id, self._clock()))
+        if rows:
+            shown, forgotten = rows[0]
+            return "forgotten" if forgotten else "live" if shown else "expired"
+        stones = await self._read(sql.TOMBSTONED_AMONG, (self._namespace, json.dumps([datum_id])))
+        if stones and stones[0][1]:
+            return "forgotten"
+        erased = await self._read(
+            sql.ERASED_AMONG, (self._namespace, json.dumps([id_digest(datum_id)]))
+        )
+        return "erased" if erased else "unknown"
+
+    async def compact(
+        self, policy: CompactionPolicy | None = None, *, dry_run: bool = False
+    ) -> CompactionReceipt:
+        """Remove hidden datums (and what ``policy`` prunes) with their metadata rows,
+        vectors and refs in one transaction, overwriting their bytes with zeros, then vacuum
+        as the policy says and truncate the write-ahead log (see
+        :mod:`dualtrack.memory.sqlite.compaction`)."""
+        chosen = check_policy(policy, dry_run)
+        writer = await self._started()
+        return await compact_file(
+            self._path,
+            self._namespace,
+            self._clock,
+            chosen,
+            dry_run=dry_run,
+            writer=writer,
+            reader=self._reader,
+            busy_timeout=self._busy_timeout,
+        )
 
     def focus(
         self, ref: str, optic: Optic[K, bytes, A], *, initial: bytes | None = None

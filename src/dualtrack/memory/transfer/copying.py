@@ -1,9 +1,11 @@
 """Copying one namespace from a store into another: streaming, causal, idempotent, resumable.
 
 Datums go in ``scan_causal`` order (each after its parent), in batches through ``put_many``,
-while the next batch is being read. Every step is idempotent (a datum the destination already
-holds is skipped; a ref already in place is left alone), so a copy stopped at any point, even
-by ``SIGKILL``, finishes when run again, with nothing duplicated or missing. Memory holds two
+while the next batch is being read. Where the source's chains are cut (it forgot an ancestor),
+the destination forgets the same ids first, so the survivors fit there too. Every step is
+idempotent (a datum the destination already holds is skipped; a ref already in place is left
+alone), so a copy stopped at any point, even by ``SIGKILL``, finishes when run again, with
+nothing duplicated or missing. Memory holds two
 batches at most, whatever the size of the store.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
+from dualtrack.memory.retention import Retention
 from dualtrack.memory.transfer.digest import REF_PAGE
 
 #: How many datums one read and one ``put_many`` move by default.
@@ -88,6 +91,7 @@ async def copy_namespace(
     >>> asyncio.run(demo())
     (CopyReport(namespace='default', datums=2, refs=1, refs_set=1), 'late')
     """
+    await carry_truncations(source, destination)
     queue: Ahead = asyncio.Queue(maxsize=1)
     reader = asyncio.ensure_future(
         _read_ahead(batches(source.scan_causal(batch_size=batch_size), batch_size), queue)
@@ -109,6 +113,18 @@ async def copy_namespace(
                 await reader
     refs, moved = await copy_refs(source, destination)
     return CopyReport(source.namespace, copied, refs, moved)
+
+
+async def carry_truncations(source: DgentProtocol, destination: DgentProtocol) -> int:
+    """Forget in ``destination`` the ids at which ``source``'s chains stop (ancestors it
+    forgot, or that expired or were erased), so the survivors below them fit there, cut at the
+    same place; the number of ids carried. Nothing to do unless both stores can forget."""
+    if not isinstance(source, Retention) or not isinstance(destination, Retention):
+        return 0
+    cuts = await source.truncations()
+    if cuts:
+        await destination.forget(ids=cuts)
+    return len(cuts)
 
 
 async def copy_refs(source: DgentProtocol, destination: DgentProtocol) -> tuple[int, int]:

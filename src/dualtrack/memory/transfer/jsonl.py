@@ -8,8 +8,11 @@ A file holds one section per namespace::
     {"ref": "head", "datum_id": "..."}
 
 Datum lines are exactly :meth:`Datum.to_json` (so ``Datum.from_jsonl`` reads them too), parents
-before children; ref lines follow the datums of their section. Lines before any namespace line
-belong to the namespace ``default``, so a plain ``Datum.to_jsonl`` file imports as well.
+before children; ref lines follow the datums of their section. Where the namespace's chains
+are cut (an ancestor was forgotten), ``{"forgotten": "<id>"}`` lines come right after the
+namespace line, and an import forgets those ids first, so the survivors fit. Lines before any
+namespace line belong to the namespace ``default``, so a plain ``Datum.to_jsonl`` file imports
+as well.
 Writing and reading stream line by line: memory stays flat whatever the size.
 """
 
@@ -20,9 +23,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dualtrack.errors import DualtrackError, InvalidDatum
+from dualtrack.errors import DualtrackError, InvalidDatum, RetentionUnsupported
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
+from dualtrack.memory.retention import Retention
 from dualtrack.memory.transfer.copying import DEFAULT_BATCH, Progress, place_ref
 from dualtrack.memory.transfer.digest import REF_PAGE
 
@@ -37,6 +41,13 @@ class Section(NamedTuple):
     """A namespace line: the datums and refs that follow belong to ``namespace``."""
 
     namespace: str
+
+
+class ForgottenLine(NamedTuple):
+    """A forgotten line: ``datum_id`` is an ancestor the namespace forgot (its children are
+    cut there)."""
+
+    datum_id: str
 
 
 class RefLine(NamedTuple):
@@ -81,7 +92,7 @@ def ref_line(name: str, datum_id: str) -> str:
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def parse_line(text: str | bytes) -> Datum | Section | RefLine:
+def parse_line(text: str | bytes) -> Datum | Section | RefLine | ForgottenLine:
     """What one line of an export holds; anything else raises :class:`InvalidDatum`.
 
     >>> parse_line('{"ref":"head","datum_id":"a"}')
@@ -102,6 +113,10 @@ def parse_line(text: str | bytes) -> Datum | Section | RefLine:
         if type(fields["ref"]) is not str or type(fields["datum_id"]) is not str:
             raise InvalidDatum("a ref line gives the ref name and datum_id as strings")
         return RefLine(fields["ref"], fields["datum_id"])
+    if type(fields) is dict and set(fields) == {"forgotten"}:
+        if type(fields["forgotten"]) is not str:
+            raise InvalidDatum("a forgotten line gives the datum id as a string")
+        return ForgottenLine(fields["forgotten"])
     return Datum.from_json(line)
 
 
@@ -129,6 +144,9 @@ async def export_namespace(
     {"id":"a","content":"aGk=","created_at":1.0,"causal_parent":null,"metadata":{}}
     """
     write(section_line(store.namespace))
+    if isinstance(store, Retention):
+        for cut in await store.truncations():
+            write(json.dumps({"forgotten": cut}, ensure_ascii=False, separators=(",", ":")) + "\n")
     datums = 0
     lines: list[str] = []
     async for datum in store.scan_causal(batch_size=batch_size):
@@ -188,6 +206,16 @@ class _Importer:
         except DualtrackError as error:
             raise _at_lines(error, number, number) from error
         self.refs += 1
+
+    async def forgotten(self, line: ForgottenLine, number: int) -> None:
+        await self.flush(number - 1)
+        if not isinstance(self.store, Retention):
+            raise _at_lines(
+                RetentionUnsupported(f"{self.store!r} cannot forget {line.datum_id!r}"),
+                number,
+                number,
+            )
+        await self.store.forget(ids=[line.datum_id])
 
     async def flush(self, last_line: int) -> None:
         if not self.pending:
@@ -264,6 +292,8 @@ async def import_lines(
                 current = _Importer(await open_store(DEFAULT_NAMESPACE), batch_size, progress)
             if isinstance(item, RefLine):
                 await current.ref(item, number)
+            elif isinstance(item, ForgottenLine):
+                await current.forgotten(item, number)
             else:
                 await current.datum(item, number)
         if current is not None:
