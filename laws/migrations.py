@@ -91,7 +91,7 @@ def check_upgrade_idempotent(
             twice = db.snapshot()
         holds(IDEMPOTENCE, {"rows": inserted}, *twice.differences(once))
 
-    run(upgrade_twice, settings or MIGRATION_SETTINGS)
+    run(upgrade_twice, settings, MIGRATION_SETTINGS)
 
 
 def check_no_drift(
@@ -142,7 +142,7 @@ def check_additive_evolution(
                 holds(ROWS_SURVIVE, given_, *_surviving(kept, held, before, after))
                 db.fill(data, version_table)
 
-    run(evolve, settings or MIGRATION_SETTINGS)
+    run(evolve, settings, MIGRATION_SETTINGS)
 
 
 def check_downgrade(
@@ -186,7 +186,7 @@ def check_downgrade(
                 REVERSIBLE, {"upgraded again to": order[-1:], **given_}, again, schemas[order[-1]]
             )
 
-    run(down_and_up, settings or MIGRATION_SETTINGS)
+    run(down_and_up, settings, MIGRATION_SETTINGS)
 
 
 def check_migrations(

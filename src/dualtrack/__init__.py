@@ -48,7 +48,17 @@ from dualtrack.errors import (
     UnsupportedColumn,
     UnsupportedOperation,
 )
-from dualtrack.functors import Focus, Functor, ListFunctor, MaybeFunctor, ResultFunctor
+from dualtrack.functors import (
+    Focus,
+    Functor,
+    ListFunctor,
+    MaybeFunctor,
+    ResultFunctor,
+    SafeFunctor,
+    Succeed,
+    bind,
+    safe,
+)
 from dualtrack.memory import (
     CallableEmbedder,
     Chain,
@@ -179,6 +189,8 @@ __all__ = [
     "PermissionDenied",
     "Prism",
     "ResultFunctor",
+    "SafeFunctor",
+    "Succeed",
     "Retention",
     "RetentionUnsupported",
     "SQLDgent",
@@ -201,6 +213,7 @@ __all__ = [
     "agent",
     "alembic_config",
     "attr",
+    "bind",
     "codec",
     "current",
     "current_async",
@@ -222,6 +235,7 @@ __all__ = [
     "open_dgent",
     "pipeline",
     "prism",
+    "safe",
     "setter",
     "traversal",
     "upgrade",
