@@ -76,11 +76,17 @@ def open_sync_engine(url: str | URL, **options: Any) -> Engine:
 
 
 def make_sqlite_transactional(engine: Engine) -> None:
-    """Have SQLAlchemy, not the sqlite3 module, emit ``BEGIN``, so DDL is transactional too."""
+    """Have SQLAlchemy, not the sqlite3 module, emit ``BEGIN``, so DDL is transactional too,
+    and enforce foreign keys (SQLite ignores them unless each connection turns them on)."""
 
     @event.listens_for(engine, "connect")
     def _leave_begin_to_sqlalchemy(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:

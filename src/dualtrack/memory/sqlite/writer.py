@@ -44,6 +44,7 @@ def connect(path: str, busy_timeout: float, *, read_only: bool = False) -> sqlit
     )
     connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
     if read_only:
         connection.execute("PRAGMA query_only = 1")
     return connection
