@@ -92,8 +92,11 @@ def make_sqlite_transactional(engine: Engine) -> None:
     def _begin(connection: Connection) -> None:
         # A connection asked to autocommit (as agent memory's own reads are) gets no BEGIN:
         # one would hold the file's lock until the connection went back to the pool.
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            connection.exec_driver_sql("BEGIN")
+        options = connection.get_execution_options()
+        if options.get("isolation_level") != "AUTOCOMMIT":
+            # a migration begins IMMEDIATE (see dualtrack.app.serial): it writes anyway, and
+            # a deferred BEGIN would deadlock against a concurrent one instead of waiting
+            connection.exec_driver_sql(f"BEGIN {options.get('dualtrack_sqlite_begin', '')}")
 
 
 @asynccontextmanager
