@@ -50,6 +50,7 @@ STORE_OPTIONS = {
             "create_tables",
             "driver_statements",
             "clock",
+            "timeout",
         }
     ),
 }

@@ -64,11 +64,13 @@ from dualtrack.memory.sql.compaction import Compaction
 from dualtrack.memory.sql.connections import Sessions
 from dualtrack.memory.sql.errors import (
     MAX_RETRIES,
+    confused,
     failed,
     is_transient,
     pause,
     unreachable,
 )
+from dualtrack.memory.sql.timeouts import check_timeout, timed
 from dualtrack.memory.sql.facets import facet_key, facets_json, filter_json
 from dualtrack.memory.sql.reads import Coalescer
 from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
@@ -82,6 +84,10 @@ from dualtrack.urls import masked
 K = TypeVar("K", covariant=True)
 A = TypeVar("A")
 T = TypeVar("T")
+
+#: Seconds one operation (every attempt, connecting included) may take on PostgreSQL before it
+#: fails with ``OperationTimedOut``; ``timeout=`` changes it, ``None`` waits for ever.
+DEFAULT_TIMEOUT = 30.0
 
 #: How many ids one SQLite statement binds at most (PostgreSQL binds one array).
 _SQLITE_CHUNK = 500
@@ -219,8 +225,10 @@ class SQLDgent:
         dispose_engine: bool = False,
         driver_statements: bool = True,
         clock: Clock | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         self._namespace = check_name(namespace, "namespace")
+        self._timeout = check_timeout(timeout)
         self._clock = check_clock(clock)
         self._embedder: Embedder = embedder or HashedNgramEmbedder()
         self._caller: AsyncConnection | None = None
@@ -244,6 +252,9 @@ class SQLDgent:
         self._everything = Statements(self._tables, dialect.name, hidden=True)
         self._chunk = None if self._statements.postgres else _SQLITE_CHUNK
         self._shielded = not self._statements.postgres
+        # SQLite works on a local file, bounded by its busy timeout; a statement cut off in
+        # aiosqlite's thread could leave the file locked, so only PostgreSQL is timed here.
+        self._deadline = self._timeout if self._statements.postgres else None
         self._create = create_tables
         self._dispose = dispose_engine and self._caller is None
         self._fast = driver_statements and self._caller is None and dialect.driver == "asyncpg"
@@ -269,8 +280,9 @@ class SQLDgent:
         store = cls(bind, **options)
         try:
             await store._started()
-            async with store._sessions.lend():
-                pass  # a connection opens: the database answers
+            async with timed(store._deadline, f"connecting {store!r}", writes=False):
+                async with store._sessions.lend():
+                    pass  # a connection opens: the database answers
         except BaseException:
             await store.close()
             raise
@@ -326,7 +338,8 @@ class SQLDgent:
             self._ready = asyncio.get_running_loop().create_future()
             try:
                 if self._create:
-                    await self._create_tables()
+                    async with timed(self._deadline, "creating SQLDgent's tables", writes=True):
+                        await self._create_tables()
             except BaseException as error:
                 self._ready.set_exception(error)
                 self._ready.exception()
@@ -390,6 +403,12 @@ class SQLDgent:
         ready = self._ready
         if ready is None or not ready.done() or self._closed:
             await self._started()
+        async with timed(self._deadline, f"{where} on {self!r}", writes=writes):
+            return await self._attempts_untimed(where, operation, writes=writes)
+
+    async def _attempts_untimed(
+        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+    ) -> T:
         sessions = self._sessions
         attempt = 0
         while True:
@@ -400,6 +419,8 @@ class SQLDgent:
                 sessions.give_back(session)
                 raise
             except session.database_errors as error:
+                if confused(error):
+                    session.abandon()
                 sessions.give_back(session)
                 self._judge(where, error, session.broken, writes, attempt)
             except BaseException:
