@@ -71,7 +71,7 @@ def test_a_silent_server_fails_each_call_within_its_timeout() -> None:
                     store.get("a"),
                 ):
                     began = time.monotonic()
-                    with pytest.raises(OperationTimedOut, match="timeout of 0.3 s") as caught:
+                    with pytest.raises(OperationTimedOut, match=r"timeout of 0\.3 s") as caught:
                         await call
                     assert time.monotonic() - began < 2.0
                     assert isinstance(caught.value, BackendUnavailable)

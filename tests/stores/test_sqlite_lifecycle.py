@@ -63,10 +63,21 @@ def test_a_closed_store_is_not_warned_about(tmp_path: Path) -> None:
     assert not [w for w in caught if "SQLiteDgent" in str(w.message)]
 
 
+def _swap(path: Path, other: Path, how: str) -> None:
+    """Delete the store's file (and its WAL), or move another database over it."""
+    if how == "replaced":
+        other.replace(path)
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 @pytest.mark.parametrize("how", ["deleted", "replaced"])
 def test_writes_are_refused_once_the_file_is_deleted_or_replaced(tmp_path: Path, how: str) -> None:
     path = tmp_path / "m.db"
     other = tmp_path / "other.db"
+
+    refusals: list[StorageReplaced] = []
 
     async def scenario() -> list[str]:
         async with SQLiteDgent(other) as elsewhere:
@@ -74,21 +85,19 @@ def test_writes_are_refused_once_the_file_is_deleted_or_replaced(tmp_path: Path,
         acknowledged: list[str] = []
         async with SQLiteDgent(path) as store:
             await store.put(Datum(id="before", content=b"b", created_at=1.0))
-            for suffix in ("", "-wal", "-shm"):
-                if how == "deleted" and os.path.exists(f"{path}{suffix}"):
-                    os.unlink(f"{path}{suffix}")
-            if how == "replaced":
-                os.replace(other, path)
+            _swap(path, other, how)
             for number in range(10):
                 try:
                     put = Datum(id=f"n{number}", content=b"n", created_at=2.0)
                     acknowledged.append((await store.put(put)).id)
                 except StorageReplaced as error:
-                    assert isinstance(error, BackendUnavailable)
-                    assert "deleted or replaced" in str(error)
+                    refusals.append(error)
         return acknowledged
 
     acknowledged = asyncio.run(scenario())
+    assert len(refusals) == 10
+    assert all(isinstance(error, BackendUnavailable) for error in refusals)
+    assert "deleted or replaced" in str(refusals[0])
 
     async def present() -> list[str]:
         async with SQLiteDgent(path) as reopened:

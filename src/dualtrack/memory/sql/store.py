@@ -70,12 +70,12 @@ from dualtrack.memory.sql.errors import (
     pause,
     unreachable,
 )
-from dualtrack.memory.sql.timeouts import check_timeout, timed
 from dualtrack.memory.sql.facets import facet_key, facets_json, filter_json
 from dualtrack.memory.sql.reads import Coalescer
 from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
 from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
 from dualtrack.memory.sql.statements import NEVER, PageShape, Statements
+from dualtrack.memory.sql.timeouts import check_timeout, timed
 from dualtrack.memory.vectors import top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
@@ -280,9 +280,11 @@ class SQLDgent:
         store = cls(bind, **options)
         try:
             await store._started()
-            async with timed(store._deadline, f"connecting {store!r}", writes=False):
-                async with store._sessions.lend():
-                    pass  # a connection opens: the database answers
+            async with (
+                timed(store._deadline, f"connecting {store!r}", writes=False),
+                store._sessions.lend(),
+            ):
+                pass  # a connection opens: the database answers
         except BaseException:
             await store.close()
             raise
