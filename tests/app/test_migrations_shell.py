@@ -155,7 +155,7 @@ def test_concurrent_upgrades_from_the_shell_both_succeed_quietly(
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(4)
+        for _ in range(3)
     ]
     outcomes = [(run.wait(timeout=120), run.communicate()[1]) for run in runs]
     for code, stderr in outcomes:

@@ -167,6 +167,11 @@ class SQLDgent:
     :mod:`~dualtrack.memory.sql.sessions`); ``driver_statements=False`` runs everything
     through SQLAlchemy instead.
 
+    **Timeouts.** On PostgreSQL each call (connecting and retries included, ``compact`` aside)
+    takes at most ``timeout`` seconds (default 30, ``None`` for no bound), then raises
+    :class:`~dualtrack.errors.OperationTimedOut` and closes its connection (see
+    :mod:`~dualtrack.memory.sql.timeouts`). On SQLite the engine's busy timeout bounds waits.
+
     **In your transaction.** ``SQLDgent(connection)`` works inside the caller's transaction:
     every write is a savepoint in it, nothing is committed or rolled back by the store, so a
     datum and your own rows commit together or not at all. (On SQLite, where pysqlite defers
@@ -382,30 +387,44 @@ class SQLDgent:
             await pause(attempt)  # another process created them at the same moment
 
     async def _run(
-        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+        self,
+        where: str,
+        operation: Callable[[Session], Awaitable[T]],
+        *,
+        writes: bool,
+        bounded: bool = True,
     ) -> T:
         """Run ``operation``. On SQLite, it runs to its end even when the caller is cancelled
         (the caller stops waiting; the work commits or rolls back): a statement cut off in
         aiosqlite's thread can leave its connection open, holding the file's lock. On
         PostgreSQL a cancelled call closes its connection instead, and the server rolls back
-        whatever was under way, so no task per call is spent there."""
+        whatever was under way, so no task per call is spent there. ``bounded`` applies the
+        store's timeout (compaction, which may rightly run for minutes, goes unbounded)."""
         if self._caller is not None or not self._shielded:
-            return await self._attempts(where, operation, writes=writes)
-        task = asyncio.ensure_future(self._attempts(where, operation, writes=writes))
+            return await self._attempts(where, operation, writes=writes, bounded=bounded)
+        task = asyncio.ensure_future(
+            self._attempts(where, operation, writes=writes, bounded=bounded)
+        )
         self._unfinished.add(task)
         task.add_done_callback(_settled)
         task.add_done_callback(self._unfinished.discard)
         return await asyncio.shield(task)
 
     async def _attempts(
-        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+        self,
+        where: str,
+        operation: Callable[[Session], Awaitable[T]],
+        *,
+        writes: bool,
+        bounded: bool,
     ) -> T:
         """Run ``operation`` on a lent session, again after a transient abort (up to
         ``MAX_RETRIES``), and again once after a lost connection when it only reads."""
         ready = self._ready
         if ready is None or not ready.done() or self._closed:
             await self._started()
-        async with timed(self._deadline, f"{where} on {self!r}", writes=writes):
+        deadline = self._deadline if bounded else None
+        async with timed(deadline, f"{where} on {self!r}", writes=writes):
             return await self._attempts_untimed(where, operation, writes=writes)
 
     async def _attempts_untimed(
@@ -1075,7 +1094,7 @@ class SQLDgent:
             return await compaction.run(session, self._clock(), chosen, dry_run=dry_run)
 
         before = await compaction.size(self._engine)
-        done, xid = await self._run("compact", plan, writes=not dry_run)
+        done, xid = await self._run("compact", plan, writes=not dry_run, bounded=False)
         if dry_run:
             return done.sized(before, None)
         erased = await compaction.reclaim(

@@ -94,6 +94,7 @@ class Writer:
         self._stopped = False
         self._lock = threading.Lock()
         self._identity: tuple[int, int] | None = None
+        self._where = os.path.abspath(path)  # the same file after a chdir
 
     async def start(self) -> None:
         """Open the connection and run ``setup`` (schema creation) in the thread."""
@@ -127,7 +128,7 @@ class Writer:
         try:
             connection = connect(self._path, self._busy_timeout)
             patiently(connection, "PRAGMA journal_mode = WAL", self._busy_timeout)
-            self._identity = identity(self._path)
+            self._identity = identity(self._where)
         except (sqlite3.Error, BackendUnavailable) as error:
             failure = BackendUnavailable(f"cannot open SQLite file {self._path!r}: {error}")
             self._fail_all(failure)
@@ -190,7 +191,7 @@ class Writer:
     def _check_file(self, fate: str) -> None:
         """Raise unless the file at the store's path is still the one its connection opened
         (a deleted or replaced file would swallow acknowledged writes)."""
-        if self._identity is None or identity(self._path) != self._identity:
+        if self._identity is None or identity(self._where) != self._identity:
             raise StorageReplaced(
                 f"the SQLite file {self._path!r} was deleted or replaced while this store "
                 f"ran, so the write was {fate}. Close this store and open a new one"
