@@ -30,6 +30,9 @@ from laws.private_loop import event_loop
 
 BackendFactory = Callable[[], Awaitable[StateBackend[Any]]]
 Logic = Callable[[Any, Any], tuple[Any, Any]]
+#: How a state functor is built around a backend: ``StateFunctor`` itself, or your own class
+#: whose instances have ``lift(agent)`` and ``lift_logic(logic)``.
+StateFunctorFactory = Callable[[StateBackend[Any]], Any]
 
 _SCRAMBLED = "\x00scrambled by the isolation law"
 
@@ -186,8 +189,10 @@ async def state_functor_laws(
     g: Logic,
     inputs: list[Any],
     eq: Equivalence = equal,
+    functor: StateFunctorFactory = StateFunctor,
 ) -> None:
-    """Every StateFunctor law for logic ``f`` and ``g``, on fresh backends and ``inputs``."""
+    """Every StateFunctor law for logic ``f`` and ``g``, on fresh backends and ``inputs``, for
+    the state functor ``functor(backend)`` builds."""
     given_ = {"f": _name(f), "g": _name(g), "inputs": inputs}
 
     backend = await make_backend()
@@ -196,22 +201,20 @@ async def state_functor_laws(
     for x in inputs:
         output, state = f(x, state)
         expected.append(output)
-    outputs = await _run_all(StateFunctor.lift_logic(f, backend=backend), inputs)
+    outputs = await _run_all(functor(backend).lift_logic(f), inputs)
     holds("n invokes return the outputs of folding the logic", given_, outputs, expected, eq)
     stored, _ = await backend.load()
     holds("n invokes store the state of folding the logic", given_, stored, state, eq)
 
     backend = await make_backend()
     initial, _ = await backend.load()
-    outputs = await _run_all(StateFunctor.lift(Id, backend=backend), inputs)
+    outputs = await _run_all(functor(backend).lift(Id), inputs)
     holds("identity: lift(Id) returns its input", given_, outputs, inputs, eq)
     holds("identity: lift(Id) keeps the state", given_, (await backend.load())[0], initial, eq)
 
     one, two = await make_backend(), await make_backend()
-    fused = StateFunctor.lift(_on_pairs(f) >> _on_pairs(g), backend=one)
-    apart = StateFunctor.lift(_on_pairs(f), backend=two) >> StateFunctor.lift(
-        _on_pairs(g), backend=two
-    )
+    fused = functor(one).lift(_on_pairs(f) >> _on_pairs(g))
+    apart = functor(two).lift(_on_pairs(f)) >> functor(two).lift(_on_pairs(g))
     holds(
         "composition: lift(f >> g) returns what lift(f) >> lift(g) returns",
         given_,
@@ -226,11 +229,15 @@ async def state_functor_laws(
         (await two.load())[0],
         eq,
     )
-    await _atomicity(await make_backend(), f, inputs, eq)
+    await _atomicity(functor, await make_backend(), f, inputs, eq)
 
 
 async def _atomicity(
-    backend: StateBackend[Any], f: Logic, inputs: list[Any], eq: Equivalence
+    functor: StateFunctorFactory,
+    backend: StateBackend[Any],
+    f: Logic,
+    inputs: list[Any],
+    eq: Equivalence,
 ) -> None:
     calls = []
     planted = _Planted()
@@ -241,7 +248,7 @@ async def _atomicity(
         raise planted
 
     before, _ = await backend.load()
-    lifted = StateFunctor.lift_logic(failing, backend=backend)
+    lifted = functor(backend).lift_logic(failing)
     given_ = {"f": _name(f), "inputs": inputs}
     for x in inputs:
         raised: BaseException | None = None
@@ -267,10 +274,12 @@ def check_state_functor(
     *,
     max_invokes: int = 8,
     eq: Equivalence = equal,
+    functor: StateFunctorFactory = StateFunctor,
     settings: settings | None = None,
 ) -> None:
     """n invokes equal a fold of the logic over the inputs; lifting preserves identity and
     composition; a raising logic saves nothing, runs once, and its exception is unchanged.
+    ``functor(backend)`` builds the state functor under test (``StateFunctor`` by default).
 
     Logic from ``logics`` is pure ``(input, state) -> (output, new_state)`` whose output is
     again an input (so two compose). Backends from ``make_backend`` start from equal states.
@@ -285,6 +294,6 @@ def check_state_functor(
 
         @given(f=logics, g=logics, xs=st.lists(inputs, max_size=max_invokes))
         def laws(f: Logic, g: Logic, xs: list[Any]) -> None:
-            run_async(state_functor_laws(make_backend, f, g, xs, eq))
+            run_async(state_functor_laws(make_backend, f, g, xs, eq, functor))
 
         run(laws, settings)

@@ -50,7 +50,17 @@ from dualtrack.errors import (
     UnsupportedColumn,
     UnsupportedOperation,
 )
-from dualtrack.functors import Focus, Functor, ListFunctor, MaybeFunctor, ResultFunctor
+from dualtrack.functors import (
+    Focus,
+    Functor,
+    ListFunctor,
+    MaybeFunctor,
+    ResultFunctor,
+    SafeFunctor,
+    Succeed,
+    bind,
+    safe,
+)
 from dualtrack.memory import (
     CallableEmbedder,
     Chain,
@@ -182,6 +192,8 @@ __all__ = [
     "PermissionDenied",
     "Prism",
     "ResultFunctor",
+    "SafeFunctor",
+    "Succeed",
     "Retention",
     "RetentionUnsupported",
     "SQLDgent",
@@ -205,6 +217,7 @@ __all__ = [
     "agent",
     "alembic_config",
     "attr",
+    "bind",
     "codec",
     "current",
     "current_async",
@@ -226,6 +239,7 @@ __all__ = [
     "open_dgent",
     "pipeline",
     "prism",
+    "safe",
     "setter",
     "traversal",
     "upgrade",
