@@ -87,7 +87,7 @@ T = TypeVar("T")
 
 #: Seconds one operation (every attempt, connecting included) may take on PostgreSQL before it
 #: fails with ``OperationTimedOut``; ``timeout=`` changes it, ``None`` waits for ever.
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 300.0
 
 #: How many ids one SQLite statement binds at most (PostgreSQL binds one array).
 _SQLITE_CHUNK = 500
@@ -168,7 +168,7 @@ class SQLDgent:
     through SQLAlchemy instead.
 
     **Timeouts.** On PostgreSQL each call (connecting and retries included, ``compact`` aside)
-    takes at most ``timeout`` seconds (default 30, ``None`` for no bound), then raises
+    takes at most ``timeout`` seconds (default 300, ``None`` for no bound), then raises
     :class:`~dualtrack.errors.OperationTimedOut` and closes its connection (see
     :mod:`~dualtrack.memory.sql.timeouts`). On SQLite the engine's busy timeout bounds waits.
 
