@@ -10,8 +10,11 @@ same way::
     def test_memory_backend():
         check_state_backend(fresh_backend, states=st.dictionaries(st.text(), st.integers()))
 
-Every backend from one factory must start from equal states. Law checks are sync and run their
-own event loop (see :mod:`laws.private_loop`): call them from plain ``def test_...`` functions.
+Every backend from one factory must start from equal states. States are compared type for
+type (``1``, ``1.0`` and ``True`` differ, as in JSON: :func:`dualtrack.exact.same_value`), and
+each state is also saved as its look-alike twin (:func:`laws.twins.json_twin`). Law checks
+are sync and run their own event loop (see :mod:`laws.private_loop`): call them from plain
+``def test_...`` functions.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dualtrack import Agent, ConflictError, Id, StateBackend, StateFunctor, agent
-from laws.core import Equivalence, equal, holds, run
+from dualtrack.exact import same_value
+from laws.core import Equivalence, holds, run
 from laws.private_loop import event_loop
+from laws.twins import json_twin
 
 BackendFactory = Callable[[], Awaitable[StateBackend[Any]]]
 Logic = Callable[[Any, Any], tuple[Any, Any]]
@@ -64,25 +69,40 @@ async def _conflicts(save: Awaitable[Any]) -> bool:
     return False
 
 
+#: What the laws compare states with unless told otherwise: type-exact equality.
+SAME: Equivalence = same_value
+
+Twin = Callable[[Any], Any]
+
+
 async def state_backend_laws(
-    make_backend: BackendFactory, first: Any, second: Any, eq: Equivalence = equal
+    make_backend: BackendFactory,
+    first: Any,
+    second: Any,
+    eq: Equivalence = SAME,
+    twin: Twin | None = json_twin,
+    content_versioned: bool = False,
 ) -> None:
     """Every backend law, on fresh backends and two states ``first`` and ``second``."""
-    await _save_then_load(await make_backend(), first, second, eq)
+    states = (first, second) if twin is None else (first, twin(first), second, twin(second))
+    await _save_then_load(await make_backend(), states, eq)
     await _load_then_save(await make_backend(), first, eq)
     await _isolation(await make_backend(), first, eq)
     # The last two need states that differ from the initial one (saving an equal state may
     # write nothing, and then a later save from the same version is not stale).
     await _stale_save(await make_backend(), first, second, eq)
     await _one_winner(await make_backend(), first, second, eq)
+    await _load_during_save(await make_backend(), first, eq)
+    if not content_versioned:
+        await _versions_never_repeat(await make_backend(), first, second, eq)
 
 
 async def _save_then_load(
-    backend: StateBackend[Any], first: Any, second: Any, eq: Equivalence
+    backend: StateBackend[Any], states: tuple[Any, ...], eq: Equivalence
 ) -> None:
-    given_ = {"first": first, "second": second}
+    given_ = {"states saved in turn": states}
     _, version = await backend.load()
-    for state in (first, second):
+    for state in states:
         saved = await backend.save(copy.deepcopy(state), version)
         loaded, version = await backend.load()
         holds("save then load returns what was saved", given_, loaded, state, eq)
@@ -122,6 +142,43 @@ async def _one_winner(backend: StateBackend[Any], first: Any, second: Any, eq: E
     holds("the winning save is what is stored", given_, stored, second if lost[0] else first, eq)
 
 
+async def _load_during_save(backend: StateBackend[Any], first: Any, eq: Equivalence) -> None:
+    initial, version = await backend.load()
+    assume(not eq(first, initial))
+    given_ = {"initial": initial, "first": first}
+    racing = asyncio.gather(*(backend.load() for _ in range(3)))
+    saving = backend.save(copy.deepcopy(first), version)
+    before, saved, after = await asyncio.gather(racing, saving, backend.load())
+    for loaded in (*before, after):
+        holds(
+            "a load racing a save sees the state with its own version, before or after",
+            given_,
+            loaded,
+            (initial, version) if eq(loaded[0], initial) else (first, saved),
+            lambda left, right: eq(left[0], right[0]) and left[1] == right[1],
+        )
+
+
+async def _versions_never_repeat(
+    backend: StateBackend[Any], first: Any, second: Any, eq: Equivalence
+) -> None:
+    _, version = await backend.load()
+    assume(not eq(first, second))
+    given_ = {"saved in turn": [first, second, first], "then stale": second}
+    history = []
+    for state in (first, second, first):
+        version = await backend.save(copy.deepcopy(state), version)
+        history.append(version)
+    holds(
+        "versions never repeat: A, B, A again gets a third version",
+        given_,
+        len(set(map(repr, history))),
+        3,
+    )
+    stale = await _conflicts(backend.save(copy.deepcopy(second), history[0]))
+    holds("a save from a version two changes old raises ConflictError", given_, stale, True)
+
+
 async def _isolation(backend: StateBackend[Any], first: Any, eq: Equivalence) -> None:
     given_ = {"first": first}
     mine = copy.deepcopy(first)
@@ -139,11 +196,17 @@ def check_state_backend(
     make_backend: BackendFactory,
     states: st.SearchStrategy[Any],
     *,
-    eq: Equivalence = equal,
+    eq: Equivalence = SAME,
+    twin: Twin | None = json_twin,
+    content_versioned: bool = False,
     settings: settings | None = None,
 ) -> None:
-    """Save then load returns what was saved; load then save changes nothing; a stale save
-    raises ``ConflictError`` and stores nothing; of two saves from one version exactly one wins;
+    """Save then load returns what was saved, type for type, also when a state's look-alike
+    ``twin`` follows it (``None`` for backends whose typed columns store their own type); load
+    then save changes nothing; a stale save raises ``ConflictError`` and stores nothing; of two
+    saves from one version exactly one wins; a load racing a save sees a state with its own
+    version; versions never repeat (A, B, A gets three versions, and a save from the first is
+    stale) unless ``content_versioned`` says the version is a digest of the state by design;
     callers mutating states they saved or loaded never change the store.
 
     >>> from dualtrack import MemoryStateBackend
@@ -155,7 +218,7 @@ def check_state_backend(
 
         @given(first=states, second=states)
         def laws(first: Any, second: Any) -> None:
-            run_async(state_backend_laws(make_backend, first, second, eq))
+            run_async(state_backend_laws(make_backend, first, second, eq, twin, content_versioned))
 
         run(laws, settings)
 
@@ -188,7 +251,7 @@ async def state_functor_laws(
     f: Logic,
     g: Logic,
     inputs: list[Any],
-    eq: Equivalence = equal,
+    eq: Equivalence = SAME,
     functor: StateFunctorFactory = StateFunctor,
 ) -> None:
     """Every StateFunctor law for logic ``f`` and ``g``, on fresh backends and ``inputs``, for
@@ -273,7 +336,7 @@ def check_state_functor(
     inputs: st.SearchStrategy[Any],
     *,
     max_invokes: int = 8,
-    eq: Equivalence = equal,
+    eq: Equivalence = SAME,
     functor: StateFunctorFactory = StateFunctor,
     settings: settings | None = None,
 ) -> None:
