@@ -117,6 +117,16 @@ class BackendUnavailable(DualtrackError):
     """A storage backend cannot be reached or is not installed."""
 
 
+class StorageReplaced(BackendUnavailable):
+    """The SQLite file a store writes to was deleted or replaced while the store ran: its
+    writes are refused rather than acknowledged into a file nobody can open again."""
+
+
+class OperationTimedOut(BackendUnavailable, TimeoutError):
+    """A database operation took longer than the store's ``timeout`` (a silent network, a
+    lock held elsewhere): its connection was closed; a write may or may not have committed."""
+
+
 class InvalidInput(DualtrackError, TypeError):
     """An agent, functor or state logic got a value of a shape it cannot work on."""
 
