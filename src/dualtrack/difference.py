@@ -60,8 +60,7 @@ def where_they_differ(left: Any, right: Any, path: str = "the top") -> str | Non
             if key_difference is not None:
                 return key_difference
         return None
-    if isinstance(left, Sequence) and not isinstance(left, str | bytes):
-        assert isinstance(right, Sequence)
+    if _sequence(left) and _sequence(right):
         for position, (one, other) in enumerate(zip(left, right, strict=False)):
             inner = where_they_differ(one, other, _step(path, str(position)))
             if inner is not None:
@@ -70,6 +69,10 @@ def where_they_differ(left: Any, right: Any, path: str = "the top") -> str | Non
     if left is not right and repr(left) == repr(right) and _equal(left, right):
         return f"at {path}: equal values, but two objects (not the same one)"
     return None
+
+
+def _sequence(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
 def _step(path: str, part: str) -> str:

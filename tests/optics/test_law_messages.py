@@ -72,3 +72,12 @@ def test_a_lens_normalising_unicode_is_caught_on_every_seed() -> None:
 
 def test_key_lenses_keep_text_as_given() -> None:
     check_lens(key("name"), st.fixed_dictionaries({"name": st.text()}), st.text())
+
+
+@pytest.mark.parametrize(
+    ("left", "right"), [([1], ("raised", "X")), ((1,), "ab"), ({"a": 1}, [1]), (None, [None])]
+)
+def test_sides_of_different_shapes_are_reported_as_they_are(left: object, right: object) -> None:
+    with pytest.raises(LawViolation) as caught:
+        holds("shapes", {}, left, right)
+    assert "differs" not in str(caught.value)
