@@ -12,6 +12,7 @@ from dualtrack.errors import (
     MissingParentError,
 )
 from dualtrack.memory.datum import Datum, check_id
+from dualtrack.memory.limits import check_count, check_unicode
 
 
 def check_datum(value: object) -> Datum:
@@ -28,14 +29,17 @@ def check_batch(values: Iterable[Datum]) -> list[Datum]:
     """The batch as a list of datums, refusing a lone ``Datum`` or ``str`` passed by mistake."""
     if isinstance(values, Datum | str | bytes):
         raise InvalidArgument("put_many takes an iterable of Datum: for one datum use put()")
+    if not isinstance(values, Iterable):
+        raise InvalidArgument(f"put_many takes an iterable of Datum, got {type(values).__name__}")
     return [check_datum(value) for value in values]
 
 
 def check_lookup(datum_id: object) -> str:
-    """``datum_id`` if it is a str (any str: ids that cannot exist are simply not found)."""
+    """``datum_id`` if it is a valid Unicode str (any other str that cannot be an id is simply
+    not found)."""
     if type(datum_id) is not str:
         raise InvalidArgument(f"a datum id is a str, got {datum_id!r}")
-    return datum_id
+    return check_unicode(datum_id, "datum id", InvalidArgument)
 
 
 def check_name(name: object, what: str = "ref name") -> str:
@@ -47,28 +51,24 @@ def check_expected(expected: object) -> str | None:
     """The ``expected`` argument of ``set_ref``: a datum id, or ``None`` for "not set yet"."""
     if expected is not None and type(expected) is not str:
         raise InvalidArgument(f"expected must be a datum id (str) or None, got {expected!r}")
-    return expected
+    return None if expected is None else check_unicode(expected, "expected", InvalidArgument)
 
 
 def check_text(text: object) -> str:
     """The query text of ``search``."""
     if type(text) is not str:
         raise InvalidArgument(f"search text must be a str, got {text!r}")
-    return text
+    return check_unicode(text, "search text", InvalidArgument)
 
 
 def check_top(limit: object) -> int:
     """``search``'s result count: a positive int."""
-    if type(limit) is not int or limit < 1:
-        raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
-    return limit
+    return check_count(limit, "limit", InvalidArgument, optional=False) or 1
 
 
 def check_batch_size(batch_size: object) -> int:
     """``scan``'s page size: a positive int."""
-    if type(batch_size) is not int or batch_size < 1:
-        raise InvalidArgument(f"batch_size must be a positive int, got {batch_size!r}")
-    return batch_size
+    return check_count(batch_size, "batch_size", InvalidArgument, optional=False) or 1
 
 
 def refuse_change(stored: Datum, new: Datum) -> ImmutableDatumError:
@@ -151,6 +151,4 @@ def check_ref_page(after: object, limit: object) -> tuple[str | None, int | None
     """``list_refs``' arguments: a ref name to start after (or ``None``) and a positive limit
     (or ``None`` for all)."""
     start = None if after is None else check_name(after, "after (a ref name)")
-    if limit is not None and (type(limit) is not int or limit < 1):
-        raise InvalidArgument(f"limit must be a positive int or None, got {limit!r}")
-    return start, limit
+    return start, check_count(limit, "limit", InvalidArgument, optional=True)

@@ -1,0 +1,56 @@
+"""The input rules every store shares: counts, times, text and JSON size, one rule per input.
+
+Each check raises the caller's ``DualtrackError`` naming the argument, so a bad value is refused
+alike on every interpreter before any store touches it (or queues it behind other writes).
+"""
+
+from __future__ import annotations
+
+import math
+
+#: The largest limit or batch size a store accepts (fits a 32-bit SQL integer everywhere).
+MAX_COUNT = 2**31 - 1
+
+#: The deepest nesting of lists and dicts in metadata, filters and table content.
+MAX_DEPTH = 100
+
+#: The widest integer in metadata, in bits (about 3,900 decimal digits).
+MAX_INT_BITS = 13_000
+
+
+def check_count(value: object, name: str, error: type[Exception], *, optional: bool) -> int | None:
+    """``value`` if it is an int from 1 to :data:`MAX_COUNT` (or ``None`` when ``optional``)."""
+    if value is None and optional:
+        return None
+    if type(value) is not int or not 1 <= value <= MAX_COUNT:
+        shown = value if type(value) is not int or value.bit_length() < 128 else "a huge int"
+        also = " or None" if optional else ""
+        raise error(f"{name} must be an int from 1 to {MAX_COUNT}{also}, got {shown!r}")
+    return value
+
+
+def check_seconds(value: object, name: str, error: type[Exception]) -> float:
+    """``value`` as finite float seconds: an int or float (not bool) that a float can hold."""
+    if type(value) is bool or not isinstance(value, int | float):
+        raise error(f"{name} must be finite float seconds, got {value!r}")
+    try:
+        seconds = float(value)
+    except OverflowError:
+        raise error(f"{name} is an int too large for float seconds") from None
+    if not math.isfinite(seconds):
+        raise error(f"{name} must be finite float seconds, got {value!r}")
+    return seconds
+
+
+def check_unicode(value: str, name: str, error: type[Exception]) -> str:
+    """``value`` if it encodes as UTF-8 (no lone surrogate), what every backend stores."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise error(f"{name} {value!r} is not valid Unicode (lone surrogate)") from None
+    return value
+
+
+def int_too_wide(value: int) -> bool:
+    """Whether ``value`` is wider than :data:`MAX_INT_BITS` (checked without printing it)."""
+    return value.bit_length() > MAX_INT_BITS
