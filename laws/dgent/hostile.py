@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dualtrack.errors import DualtrackError, LawViolation
 from dualtrack.memory import Datum, DgentProtocol
+from dualtrack.memory.limits import shown
 from laws.dgent.support import StoreFactory, on_fresh_store
 
 __all__ = ["check_hostile_inputs", "hostile_values"]
@@ -116,12 +117,12 @@ def check_hostile_inputs(factory: StoreFactory, settings: settings | None = None
             after = await _dump(store)
             if after != before:
                 raise LawViolation(
-                    "a refused call changes nothing", (method, value), after, before
+                    "a refused call changes nothing", (method, shown(value)), after, before
                 ) from None
         except Exception as error:  # the law: no builtin error escapes a public method
             raise LawViolation(
                 "hostile input raises DualtrackError or succeeds",
-                (method, value),
+                (method, shown(value)),
                 f"{type(error).__name__}: {str(error)[:200]}",
                 "a DualtrackError",
             ) from error

@@ -12,7 +12,7 @@ from dualtrack.errors import (
     MissingParentError,
 )
 from dualtrack.memory.datum import Datum, check_id
-from dualtrack.memory.limits import check_count, check_unicode
+from dualtrack.memory.limits import check_count, check_unicode, shown
 
 
 def check_datum(value: object) -> Datum:
@@ -38,7 +38,7 @@ def check_lookup(datum_id: object) -> str:
     """``datum_id`` if it is a valid Unicode str (any other str that cannot be an id is simply
     not found)."""
     if type(datum_id) is not str:
-        raise InvalidArgument(f"a datum id is a str, got {datum_id!r}")
+        raise InvalidArgument(f"a datum id is a str, got {shown(datum_id)}")
     return check_unicode(datum_id, "datum id", InvalidArgument)
 
 
@@ -50,14 +50,14 @@ def check_name(name: object, what: str = "ref name") -> str:
 def check_expected(expected: object) -> str | None:
     """The ``expected`` argument of ``set_ref``: a datum id, or ``None`` for "not set yet"."""
     if expected is not None and type(expected) is not str:
-        raise InvalidArgument(f"expected must be a datum id (str) or None, got {expected!r}")
+        raise InvalidArgument(f"expected must be a datum id (str) or None, got {shown(expected)}")
     return None if expected is None else check_unicode(expected, "expected", InvalidArgument)
 
 
 def check_text(text: object) -> str:
     """The query text of ``search``."""
     if type(text) is not str:
-        raise InvalidArgument(f"search text must be a str, got {text!r}")
+        raise InvalidArgument(f"search text must be a str, got {shown(text)}")
     return check_unicode(text, "search text", InvalidArgument)
 
 
@@ -110,7 +110,7 @@ def _names_itself(datum: Datum) -> str:
 def refuse_swap(name: str, current: str | None, expected: str | None) -> ConflictError:
     """The error for a lost compare-and-set on a ref."""
     return ConflictError(
-        f"ref {name!r} points at {current!r}, not the expected {expected!r}: another writer "
+        f"ref {name!r} points at {current!r}, not the expected {shown(expected)}: another writer "
         "moved it; read it again with get_ref and retry"
     )
 

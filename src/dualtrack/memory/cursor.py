@@ -16,6 +16,7 @@ from typing import Any, overload
 
 from dualtrack.errors import InvalidCursor
 from dualtrack.memory.datum import Datum
+from dualtrack.memory.limits import shown
 from dualtrack.memory.query import ListQuery
 
 Position = tuple[float, str]
@@ -35,7 +36,7 @@ def unpack(
     """The fields :func:`pack` put in ``cursor`` for ``query``, or :class:`InvalidCursor` when
     it is no token ``issuer`` made (``valid`` checks the fields) or names other filters."""
     if type(cursor) is not str:
-        raise InvalidCursor(f"cursor must be a str from a previous page, got {cursor!r}")
+        raise InvalidCursor(f"cursor must be a str from a previous page, got {shown(cursor)}")
     refused = InvalidCursor(f"cursor {cursor[:60]!r} is not one {issuer} returned")
     try:
         fields = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))

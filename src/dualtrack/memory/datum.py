@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.errors import InvalidDatum
-from dualtrack.memory.limits import check_seconds, check_unicode
+from dualtrack.memory.limits import check_seconds, check_unicode, shown
 from dualtrack.memory.metadata import Metadata
 
 #: The longest id (and ref or namespace name) a store accepts, in characters.
@@ -33,11 +33,11 @@ def check_id(value: object, what: str = "id", error: type[Exception] = InvalidDa
     dualtrack.errors.InvalidDatum: id must be a non-empty str, got ''
     """
     if type(value) is not str or not value:
-        raise error(f"{what} must be a non-empty str, got {value!r}")
+        raise error(f"{what} must be a non-empty str, got {shown(value)}")
     if len(value) > MAX_ID_LENGTH:
         raise error(f"{what} has {len(value)} characters; the limit is {MAX_ID_LENGTH}")
     if "\x00" in value:
-        raise error(f"{what} {value!r} contains a NUL character")
+        raise error(f"{what} {shown(value)} contains a NUL character")
     return check_unicode(value, what, error)
 
 

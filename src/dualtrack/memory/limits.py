@@ -23,22 +23,21 @@ def check_count(value: object, name: str, error: type[Exception], *, optional: b
     if value is None and optional:
         return None
     if type(value) is not int or not 1 <= value <= MAX_COUNT:
-        shown = value if type(value) is not int or value.bit_length() < 128 else "a huge int"
         also = " or None" if optional else ""
-        raise error(f"{name} must be an int from 1 to {MAX_COUNT}{also}, got {shown!r}")
+        raise error(f"{name} must be an int from 1 to {MAX_COUNT}{also}, got {shown(value)}")
     return value
 
 
 def check_seconds(value: object, name: str, error: type[Exception]) -> float:
     """``value`` as finite float seconds: an int or float (not bool) that a float can hold."""
     if type(value) is bool or not isinstance(value, int | float):
-        raise error(f"{name} must be finite float seconds, got {value!r}")
+        raise error(f"{name} must be finite float seconds, got {shown(value)}")
     try:
         seconds = float(value)
     except OverflowError:
         raise error(f"{name} is an int too large for float seconds") from None
     if not math.isfinite(seconds):
-        raise error(f"{name} must be finite float seconds, got {value!r}")
+        raise error(f"{name} must be finite float seconds, got {shown(value)}")
     return seconds
 
 
@@ -47,10 +46,21 @@ def check_unicode(value: str, name: str, error: type[Exception]) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise error(f"{name} {value!r} is not valid Unicode (lone surrogate)") from None
+        raise error(f"{name} {shown(value)} is not valid Unicode (lone surrogate)") from None
     return value
 
 
 def int_too_wide(value: int) -> bool:
     """Whether ``value`` is wider than :data:`MAX_INT_BITS` (checked without printing it)."""
     return value.bit_length() > MAX_INT_BITS
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` cut to 80 characters, safe for any value (huge ints, deep nesting)."""
+    if type(value) is int and value.bit_length() > 256:
+        return f"an int of {value.bit_length()} bits"
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__} too deep or large to show"
+    return text if len(text) <= 80 else f"{text[:77]}..."

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dualtrack.errors import InvalidDatum
-from dualtrack.memory.limits import MAX_DEPTH, MAX_INT_BITS, check_unicode, int_too_wide
+from dualtrack.memory.limits import MAX_DEPTH, MAX_INT_BITS, check_unicode, int_too_wide, shown
 
 _SCALARS = (str, int, bool, type(None))
 
@@ -50,23 +50,23 @@ def _plain(value: Any, where: str, error: type[Exception], depth: int) -> Any:
         return value
     if kind is float:
         if not math.isfinite(value):
-            raise error(f"{where} is {value!r}: JSON has no NaN or infinity")
+            raise error(f"{where} is {shown(value)}: JSON has no NaN or infinity")
         return value
     if depth >= MAX_DEPTH and (kind is list or kind is tuple or isinstance(value, Mapping)):
-        shown = where if len(where) < 80 else f"{where[:60]}...{where[-12:]}"
-        raise error(f"{shown} nests lists and dicts more than {MAX_DEPTH} deep: flatten it")
+        place = where if len(where) < 80 else f"{where[:60]}...{where[-12:]}"
+        raise error(f"{place} nests lists and dicts more than {MAX_DEPTH} deep: flatten it")
     if kind is list or kind is tuple:
         return [_plain(part, f"{where}[{i}]", error, depth + 1) for i, part in enumerate(value)]
     if isinstance(value, Mapping):
         copied: dict[str, Any] = {}
         for name, part in value.items():
             if type(name) is not str:
-                raise error(f"{where} has key {name!r}; JSON object keys must be str")
+                raise error(f"{where} has key {shown(name)}; JSON object keys must be str")
             check_unicode(name, f"{where} has key", error)
             copied[name] = _plain(part, f"{where}[{name!r}]", error, depth + 1)
         return copied
     raise error(
-        f"{where} is {value!r} of type {kind.__name__}; metadata holds only JSON values "
+        f"{where} is {shown(value)} of type {kind.__name__}; metadata holds only JSON values "
         "(str, int, float, bool, None, lists and dicts of them): convert it first"
     )
 
@@ -116,7 +116,9 @@ class Metadata(Mapping[str, Any]):
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         data = plain_json({} if values is None else values)
         if type(data) is not dict:
-            raise InvalidDatum(f"metadata must be a mapping of str to JSON values, got {values!r}")
+            raise InvalidDatum(
+                f"metadata must be a mapping of str to JSON values, got {shown(values)}"
+            )
         self._data: dict[str, Any] | None = data
         self._text: str | None = _json_text(data)
         self._canonical: str | None = None

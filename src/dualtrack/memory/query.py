@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from dualtrack.errors import InvalidArgument
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.limits import check_count, check_seconds, check_unicode
+from dualtrack.memory.limits import check_count, check_seconds, check_unicode, shown
 from dualtrack.memory.metadata import Metadata, canonical_json, plain_json
 
 Order = Literal["asc", "desc"]
@@ -31,7 +31,7 @@ def check_filter(metadata: Mapping[str, Any] | None) -> tuple[tuple[str, str], .
     if metadata is None:
         return ()
     if not isinstance(metadata, Mapping):
-        raise InvalidArgument(f"metadata filter must be a mapping, got {metadata!r}")
+        raise InvalidArgument(f"metadata filter must be a mapping, got {shown(metadata)}")
     values = plain_json(metadata, "metadata filter", InvalidArgument)
     return tuple(sorted((name, canonical_json(value)) for name, value in values.items()))
 
@@ -89,11 +89,11 @@ class ListQuery:
         ``scope`` names the store's namespace, so a cursor from one namespace is refused in
         another."""
         if prefix is not None and type(prefix) is not str:
-            raise InvalidArgument(f"prefix must be a str or None, got {prefix!r}")
+            raise InvalidArgument(f"prefix must be a str or None, got {shown(prefix)}")
         if prefix is not None:
             check_unicode(prefix, "prefix", InvalidArgument)
         if order not in ("asc", "desc"):
-            raise InvalidArgument(f"order must be 'asc' or 'desc', got {order!r}")
+            raise InvalidArgument(f"order must be 'asc' or 'desc', got {shown(order)}")
         return cls(
             prefix=prefix or None,
             after=_bound(after, "after"),
