@@ -46,6 +46,17 @@ def _built(value: Any) -> Any:
 
 
 _DEEP = (_Deep(as_list=False), _Deep(as_list=True))
+
+#: Datum contents a table adapter must decode: deep JSON, huge numbers, bad text, not JSON.
+_CONTENTS = (
+    b"[" * 10_000 + b"]" * 10_000,
+    b'{"k":' * 10_000 + b"1" + b"}" * 10_000,
+    b'{"id":"h","n":1e400}',
+    b'{"id":"h","n":' + b"9" * 5_000 + b"}",
+    b'{"id":"\\ud800"}',
+    b"\xff\xfe",
+    b"",
+)
 _NUMBERS = (2**31, 2**31 - 1, 2**63, 10**20, 10**400, 10**5000, -(2**63), 0, -1, True)
 _FLOATS = (float("inf"), float("nan"), 1e308, -0.0)
 
@@ -103,13 +114,21 @@ async def _dump(store: DgentProtocol) -> tuple[list[Datum], list[Any]]:
     return [d async for d in store.scan()], list(await store.list_refs())
 
 
-def check_hostile_inputs(factory: StoreFactory, settings: settings | None = None) -> None:
+def check_hostile_inputs(
+    factory: StoreFactory,
+    settings: settings | None = None,
+    seeds: st.SearchStrategy[list[Datum]] | None = None,
+) -> None:
     """Each public method, given a hostile value in one argument, returns or raises a
-    ``DualtrackError`` (never a builtin error); after a refusal the store's dump is unchanged."""
+    ``DualtrackError`` (never a builtin error); after a refusal the store's dump is unchanged.
 
-    async def body(store: DgentProtocol, method: str, value: Any) -> None:
-        await store.put(Datum(id="seed", content=b"seed", created_at=1.0, metadata={"k": 1}))
-        await store.set_ref("r", "seed")
+    The store first holds ``seeds`` (default: one datum ``seed``) and ref ``r`` on the first."""
+    default = [Datum(id="seed", content=b"seed", created_at=1.0, metadata={"k": 1})]
+
+    async def body(store: DgentProtocol, method: str, value: Any, seed: list[Datum]) -> None:
+        stored = await store.put_many(seed)
+        if stored:
+            await store.set_ref("r", stored[0].id)
         before = await _dump(store)
         try:
             await CALLS[method](store, _built(value))
@@ -127,5 +146,9 @@ def check_hostile_inputs(factory: StoreFactory, settings: settings | None = None
                 "a DualtrackError",
             ) from error
 
-    strategies = {"method": st.sampled_from(sorted(CALLS)), "value": hostile_values()}
+    strategies = {
+        "method": st.sampled_from(sorted(CALLS)),
+        "value": hostile_values(),
+        "seed": st.just(default) if seeds is None else seeds,
+    }
     on_fresh_store(factory, strategies, body, settings)
