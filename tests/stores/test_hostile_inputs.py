@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from dualtrack import Datum, DualtrackError, InvalidArgument, InvalidCursor, InvalidDatum
+from dualtrack import (
+    Datum,
+    DualtrackError,
+    InvalidArgument,
+    InvalidCursor,
+    InvalidDatum,
+    UnknownDatum,
+)
 from dualtrack.memory.memory_store import MemoryDgent
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.sqlite import writer as sqlite_writer
@@ -74,9 +81,9 @@ def _deep(depth: int) -> Any:
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda s: s.get("\ud800"), InvalidArgument),
-        (lambda s: s.list(prefix="\ud800"), InvalidArgument),
-        (lambda s: s.set_ref("r", "\ud800"), InvalidArgument),
+        (lambda s: s.set_ref("r", "\ud800"), UnknownDatum),
+        (lambda s: s.get_ref("\ud800"), InvalidArgument),
+        (lambda s: s.search("\ud800"), InvalidArgument),
         (lambda s: s.list(metadata={"k": _deep(10_000)}), InvalidArgument),
         (lambda s: s.list(metadata={"k": 10**5000}), InvalidArgument),
         (lambda s: s.list(after=10**400), InvalidArgument),
@@ -95,6 +102,31 @@ def test_each_bad_argument_is_one_typed_refusal_everywhere(
         try:
             with pytest.raises(error):
                 await call(store)
+        finally:
+            await store.close()
+
+    with event_loop() as run_async:
+        for factory in _stores(tmp_path):
+            run_async(on(factory))
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda s: s.get("\ud800"), None),
+        (lambda s: s.exists("a\udfffb"), False),
+        (lambda s: s.children("\ud800"), []),
+        (lambda s: s.causal_chain("\ud800"), []),
+    ],
+)
+def test_text_no_id_can_hold_is_simply_not_found_everywhere(
+    tmp_path: Path, call: Any, expected: object
+) -> None:
+    async def on(factory: StoreFactory) -> None:
+        store = await factory("ns")
+        try:
+            assert await call(store) == expected
+            assert list(await store.list(prefix="\ud800")) == []
         finally:
             await store.close()
 
@@ -129,7 +161,7 @@ async def test_one_bad_set_ref_fails_alone_among_concurrent_puts(tmp_path: Path)
             *(good(i) for i in range(100, 200)),
             return_exceptions=True,
         )
-        assert isinstance(results[100], InvalidArgument)
+        assert isinstance(results[100], UnknownDatum)
         assert [r for i, r in enumerate(results) if i != 100] == [None] * 200
         assert await store.count() == 200
 

@@ -35,11 +35,11 @@ def check_batch(values: Iterable[Datum]) -> list[Datum]:
 
 
 def check_lookup(datum_id: object) -> str:
-    """``datum_id`` if it is a valid Unicode str (any other str that cannot be an id is simply
-    not found)."""
+    """``datum_id`` if it is a str (any str: ids that cannot exist, see
+    :func:`~dualtrack.memory.limits.holdable`, are simply not found)."""
     if type(datum_id) is not str:
         raise InvalidArgument(f"a datum id is a str, got {shown(datum_id)}")
-    return check_unicode(datum_id, "datum id", InvalidArgument)
+    return datum_id
 
 
 def check_name(name: object, what: str = "ref name") -> str:
@@ -51,7 +51,7 @@ def check_expected(expected: object) -> str | None:
     """The ``expected`` argument of ``set_ref``: a datum id, or ``None`` for "not set yet"."""
     if expected is not None and type(expected) is not str:
         raise InvalidArgument(f"expected must be a datum id (str) or None, got {shown(expected)}")
-    return None if expected is None else check_unicode(expected, "expected", InvalidArgument)
+    return expected
 
 
 def check_text(text: object) -> str:

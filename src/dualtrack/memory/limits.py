@@ -50,6 +50,18 @@ def check_unicode(value: str, name: str, error: type[Exception]) -> str:
     return value
 
 
+def holdable(text: str) -> bool:
+    """Whether ``text`` could be a stored id: at most 255 characters, no NUL, valid Unicode.
+    Looking up any other str finds nothing, on every store."""
+    if "\x00" in text or len(text) > 255:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def int_too_wide(value: int) -> bool:
     """Whether ``value`` is wider than :data:`MAX_INT_BITS` (checked without printing it)."""
     return value.bit_length() > MAX_INT_BITS

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from dualtrack.errors import InvalidArgument
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.limits import check_count, check_seconds, check_unicode, shown
+from dualtrack.memory.limits import check_count, check_seconds, shown
 from dualtrack.memory.metadata import Metadata, canonical_json, plain_json
 
 Order = Literal["asc", "desc"]
@@ -90,8 +90,6 @@ class ListQuery:
         another."""
         if prefix is not None and type(prefix) is not str:
             raise InvalidArgument(f"prefix must be a str or None, got {shown(prefix)}")
-        if prefix is not None:
-            check_unicode(prefix, "prefix", InvalidArgument)
         if order not in ("asc", "desc"):
             raise InvalidArgument(f"order must be 'asc' or 'desc', got {shown(order)}")
         return cls(
