@@ -12,7 +12,7 @@ from dualtrack.errors import (
     MissingParentError,
 )
 from dualtrack.memory.datum import Datum, check_id
-from dualtrack.memory.limits import check_count, check_unicode, shown
+from dualtrack.memory.limits import check_count, check_optional_count, check_unicode, shown
 
 
 def check_datum(value: object) -> Datum:
@@ -63,12 +63,12 @@ def check_text(text: object) -> str:
 
 def check_top(limit: object) -> int:
     """``search``'s result count: a positive int."""
-    return check_count(limit, "limit", InvalidArgument, optional=False) or 1
+    return check_count(limit, "limit", InvalidArgument)
 
 
 def check_batch_size(batch_size: object) -> int:
     """``scan``'s page size: a positive int."""
-    return check_count(batch_size, "batch_size", InvalidArgument, optional=False) or 1
+    return check_count(batch_size, "batch_size", InvalidArgument)
 
 
 def refuse_change(stored: Datum, new: Datum) -> ImmutableDatumError:
@@ -151,4 +151,4 @@ def check_ref_page(after: object, limit: object) -> tuple[str | None, int | None
     """``list_refs``' arguments: a ref name to start after (or ``None``) and a positive limit
     (or ``None`` for all)."""
     start = None if after is None else check_name(after, "after (a ref name)")
-    return start, check_count(limit, "limit", InvalidArgument, optional=True)
+    return start, check_optional_count(limit, "limit", InvalidArgument)

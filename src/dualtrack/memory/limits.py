@@ -18,13 +18,19 @@ MAX_DEPTH = 100
 MAX_INT_BITS = 13_000
 
 
-def check_count(value: object, name: str, error: type[Exception], *, optional: bool) -> int | None:
-    """``value`` if it is an int from 1 to :data:`MAX_COUNT` (or ``None`` when ``optional``)."""
-    if value is None and optional:
+def check_count(value: object, name: str, error: type[Exception]) -> int:
+    """``value`` if it is an int from 1 to :data:`MAX_COUNT`."""
+    if type(value) is not int or not 1 <= value <= MAX_COUNT:
+        raise error(f"{name} must be an int from 1 to {MAX_COUNT}, got {shown(value)}")
+    return value
+
+
+def check_optional_count(value: object, name: str, error: type[Exception]) -> int | None:
+    """``value`` if it is ``None`` or an int from 1 to :data:`MAX_COUNT`."""
+    if value is None:
         return None
     if type(value) is not int or not 1 <= value <= MAX_COUNT:
-        also = " or None" if optional else ""
-        raise error(f"{name} must be an int from 1 to {MAX_COUNT}{also}, got {shown(value)}")
+        raise error(f"{name} must be an int from 1 to {MAX_COUNT} or None, got {shown(value)}")
     return value
 
 

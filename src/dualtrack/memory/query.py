@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from dualtrack.errors import InvalidArgument
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.limits import check_count, check_seconds, shown
+from dualtrack.memory.limits import check_optional_count, check_seconds, shown
 from dualtrack.memory.metadata import Metadata, canonical_json, plain_json
 
 Order = Literal["asc", "desc"]
@@ -52,7 +52,7 @@ def check_limit(limit: object, default: int | None = DEFAULT_LIMIT) -> int | Non
     """``limit`` if it is a positive int (or ``None``, meaning no limit)."""
     if limit is None:
         return default
-    return check_count(limit, "limit", InvalidArgument, optional=True)
+    return check_optional_count(limit, "limit", InvalidArgument)
 
 
 @dataclass(frozen=True, slots=True)
