@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from dualtrack.app.models import Base, Crystal
 from dualtrack.dual import PENDING_KEY, DualTrack, OrphanRow
-from dualtrack.errors import InvalidArgument
+from dualtrack.errors import InvalidArgument, InvalidRow
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.urls import open_dgent
@@ -72,7 +71,7 @@ async def _scenario(folder: Path, steps: list[tuple[str, str]]) -> None:
                 await _crash_before_commit(tracks, datum, crystal)
         else:  # the row breaks a constraint after the datum was written
             crystal.id = TAKEN
-            with pytest.raises(IntegrityError):
+            with pytest.raises(InvalidRow):
                 await tracks.capture(datum, [crystal])
     await tracks.close()
     async with SQLDgent(engine, namespace="brain") as memory:
@@ -128,7 +127,7 @@ async def test_on_two_databases_repair_reports_then_removes_what_a_crash_left(
     async with engine.connect() as connection:
         taken = (await connection.execute(select(Crystal.id).limit(1))).scalar_one()
     crashed_row.id = taken
-    with pytest.raises(IntegrityError):
+    with pytest.raises(InvalidRow):
         await tracks.capture(crashed, [crashed_row])
     assert await memory.exists(crashed.id)
 

@@ -344,7 +344,12 @@ class TableAdapter:
     ) -> Page:
         """One page of rows matching every filter, in ``(created_at, id)`` order."""
         query = ListQuery.of(
-            prefix=prefix, after=after, before=before, metadata=metadata, order=order
+            prefix=prefix,
+            after=after,
+            before=before,
+            metadata=metadata,
+            order=order,
+            scope=self.namespace,
         )
         size = check_limit(limit, None)
         position = decode_position(query, cursor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualtrack.memory.cursor import seal, unseal
+from dualtrack.memory.cursor import pack, unpack
 from dualtrack.memory.query import ListQuery
 
 #: Where a page ended: the time column's canonical ISO text (``None`` without one), and the id.
@@ -20,7 +20,7 @@ def encode_position(query: ListQuery, position: Position) -> str:
     ('2024-01-01T00:00:00', 'a')
     """
     moment, key = position
-    return seal(query, {"t": moment, "k": key})
+    return pack(query, {"t": moment, "k": key})
 
 
 def _is_position(fields: dict[str, Any]) -> bool:
@@ -41,5 +41,5 @@ def decode_position(query: ListQuery, cursor: str | None) -> Position | None:
     """
     if cursor is None:
         return None
-    fields = unseal(query, cursor, _is_position, "this table adapter")
+    fields = unpack(query, cursor, _is_position, "this table adapter")
     return fields["t"], fields["k"]

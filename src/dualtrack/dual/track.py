@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
 from sqlalchemy import Table, and_, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import UnmappedInstanceError
 
 from dualtrack.app.engines import begin
-from dualtrack.errors import InvalidArgument
+from dualtrack.errors import InvalidArgument, InvalidRow
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol, Embedder
 from dualtrack.memory.sql.store import SQLDgent
@@ -215,7 +216,13 @@ async def _insert(connection: AsyncConnection, rows: list[object]) -> None:
             session.add_all(rows)
         except UnmappedInstanceError as error:
             raise InvalidArgument(f"rows must be mapped ORM objects: {error}") from error
-        await session.flush()
+        try:
+            await session.flush()
+        except IntegrityError as error:
+            raise InvalidRow(
+                f"the database refused the rows (a constraint failed: {error.orig}); nothing "
+                "of this write is stored: fix the rows and capture again"
+            ) from error
 
 
 def _table_of(table: Table | type[Any]) -> Table:

@@ -12,6 +12,7 @@ from dualtrack.errors import (
     MissingParentError,
 )
 from dualtrack.memory.datum import Datum, check_id
+from dualtrack.memory.limits import check_count, check_optional_count, check_unicode, shown
 
 
 def check_datum(value: object) -> Datum:
@@ -28,13 +29,16 @@ def check_batch(values: Iterable[Datum]) -> list[Datum]:
     """The batch as a list of datums, refusing a lone ``Datum`` or ``str`` passed by mistake."""
     if isinstance(values, Datum | str | bytes):
         raise InvalidArgument("put_many takes an iterable of Datum: for one datum use put()")
+    if not isinstance(values, Iterable):
+        raise InvalidArgument(f"put_many takes an iterable of Datum, got {type(values).__name__}")
     return [check_datum(value) for value in values]
 
 
 def check_lookup(datum_id: object) -> str:
-    """``datum_id`` if it is a str (any str: ids that cannot exist are simply not found)."""
+    """``datum_id`` if it is a str (any str: ids that cannot exist, see
+    :func:`~dualtrack.memory.limits.holdable`, are simply not found)."""
     if type(datum_id) is not str:
-        raise InvalidArgument(f"a datum id is a str, got {datum_id!r}")
+        raise InvalidArgument(f"a datum id is a str, got {shown(datum_id)}")
     return datum_id
 
 
@@ -46,29 +50,25 @@ def check_name(name: object, what: str = "ref name") -> str:
 def check_expected(expected: object) -> str | None:
     """The ``expected`` argument of ``set_ref``: a datum id, or ``None`` for "not set yet"."""
     if expected is not None and type(expected) is not str:
-        raise InvalidArgument(f"expected must be a datum id (str) or None, got {expected!r}")
+        raise InvalidArgument(f"expected must be a datum id (str) or None, got {shown(expected)}")
     return expected
 
 
 def check_text(text: object) -> str:
     """The query text of ``search``."""
     if type(text) is not str:
-        raise InvalidArgument(f"search text must be a str, got {text!r}")
-    return text
+        raise InvalidArgument(f"search text must be a str, got {shown(text)}")
+    return check_unicode(text, "search text", InvalidArgument)
 
 
 def check_top(limit: object) -> int:
     """``search``'s result count: a positive int."""
-    if type(limit) is not int or limit < 1:
-        raise InvalidArgument(f"limit must be a positive int, got {limit!r}")
-    return limit
+    return check_count(limit, "limit", InvalidArgument)
 
 
 def check_batch_size(batch_size: object) -> int:
     """``scan``'s page size: a positive int."""
-    if type(batch_size) is not int or batch_size < 1:
-        raise InvalidArgument(f"batch_size must be a positive int, got {batch_size!r}")
-    return batch_size
+    return check_count(batch_size, "batch_size", InvalidArgument)
 
 
 def refuse_change(stored: Datum, new: Datum) -> ImmutableDatumError:
@@ -110,7 +110,7 @@ def _names_itself(datum: Datum) -> str:
 def refuse_swap(name: str, current: str | None, expected: str | None) -> ConflictError:
     """The error for a lost compare-and-set on a ref."""
     return ConflictError(
-        f"ref {name!r} points at {current!r}, not the expected {expected!r}: another writer "
+        f"ref {name!r} points at {current!r}, not the expected {shown(expected)}: another writer "
         "moved it; read it again with get_ref and retry"
     )
 
@@ -151,6 +151,4 @@ def check_ref_page(after: object, limit: object) -> tuple[str | None, int | None
     """``list_refs``' arguments: a ref name to start after (or ``None``) and a positive limit
     (or ``None`` for all)."""
     start = None if after is None else check_name(after, "after (a ref name)")
-    if limit is not None and (type(limit) is not int or limit < 1):
-        raise InvalidArgument(f"limit must be a positive int or None, got {limit!r}")
-    return start, limit
+    return start, check_optional_count(limit, "limit", InvalidArgument)

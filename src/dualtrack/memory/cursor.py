@@ -1,4 +1,8 @@
-"""Keyset pagination: opaque cursors naming the last ``(created_at, id)`` seen, and ``Page``."""
+"""Keyset pagination: opaque cursors naming the last ``(created_at, id)`` seen, and ``Page``.
+
+A cursor is a position, not a credential: it is not signed, and grants nothing the same
+``list()`` call could not return. It is tied to its query and namespace, which refuse it
+elsewhere."""
 
 from __future__ import annotations
 
@@ -12,12 +16,13 @@ from typing import Any, overload
 
 from dualtrack.errors import InvalidCursor
 from dualtrack.memory.datum import Datum
+from dualtrack.memory.limits import shown
 from dualtrack.memory.query import ListQuery
 
 Position = tuple[float, str]
 
 
-def seal(query: ListQuery, fields: dict[str, Any]) -> str:
+def pack(query: ListQuery, fields: dict[str, Any]) -> str:
     """An opaque token holding ``fields`` for ``query``: urlsafe base64 of compact JSON."""
     body = json.dumps(
         {"q": query.fingerprint(), **fields}, ensure_ascii=False, separators=(",", ":")
@@ -25,13 +30,13 @@ def seal(query: ListQuery, fields: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(body.encode()).decode("ascii")
 
 
-def unseal(
+def unpack(
     query: ListQuery, cursor: str, valid: Callable[[dict[str, Any]], bool], issuer: str
 ) -> dict[str, Any]:
-    """The fields :func:`seal` put in ``cursor`` for ``query``, or :class:`InvalidCursor` when
+    """The fields :func:`pack` put in ``cursor`` for ``query``, or :class:`InvalidCursor` when
     it is no token ``issuer`` made (``valid`` checks the fields) or names other filters."""
     if type(cursor) is not str:
-        raise InvalidCursor(f"cursor must be a str from a previous page, got {cursor!r}")
+        raise InvalidCursor(f"cursor must be a str from a previous page, got {shown(cursor)}")
     refused = InvalidCursor(f"cursor {cursor[:60]!r} is not one {issuer} returned")
     try:
         fields = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
@@ -41,15 +46,16 @@ def unseal(
         raise refused
     if fields["q"] != query.fingerprint():
         raise InvalidCursor(
-            "cursor belongs to a list() call with other filters or order: pass the same "
-            "prefix, after, before, metadata and order as the call that returned it"
+            "cursor belongs to a list() call with other filters or order, or to another "
+            "namespace: pass it to the same store with the same prefix, after, before, "
+            "metadata and order as the call that returned it"
         )
     return fields
 
 
 def encode_cursor(query: ListQuery, last: Datum) -> str:
     """An opaque token for the page after ``last`` in ``query``."""
-    return seal(query, {"t": last.created_at, "i": last.id})
+    return pack(query, {"t": last.created_at, "i": last.id})
 
 
 def _is_position(fields: dict[str, Any]) -> bool:
@@ -71,7 +77,7 @@ def decode_cursor(query: ListQuery, cursor: str | None) -> Position | None:
     """
     if cursor is None:
         return None
-    fields = unseal(query, cursor, _is_position, "this store")
+    fields = unpack(query, cursor, _is_position, "this store")
     return (fields["t"], fields["i"])
 
 

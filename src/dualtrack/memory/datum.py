@@ -6,7 +6,6 @@ import base64
 import binascii
 import hashlib
 import json
-import math
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrack.errors import InvalidDatum
+from dualtrack.memory.limits import check_seconds, check_unicode, shown
 from dualtrack.memory.metadata import Metadata
 
 #: The longest id (and ref or namespace name) a store accepts, in characters.
@@ -33,16 +33,12 @@ def check_id(value: object, what: str = "id", error: type[Exception] = InvalidDa
     dualtrack.errors.InvalidDatum: id must be a non-empty str, got ''
     """
     if type(value) is not str or not value:
-        raise error(f"{what} must be a non-empty str, got {value!r}")
+        raise error(f"{what} must be a non-empty str, got {shown(value)}")
     if len(value) > MAX_ID_LENGTH:
         raise error(f"{what} has {len(value)} characters; the limit is {MAX_ID_LENGTH}")
     if "\x00" in value:
-        raise error(f"{what} {value!r} contains a NUL character")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise error(f"{what} {value!r} is not valid Unicode (lone surrogate)") from None
-    return value
+        raise error(f"{what} {shown(value)} contains a NUL character")
+    return check_unicode(value, what, error)
 
 
 def _check_content(value: object) -> bytes:
@@ -58,11 +54,7 @@ def _check_content(value: object) -> bytes:
 
 
 def _check_time(value: object) -> float:
-    if type(value) is bool or not isinstance(value, int | float):
-        raise InvalidDatum(f"created_at must be float seconds, got {value!r}")
-    seconds = float(value)
-    if not math.isfinite(seconds):
-        raise InvalidDatum(f"created_at must be finite, got {value!r}")
+    seconds = check_seconds(value, "created_at", InvalidDatum)
     return seconds + 0.0  # -0.0 becomes 0.0: one spelling for one instant
 
 

@@ -249,7 +249,12 @@ class MemoryDgent:
     ) -> Page:
         """One page of the datums shown, matching every filter, in ``(created_at, id)`` order."""
         query = ListQuery.of(
-            prefix=prefix, after=after, before=before, metadata=metadata, order=order
+            prefix=prefix,
+            after=after,
+            before=before,
+            metadata=metadata,
+            order=order,
+            scope=self._namespace,
         )
         size = check_limit(limit, None)
         start = decode_cursor(query, cursor)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dualtrack.errors import InvalidDatum
+from dualtrack.memory.limits import MAX_DEPTH, MAX_INT_BITS, check_unicode, int_too_wide, shown
 
 _SCALARS = (str, int, bool, type(None))
 
@@ -19,8 +20,9 @@ def _json_text(value: Any, *, sort_keys: bool = False) -> str:
 def plain_json(value: Any, where: str = "metadata", error: type[Exception] = InvalidDatum) -> Any:
     """A deep copy of ``value`` as plain JSON (dicts, lists, scalars), or ``error`` naming the part.
 
-    Tuples become lists; floats must be finite; keys must be ``str``; strings must be encodable
-    as UTF-8; other types (sets, bytes, enums, numpy numbers) are refused rather than guessed at.
+    Tuples become lists; floats must be finite; keys must be ``str``; strings and keys must be
+    encodable as UTF-8; ints at most ``MAX_INT_BITS`` wide; nesting at most ``MAX_DEPTH`` deep;
+    other types (sets, bytes, enums, numpy numbers) are refused rather than guessed at.
 
     >>> plain_json({"tags": ("a", "b"), "n": 1})
     {'tags': ['a', 'b'], 'n': 1}
@@ -29,6 +31,10 @@ def plain_json(value: Any, where: str = "metadata", error: type[Exception] = Inv
     ...
     dualtrack.errors.InvalidDatum: metadata['when'] is nan: JSON has no NaN or infinity
     """
+    return _plain(value, where, error, 0)
+
+
+def _plain(value: Any, where: str, error: type[Exception], depth: int) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         if kind is str:
@@ -36,22 +42,31 @@ def plain_json(value: Any, where: str = "metadata", error: type[Exception] = Inv
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise error(f"{where} is a str with a lone surrogate (not Unicode)") from None
+        elif kind is int and int_too_wide(value):
+            raise error(
+                f"{where} is an int of {value.bit_length()} bits; JSON integers here are "
+                f"limited to {MAX_INT_BITS} bits (about 3,900 digits): store it as a str"
+            )
         return value
     if kind is float:
         if not math.isfinite(value):
-            raise error(f"{where} is {value!r}: JSON has no NaN or infinity")
+            raise error(f"{where} is {shown(value)}: JSON has no NaN or infinity")
         return value
+    if depth >= MAX_DEPTH and (kind is list or kind is tuple or isinstance(value, Mapping)):
+        place = where if len(where) < 80 else f"{where[:60]}...{where[-12:]}"
+        raise error(f"{place} nests lists and dicts more than {MAX_DEPTH} deep: flatten it")
     if kind is list or kind is tuple:
-        return [plain_json(part, f"{where}[{i}]", error) for i, part in enumerate(value)]
+        return [_plain(part, f"{where}[{i}]", error, depth + 1) for i, part in enumerate(value)]
     if isinstance(value, Mapping):
         copied: dict[str, Any] = {}
         for name, part in value.items():
             if type(name) is not str:
-                raise error(f"{where} has key {name!r}; JSON object keys must be str")
-            copied[name] = plain_json(part, f"{where}[{name!r}]", error)
+                raise error(f"{where} has key {shown(name)}; JSON object keys must be str")
+            check_unicode(name, f"{where} has key", error)
+            copied[name] = _plain(part, f"{where}[{name!r}]", error, depth + 1)
         return copied
     raise error(
-        f"{where} is {value!r} of type {kind.__name__}; metadata holds only JSON values "
+        f"{where} is {shown(value)} of type {kind.__name__}; metadata holds only JSON values "
         "(str, int, float, bool, None, lists and dicts of them): convert it first"
     )
 
@@ -101,7 +116,9 @@ class Metadata(Mapping[str, Any]):
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         data = plain_json({} if values is None else values)
         if type(data) is not dict:
-            raise InvalidDatum(f"metadata must be a mapping of str to JSON values, got {values!r}")
+            raise InvalidDatum(
+                f"metadata must be a mapping of str to JSON values, got {shown(values)}"
+            )
         self._data: dict[str, Any] | None = data
         self._text: str | None = _json_text(data)
         self._canonical: str | None = None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from dualtrack.errors import InvalidArgument
 from dualtrack.memory.datum import Datum
+from dualtrack.memory.limits import check_optional_count, check_seconds, shown
 from dualtrack.memory.metadata import Metadata, canonical_json, plain_json
 
 Order = Literal["asc", "desc"]
@@ -19,11 +19,7 @@ DEFAULT_LIMIT = 100
 
 
 def _bound(value: object, name: str) -> float | None:
-    if value is None:
-        return None
-    if type(value) is bool or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InvalidArgument(f"{name} must be finite float seconds or None, got {value!r}")
-    return float(value)
+    return None if value is None else check_seconds(value, name, InvalidArgument)
 
 
 def check_filter(metadata: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
@@ -35,7 +31,7 @@ def check_filter(metadata: Mapping[str, Any] | None) -> tuple[tuple[str, str], .
     if metadata is None:
         return ()
     if not isinstance(metadata, Mapping):
-        raise InvalidArgument(f"metadata filter must be a mapping, got {metadata!r}")
+        raise InvalidArgument(f"metadata filter must be a mapping, got {shown(metadata)}")
     values = plain_json(metadata, "metadata filter", InvalidArgument)
     return tuple(sorted((name, canonical_json(value)) for name, value in values.items()))
 
@@ -56,9 +52,7 @@ def check_limit(limit: object, default: int | None = DEFAULT_LIMIT) -> int | Non
     """``limit`` if it is a positive int (or ``None``, meaning no limit)."""
     if limit is None:
         return default
-    if type(limit) is not int or limit < 1:
-        raise InvalidArgument(f"limit must be a positive int or None, got {limit!r}")
-    return limit
+    return check_optional_count(limit, "limit", InvalidArgument)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +71,7 @@ class ListQuery:
     before: float | None
     metadata: tuple[tuple[str, str], ...]
     order: Order
+    scope: str = ""
 
     @classmethod
     def of(
@@ -87,23 +82,30 @@ class ListQuery:
         before: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         order: Order = "asc",
+        scope: str = "",
     ) -> ListQuery:
-        """Check each argument, raising :class:`InvalidArgument` with what to pass instead."""
+        """Check each argument, raising :class:`InvalidArgument` with what to pass instead.
+
+        ``scope`` names the store's namespace, so a cursor from one namespace is refused in
+        another."""
         if prefix is not None and type(prefix) is not str:
-            raise InvalidArgument(f"prefix must be a str or None, got {prefix!r}")
+            raise InvalidArgument(f"prefix must be a str or None, got {shown(prefix)}")
         if order not in ("asc", "desc"):
-            raise InvalidArgument(f"order must be 'asc' or 'desc', got {order!r}")
+            raise InvalidArgument(f"order must be 'asc' or 'desc', got {shown(order)}")
         return cls(
             prefix=prefix or None,
             after=_bound(after, "after"),
             before=_bound(before, "before"),
             metadata=check_filter(metadata),
             order=order,
+            scope=scope,
         )
 
     def fingerprint(self) -> str:
-        """A short digest of the filters, so a cursor cannot be replayed on another query."""
-        text = canonical_json([self.prefix, self.after, self.before, self.metadata, self.order])
+        """A short digest of the filters and namespace, so a cursor cannot be replayed on
+        another query or in another namespace."""
+        fields = [self.prefix, self.after, self.before, self.metadata, self.order, self.scope]
+        text = canonical_json(fields)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def admits(self, datum: Datum) -> bool:

@@ -39,6 +39,7 @@ from dualtrack.memory.checks import (
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
+from dualtrack.memory.limits import holdable
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit
@@ -305,6 +306,10 @@ class SQLiteDgent:
         check_name(name)
         check_lookup(datum_id)
         check_expected(expected)
+        if not holdable(datum_id):  # refused here: such text would fail its whole write group
+            raise UnknownDatum(f"ref {name!r} cannot point at {datum_id!r}: no such datum")
+        if expected is not None and not holdable(expected):
+            raise refuse_swap(name, await self.get_ref(name), expected)
         namespace = self._namespace
         clock = self._clock
 
@@ -333,7 +338,8 @@ class SQLiteDgent:
 
     async def get(self, datum_id: str, *, include_hidden: bool = False) -> Datum | None:
         """The datum with this id, or ``None`` (hidden ones only with ``include_hidden``)."""
-        check_lookup(datum_id)
+        if not holdable(check_lookup(datum_id)):
+            return None
         rows = await self._read(
             *self._point(sql.SHOWN_ONE, sql.SELECT_ONE, include_hidden, datum_id)
         )
@@ -341,7 +347,8 @@ class SQLiteDgent:
 
     async def exists(self, datum_id: str, *, include_hidden: bool = False) -> bool:
         """Whether the store shows a datum with this id."""
-        check_lookup(datum_id)
+        if not holdable(check_lookup(datum_id)):
+            return False
         return bool(
             await self._read(
                 *self._point(sql.SHOWN_EXISTS, sql.EXISTS_ONE, include_hidden, datum_id)
@@ -370,10 +377,17 @@ class SQLiteDgent:
     ) -> Page:
         """One page of the datums shown, matching every filter, in ``(created_at, id)`` order."""
         query = ListQuery.of(
-            prefix=prefix, after=after, before=before, metadata=metadata, order=order
+            prefix=prefix,
+            after=after,
+            before=before,
+            metadata=metadata,
+            order=order,
+            scope=self._namespace,
         )
         size = check_limit(limit, None)
         position = decode_cursor(query, cursor)
+        if query.prefix is not None and not holdable(query.prefix):
+            return Page((), None)  # no id starts with text no id can hold
         statement, params = sql.select_page(
             self._namespace,
             query,
@@ -424,7 +438,8 @@ class SQLiteDgent:
     async def causal_chain(self, datum_id: str, *, include_hidden: bool = False) -> Chain:
         """The shown ancestors of ``datum_id``, root first, ending with it, cut just after a
         missing one (see :class:`Chain`): one recursive query."""
-        check_lookup(datum_id)
+        if not holdable(check_lookup(datum_id)):
+            return Chain(())
         rows = await self._read(*self._point(sql.SHOWN_CHAIN, sql.CHAIN, include_hidden, datum_id))
         return Chain(_datum(row) for row in rows)
 
@@ -432,7 +447,8 @@ class SQLiteDgent:
         self, datum_id: str, *, include_hidden: bool = False
     ) -> builtins.list[Datum]:
         """The shown datums whose causal parent is ``datum_id``, in ``(created_at, id)`` order."""
-        check_lookup(datum_id)
+        if not holdable(check_lookup(datum_id)):
+            return []
         statement = self._point(sql.SHOWN_CHILDREN, sql.CHILDREN, include_hidden, datum_id)
         return [_datum(row) for row in await self._read(*statement)]
 

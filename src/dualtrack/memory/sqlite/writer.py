@@ -25,7 +25,8 @@ from dualtrack.errors import BackendUnavailable, DualtrackError, StorageReplaced
 
 #: A unit of work run on the write connection inside the group's transaction. It must raise a
 #: refusal (a ``DualtrackError``) before it writes anything; any other exception rolls back
-#: the whole group, since savepoints per request would double the cost of each commit.
+#: the group, whose requests then run again one transaction each, so only the failing one fails
+#: (savepoints per request would double the cost of every commit, not just of a failing one).
 Work = Callable[[sqlite3.Connection], Any]
 
 _MAX_GROUP = 256
@@ -180,12 +181,15 @@ class Writer:
                     outcomes.append((result, None))
             connection.execute("COMMIT")
             self._check_file("lost: it went to the file no longer there")
-        except Exception as error:  # the whole group fails; the thread lives on for the next
+        except Exception as error:  # the thread lives on for the next group
             if connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     connection.execute("ROLLBACK")
-            failure = _wrapped(error)
-            outcomes = [(None, failure)] * len(group)
+            if len(group) > 1 and not isinstance(error, BackendUnavailable):
+                for request in group:  # isolate the failing request: the others still commit
+                    self._commit(connection, [request])
+                return
+            outcomes = [(None, _wrapped(error))] * len(group)
         _settle_all(group, outcomes)
 
     def _check_file(self, fate: str) -> None:
