@@ -1,9 +1,10 @@
-"""LangGraph's own checkpointer conformance suite, every capability, over a dualtrack store."""
+"""LangGraph's own checkpointer conformance suite, every capability, on the three interpreters."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -12,17 +13,37 @@ pytest.importorskip("langgraph.checkpoint.conformance")
 from langgraph.checkpoint.conformance import checkpointer_test, validate  # noqa: E402
 
 from dualtrack.integrations.langgraph import DualtrackSaver  # noqa: E402
-from dualtrack.memory.memory_store import MemoryDgent  # noqa: E402
+from tests.scratch_databases import DatabaseFactory  # noqa: E402
 
 
-@checkpointer_test(name="DualtrackSaver[memory]")
-async def memory_saver() -> AsyncIterator[DualtrackSaver]:
-    yield DualtrackSaver(MemoryDgent())
+def _suite(url: Callable[[], str]) -> dict[str, list[str]]:
+    @checkpointer_test(name=f"DualtrackSaver-{uuid.uuid4().hex}")
+    async def saver() -> AsyncIterator[DualtrackSaver]:
+        opened = await DualtrackSaver.from_url(url(), namespace=f"lg-{uuid.uuid4().hex[:12]}")
+        try:
+            yield opened
+        finally:
+            await opened.store.close()
+
+    report = asyncio.run(validate(saver))
+    assert set(report.results) == {
+        "put", "put_writes", "get_tuple", "list", "delete_thread",
+        "delete_for_runs", "copy_thread", "prune",
+    }  # fmt: skip
+    return {name: list(r.failures) for name, r in report.results.items() if not r.passed}
 
 
 def test_every_capability_passes_on_memory() -> None:
-    report = asyncio.run(validate(memory_saver))
-    failures = {
-        name: result.failures for name, result in report.results.items() if not result.passed
-    }
-    assert failures == {}
+    assert _suite(lambda: "memory://") == {}
+
+
+def test_every_capability_passes_on_sqlite(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "lg.db"
+    assert _suite(lambda: f"sqlite:///{path}") == {}
+
+
+def test_every_capability_passes_on_sql(databases: DatabaseFactory) -> None:
+    database = databases()
+    assert _suite(lambda: database) == {}

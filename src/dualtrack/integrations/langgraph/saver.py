@@ -31,6 +31,7 @@ from dualtrack.integrations.langgraph.instants import instant_of
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.retention.protocol import retention_of
+from dualtrack.memory.urls import open_dgent
 
 KIND = "lg.kind"
 
@@ -43,6 +44,11 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         super().__init__(**kwargs)
         self.store = store
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    async def from_url(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
+        """A saver over the store ``url`` names, opened like :func:`open_dgent`."""
+        return cls(await open_dgent(url, **options))
 
     # -- async API -------------------------------------------------------------------------
 
