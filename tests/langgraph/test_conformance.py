@@ -10,10 +10,10 @@ import pytest
 
 pytest.importorskip("langgraph.checkpoint.conformance")
 
-from langgraph.checkpoint.conformance import checkpointer_test, validate  # noqa: E402
+from langgraph.checkpoint.conformance import checkpointer_test, validate
 
-from dualtrack.integrations.langgraph import DualtrackSaver  # noqa: E402
-from tests.scratch_databases import DatabaseFactory  # noqa: E402
+from dualtrack.integrations.langgraph import DualtrackSaver
+from tests.scratch_databases import DatabaseFactory
 
 
 def _suite(url: Callable[[], str]) -> dict[str, list[str]]:

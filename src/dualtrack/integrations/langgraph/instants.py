@@ -1,4 +1,5 @@
-"""The ``created_at`` of a checkpoint, read from its uuid6 id so store order agrees with LangGraph's."""
+"""The ``created_at`` of a checkpoint, read from its uuid6 id:
+store order then agrees with LangGraph's."""
 
 from __future__ import annotations
 

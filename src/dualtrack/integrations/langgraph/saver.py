@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import builtins
 import json
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Coroutine, Iterator, Sequence
+from typing import Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -34,6 +35,7 @@ from dualtrack.memory.retention.protocol import retention_of
 from dualtrack.memory.urls import open_dgent
 
 KIND = "lg.kind"
+T = TypeVar("T")
 
 
 class DualtrackSaver(BaseCheckpointSaver[str]):
@@ -232,7 +234,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         before: RunnableConfig | None = None,
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
-        async def collect() -> list[CheckpointTuple]:
+        async def collect() -> builtins.list[CheckpointTuple]:
             return [t async for t in self.alist(config, filter=filter, before=before, limit=limit)]
 
         return iter(self._run(collect()))
@@ -272,7 +274,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         run in another thread than the sync caller."""
         self._loop = loop
 
-    def _run(self, coroutine: Any) -> Any:
+    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         if self._loop is None:
             coroutine.close()
             raise RuntimeError(
@@ -282,8 +284,8 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    async def _all(self, metadata: dict[str, Any]) -> list[Datum]:
-        found: list[Datum] = []
+    async def _all(self, metadata: dict[str, Any]) -> builtins.list[Datum]:
+        found: builtins.list[Datum] = []
         cursor: str | None = None
         while True:
             page = await self.store.list(metadata=metadata, limit=1000, cursor=cursor)
@@ -344,7 +346,13 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             checkpoint=checkpoint,
             metadata=self.serde.loads_typed(_decode(meta["lg.meta"])),
             parent_config=(
-                {"configurable": {"thread_id": thread, "checkpoint_ns": ns, "checkpoint_id": parent}}
+                {
+                    "configurable": {
+                        "thread_id": thread,
+                        "checkpoint_ns": ns,
+                        "checkpoint_id": parent,
+                    }
+                }
                 if parent
                 else None
             ),
@@ -352,7 +360,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         )
 
 
-def _encode(pair: tuple[str, bytes]) -> list[str]:
+def _encode(pair: tuple[str, bytes]) -> builtins.list[str]:
     return [pair[0], base64.b64encode(pair[1]).decode("ascii")]
 
 
