@@ -177,3 +177,8 @@ class ForgottenDatumError(DualtrackError):
 class RetentionUnsupported(DualtrackError, TypeError):
     """The store cannot forget or compact (``TableAdapter``); the message says why and what
     to do instead."""
+
+
+class UnsafeCheckpoint(DualtrackError, ValueError):
+    """Stored checkpoint bytes name a type or callable outside the safe list: loading them
+    would import a module or call a function, so the load is refused and nothing runs."""

@@ -25,10 +25,12 @@ from langgraph.checkpoint.base import (
     get_checkpoint_id,
     get_checkpoint_metadata,
 )
+from langgraph.checkpoint.serde.base import SerializerProtocol
 
 from dualtrack.errors import ConflictError
 from dualtrack.integrations.langgraph import keys
 from dualtrack.integrations.langgraph.instants import instant_of
+from dualtrack.integrations.langgraph.serde import SafeSerializer
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.retention.protocol import retention_of
@@ -42,8 +44,8 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
     """Persist LangGraph checkpoints in ``store``; async methods run on the caller's loop,
     sync ones on the loop the saver was bound to with :meth:`bind_loop` (see the README)."""
 
-    def __init__(self, store: DgentProtocol, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, store: DgentProtocol, *, serde: SerializerProtocol | None = None) -> None:
+        super().__init__(serde=serde or SafeSerializer())
         self.store = store
         self._loop: asyncio.AbstractEventLoop | None = None
 
