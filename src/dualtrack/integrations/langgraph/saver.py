@@ -7,11 +7,10 @@ Deletion hides through the store's retention (``forget``); compaction removes th
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import builtins
 import json
-from collections.abc import AsyncIterator, Coroutine, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
@@ -29,6 +28,7 @@ from langgraph.checkpoint.serde.base import SerializerProtocol
 
 from dualtrack.errors import ConflictError
 from dualtrack.integrations.langgraph import keys
+from dualtrack.integrations.langgraph.home import HomeLoop
 from dualtrack.integrations.langgraph.instants import instant_of
 from dualtrack.integrations.langgraph.serde import SafeSerializer
 from dualtrack.memory.datum import Datum
@@ -41,22 +41,38 @@ T = TypeVar("T")
 
 
 class DualtrackSaver(BaseCheckpointSaver[str]):
-    """Persist LangGraph checkpoints in ``store``; async methods run on the caller's loop,
-    sync ones on the loop the saver was bound to with :meth:`bind_loop` (see the README)."""
+    """Persist LangGraph checkpoints in ``store``, reached on its home loop.
 
-    def __init__(self, store: DgentProtocol, *, serde: SerializerProtocol | None = None) -> None:
+    See :class:`HomeLoop` for which thread runs what; :meth:`connect` for sync use anywhere.
+    """
+
+    def __init__(
+        self,
+        store: DgentProtocol,
+        *,
+        serde: SerializerProtocol | None = None,
+        home: HomeLoop | None = None,
+    ) -> None:
         super().__init__(serde=serde or SafeSerializer())
         self.store = store
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._home = home or HomeLoop.current()
 
     @classmethod
     async def from_url(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
-        """A saver over the store ``url`` names, opened like :func:`open_dgent`."""
+        """A saver over the store ``url`` names, opened like :func:`open_dgent` on the
+        running loop (its sync methods then need another thread: use :meth:`connect`)."""
         return cls(await open_dgent(url, **options))
 
-    # -- async API -------------------------------------------------------------------------
+    @classmethod
+    def connect(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
+        """A saver whose store lives on a private loop thread: sync and async methods work
+        from any thread, inside a running loop or not. Call :meth:`close` when done."""
+        home = HomeLoop.private()
+        return cls(home.block(open_dgent(url, **options)), home=home)
 
-    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+    # -- storage, run on the store's home loop -----------------------------------------------
+
+    async def _aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         conf = config["configurable"]
         thread, ns = str(conf["thread_id"]), str(conf.get("checkpoint_ns", ""))
         wanted = get_checkpoint_id(config)
@@ -67,14 +83,13 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             datum = None if head is None else await self.store.get(head)
         return None if datum is None else await self._tuple(datum)
 
-    async def alist(
+    async def _alist(
         self,
         config: RunnableConfig | None,
-        *,
-        filter: dict[str, Any] | None = None,
-        before: RunnableConfig | None = None,
-        limit: int | None = None,
-    ) -> AsyncIterator[CheckpointTuple]:
+        filter: dict[str, Any] | None,
+        before: RunnableConfig | None,
+        limit: int | None,
+    ) -> builtins.list[CheckpointTuple]:
         wanted: dict[str, Any] = {KIND: "checkpoint"}
         conf = (config or {}).get("configurable", {})
         if conf.get("thread_id") is not None:
@@ -88,10 +103,9 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             found = [d for d in found if str(d.metadata["lg.checkpoint"]) < bound]
         if limit is not None:
             found = found[:limit]
-        for datum in found:
-            yield await self._tuple(datum)
+        return [await self._tuple(datum) for datum in found]
 
-    async def aput(
+    async def _aput(
         self,
         config: RunnableConfig,
         checkpoint: Checkpoint,
@@ -133,7 +147,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             }
         }
 
-    async def aput_writes(
+    async def _aput_writes(
         self,
         config: RunnableConfig,
         writes: Sequence[tuple[str, Any]],
@@ -174,14 +188,14 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
                 )
             )
 
-    async def adelete_thread(self, thread_id: str) -> None:
+    async def _adelete_thread(self, thread_id: str) -> None:
         await retention_of(self.store).forget(metadata={"lg.thread": str(thread_id)})
 
-    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+    async def _adelete_for_runs(self, run_ids: Sequence[str]) -> None:
         for run in run_ids:
             await retention_of(self.store).forget(metadata={"lg.run": run})
 
-    async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+    async def _acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         source, target = str(source_thread_id), str(target_thread_id)
         datums = await self._all({"lg.thread": source})
         datums.sort(key=lambda d: (d.metadata[KIND] != "checkpoint", d.created_at, d.id))
@@ -205,7 +219,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             if meta[KIND] == "checkpoint":
                 await self._advance_head(target, ns, copy)
 
-    async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+    async def _aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         for thread in thread_ids:
             datums = await self._all({"lg.thread": str(thread)})
             if strategy == "delete":
@@ -223,10 +237,56 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             ]
             await retention_of(self.store).forget(doomed)
 
-    # -- sync API --------------------------------------------------------------------------
+    # -- async API: on the caller's loop, or handed to the store's home loop ---------------
+
+    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        return await self._home.visit(self._aget_tuple(config))
+
+    async def alist(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        for found in await self._home.visit(self._alist(config, filter, before, limit)):
+            yield found
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        return await self._home.visit(self._aput(config, checkpoint, metadata, new_versions))
+
+    async def aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        await self._home.visit(self._aput_writes(config, writes, task_id, task_path))
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        await self._home.visit(self._adelete_thread(thread_id))
+
+    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        await self._home.visit(self._adelete_for_runs(run_ids))
+
+    async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        await self._home.visit(self._acopy_thread(source_thread_id, target_thread_id))
+
+    async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        await self._home.visit(self._aprune(thread_ids, strategy=strategy))
+
+    # -- sync API: blocks on the store's home loop ------------------------------------------
 
     def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-        return self._run(self.aget_tuple(config))
+        return self._home.block(self._aget_tuple(config))
 
     def list(
         self,
@@ -236,10 +296,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         before: RunnableConfig | None = None,
         limit: int | None = None,
     ) -> Iterator[CheckpointTuple]:
-        async def collect() -> builtins.list[CheckpointTuple]:
-            return [t async for t in self.alist(config, filter=filter, before=before, limit=limit)]
-
-        return iter(self._run(collect()))
+        return iter(self._home.block(self._alist(config, filter, before, limit)))
 
     def put(
         self,
@@ -248,7 +305,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
-        return self._run(self.aput(config, checkpoint, metadata, new_versions))
+        return self._home.block(self._aput(config, checkpoint, metadata, new_versions))
 
     def put_writes(
         self,
@@ -257,32 +314,29 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         task_id: str,
         task_path: str = "",
     ) -> None:
-        self._run(self.aput_writes(config, writes, task_id, task_path))
+        self._home.block(self._aput_writes(config, writes, task_id, task_path))
 
     def delete_thread(self, thread_id: str) -> None:
-        self._run(self.adelete_thread(thread_id))
+        self._home.block(self._adelete_thread(thread_id))
 
     def delete_for_runs(self, run_ids: Sequence[str]) -> None:
-        self._run(self.adelete_for_runs(run_ids))
+        self._home.block(self._adelete_for_runs(run_ids))
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
-        self._run(self.acopy_thread(source_thread_id, target_thread_id))
+        self._home.block(self._acopy_thread(source_thread_id, target_thread_id))
 
     def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
-        self._run(self.aprune(thread_ids, strategy=strategy))
+        self._home.block(self._aprune(thread_ids, strategy=strategy))
 
-    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Run the sync methods on ``loop`` (the loop the store was opened on), which must
-        run in another thread than the sync caller."""
-        self._loop = loop
+    def close(self) -> None:
+        """Close the store and stop the saver's private loop, if it has one."""
+        self._home.block(self.store.close())
+        self._home.stop()
 
-    def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        if self._loop is None:
-            coroutine.close()
-            raise RuntimeError(
-                "DualtrackSaver's sync methods need bind_loop(loop) with the store's loop"
-            )
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+    async def aclose(self) -> None:
+        """Close the store (on its home loop) and stop the private loop, if any."""
+        await self._home.visit(self.store.close())
+        self._home.stop()
 
     # -- helpers ---------------------------------------------------------------------------
 
