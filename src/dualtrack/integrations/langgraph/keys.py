@@ -23,9 +23,15 @@ def checkpoint_id(thread: str, ns: str, checkpoint: str) -> str:
     return digest("c", thread, ns, checkpoint)
 
 
+def writes_prefix(thread: str, ns: str, checkpoint: str) -> str:
+    """The id prefix shared by every pending write of one checkpoint (a range scan)."""
+    return digest("w", thread, ns, checkpoint) + "-"
+
+
 def write_id(thread: str, ns: str, checkpoint: str, task: str, idx: int, revision: int) -> str:
-    """The datum id of one revision of one pending write."""
-    return digest("w", thread, ns, checkpoint, task, idx, revision)
+    """The datum id of one revision of one pending write: its checkpoint's prefix, then a
+    digest of the task, index and revision (147 characters, under the id limit)."""
+    return writes_prefix(thread, ns, checkpoint) + digest("r", task, idx, revision)
 
 
 def head_ref(thread: str, ns: str) -> str:

@@ -340,20 +340,22 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    async def _all(self, metadata: dict[str, Any]) -> builtins.list[Datum]:
+    async def _all(
+        self, metadata: dict[str, Any] | None, prefix: str | None = None
+    ) -> builtins.list[Datum]:
         found: builtins.list[Datum] = []
         cursor: str | None = None
         while True:
-            page = await self.store.list(metadata=metadata, limit=1000, cursor=cursor)
+            page = await self.store.list(
+                prefix=prefix, metadata=metadata, limit=1000, cursor=cursor
+            )
             found.extend(page)
             cursor = page.cursor
             if cursor is None or not page:
                 return found
 
     async def _writes(self, thread: str, ns: str, checkpoint: str) -> dict[tuple[str, int], Datum]:
-        rows = await self._all(
-            {KIND: "write", "lg.thread": thread, "lg.ns": ns, "lg.checkpoint": checkpoint}
-        )
+        rows = await self._all(None, prefix=keys.writes_prefix(thread, ns, checkpoint))
         latest: dict[tuple[str, int], Datum] = {}
         for row in rows:
             key = (str(row.metadata["lg.task"]), int(row.metadata["lg.idx"]))
