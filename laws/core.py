@@ -36,10 +36,12 @@ _FIELDS = (
 
 def law_settings() -> settings:
     """Settings law checks use unless the caller passes their own: no deadline, since storage
-    interpreters are timed by the machine, not by the law. Everything else comes from the
-    hypothesis profile loaded when the check runs (so ``--hypothesis-profile`` reaches it)."""
+    interpreters are timed by the machine, not by the law, and one failure reported (a single
+    :class:`LawViolation`, never a group of them). Everything else comes from the hypothesis
+    profile loaded when the check runs (so ``--hypothesis-profile`` reaches it)."""
     return settings(
         deadline=None,
+        report_multiple_bugs=False,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 

@@ -55,6 +55,22 @@ def test_determinism_across_histories_catches_it_on_every_seed() -> None:
     assert missed == []
 
 
+class Drifting(Agent[int, int]):
+    """Adds the previous input to the answer: right for the same input over and over."""
+
+    def __init__(self) -> None:
+        self.previous: int | None = None
+
+    async def invoke(self, a: int) -> int:
+        before, self.previous = self.previous, a
+        return a if before in (None, a) else a + before
+
+
+def test_an_agent_drifting_with_its_history_is_caught_as_one_violation() -> None:
+    missed = caught_on_seeds(lambda: check_deterministic(Drifting, ints), "determinism", range(5))
+    assert missed == []
+
+
 def test_correct_agents_pass_the_new_agent_laws() -> None:
     check_agrees_with(agent(square), square, ints)
     check_deterministic(lambda: agent(square), ints)
