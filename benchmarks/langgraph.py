@@ -99,7 +99,7 @@ async def _flatness(large: int) -> None:
         saver = await DualtrackSaver.from_url("memory://")
         await _fill(saver, "flat", size)
         config: Any = {"configurable": {"thread_id": "flat"}}
-        latest[size] = await _timed(lambda: saver.aget_tuple(config), 200) / 200
+        latest[size] = await _timed(lambda s=saver, c=config: s.aget_tuple(c), 200) / 200
     print(
         f"latest of 100: {latest[100] * 1e6:.1f} us; of {large}: {latest[large] * 1e6:.1f} us; "
         f"ratio {latest[large] / latest[100]:.2f}x"
