@@ -177,3 +177,13 @@ class ForgottenDatumError(DualtrackError):
 class RetentionUnsupported(DualtrackError, TypeError):
     """The store cannot forget or compact (``TableAdapter``); the message says why and what
     to do instead."""
+
+
+class UnsafeCheckpoint(DualtrackError, ValueError):
+    """Stored checkpoint bytes name a type or callable outside the safe list: loading them
+    would import a module or call a function, so the load is refused and nothing runs."""
+
+
+class LoopUnavailable(DualtrackError, RuntimeError):
+    """A blocking call would wait on the event loop its own thread runs (a deadlock), or on
+    one that has stopped: open the store on a private loop instead (the message says how)."""

@@ -1,0 +1,435 @@
+"""``DualtrackSaver``: a LangGraph ``BaseCheckpointSaver`` over any ``DgentProtocol`` store.
+
+Checkpoints are datums chained by ``causal_parent``; pending writes are datums linked to their
+checkpoint by key (they may arrive first); a head ref per thread and namespace finds the latest.
+Deletion hides through the store's retention (``forget``); compaction removes the bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import json
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, TypeVar
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    WRITES_IDX_MAP,
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    get_checkpoint_id,
+    get_checkpoint_metadata,
+)
+from langgraph.checkpoint.serde.base import SerializerProtocol
+
+from dualtrack.errors import ConflictError
+from dualtrack.integrations.langgraph import keys
+from dualtrack.integrations.langgraph.home import HomeLoop
+from dualtrack.integrations.langgraph.instants import instant_of
+from dualtrack.integrations.langgraph.serde import SafeSerializer
+from dualtrack.memory.datum import Datum
+from dualtrack.memory.protocol import DgentProtocol
+from dualtrack.memory.retention.protocol import retention_of
+from dualtrack.memory.urls import open_dgent
+
+KIND = "lg.kind"
+T = TypeVar("T")
+
+
+class DualtrackSaver(BaseCheckpointSaver[str]):
+    """Persist LangGraph checkpoints in ``store``, reached on its home loop.
+
+    See :class:`HomeLoop` for which thread runs what; :meth:`connect` for sync use anywhere.
+    """
+
+    def __init__(
+        self,
+        store: DgentProtocol,
+        *,
+        serde: SerializerProtocol | None = None,
+        home: HomeLoop | None = None,
+    ) -> None:
+        super().__init__(serde=serde or SafeSerializer())
+        self.store = store
+        self._home = home or HomeLoop.current()
+
+    @classmethod
+    async def from_url(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
+        """A saver over the store ``url`` names, opened like :func:`open_dgent` on the
+        running loop (its sync methods then need another thread: use :meth:`connect`)."""
+        return cls(await open_dgent(url, **options))
+
+    @classmethod
+    def connect(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
+        """A saver whose store lives on a private loop thread: sync and async methods work
+        from any thread, inside a running loop or not. Call :meth:`close` when done."""
+        home = HomeLoop.private()
+        return cls(home.block(open_dgent(url, **options)), home=home)
+
+    # -- storage, run on the store's home loop -----------------------------------------------
+
+    async def _aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        conf = config["configurable"]
+        thread, ns = str(conf["thread_id"]), str(conf.get("checkpoint_ns", ""))
+        wanted = get_checkpoint_id(config)
+        if wanted:
+            datum = await self.store.get(keys.checkpoint_id(thread, ns, wanted))
+        else:
+            head = await self.store.get_ref(keys.head_ref(thread, ns))
+            datum = None if head is None else await self.store.get(head)
+        return None if datum is None else await self._tuple(datum)
+
+    async def _alist(
+        self,
+        config: RunnableConfig | None,
+        filter: dict[str, Any] | None,
+        before: RunnableConfig | None,
+        limit: int | None,
+    ) -> builtins.list[CheckpointTuple]:
+        wanted: dict[str, Any] = {KIND: "checkpoint"}
+        conf = (config or {}).get("configurable", {})
+        if conf.get("thread_id") is not None:
+            wanted["lg.thread"] = str(conf["thread_id"])
+        if conf.get("checkpoint_ns") is not None:
+            wanted["lg.ns"] = str(conf["checkpoint_ns"])
+        found = [d for d in await self._all(wanted) if _matches(d, conf, filter)]
+        found.sort(key=lambda d: str(d.metadata["lg.checkpoint"]), reverse=True)
+        bound = get_checkpoint_id(before) if before else None
+        if bound is not None:
+            found = [d for d in found if str(d.metadata["lg.checkpoint"]) < bound]
+        if limit is not None:
+            found = found[:limit]
+        return [await self._tuple(datum) for datum in found]
+
+    async def _aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        conf = config["configurable"]
+        thread, ns = str(conf["thread_id"]), str(conf.get("checkpoint_ns", ""))
+        parent = conf.get("checkpoint_id")
+        kind, body = self.serde.dumps_typed(checkpoint)
+        meta = get_checkpoint_metadata(config, metadata)
+        parent_id = keys.checkpoint_id(thread, ns, parent) if parent else None
+        if parent_id is not None and not await self.store.exists(parent_id):
+            parent_id = None
+        datum = Datum(
+            id=keys.checkpoint_id(thread, ns, checkpoint["id"]),
+            content=body,
+            created_at=instant_of(checkpoint["id"]),
+            causal_parent=parent_id,
+            metadata={
+                KIND: "checkpoint",
+                "lg.thread": thread,
+                "lg.ns": ns,
+                "lg.checkpoint": checkpoint["id"],
+                "lg.parent": parent,
+                "lg.type": kind,
+                "lg.meta": _encode(self.serde.dumps_typed(meta)),
+                "lg.run": meta.get("run_id"),
+                "lg.filter": json.loads(json.dumps(meta, default=repr)),
+            },
+        )
+        await self.store.put(datum)
+        await self._advance_head(thread, ns, datum)
+        return {
+            "configurable": {
+                "thread_id": thread,
+                "checkpoint_ns": ns,
+                "checkpoint_id": checkpoint["id"],
+            }
+        }
+
+    async def _aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        conf = config["configurable"]
+        thread, ns = str(conf["thread_id"]), str(conf.get("checkpoint_ns", ""))
+        checkpoint = str(conf["checkpoint_id"])
+        stored = await self._writes(thread, ns, checkpoint)
+        run = conf.get("run_id")
+        for position, (channel, value) in enumerate(writes):
+            idx = WRITES_IDX_MAP.get(channel, position)
+            previous = stored.get((task_id, idx))
+            if previous is not None and idx >= 0:
+                continue
+            revision = 0 if previous is None else int(previous.metadata["lg.revision"]) + 1
+            kind, body = self.serde.dumps_typed(value)
+            await self.store.put(
+                Datum(
+                    id=keys.write_id(thread, ns, checkpoint, task_id, idx, revision),
+                    content=body,
+                    created_at=instant_of(checkpoint),
+                    causal_parent=None if previous is None else previous.id,
+                    metadata={
+                        KIND: "write",
+                        "lg.thread": thread,
+                        "lg.ns": ns,
+                        "lg.checkpoint": checkpoint,
+                        "lg.task": task_id,
+                        "lg.path": task_path,
+                        "lg.idx": idx,
+                        "lg.channel": channel,
+                        "lg.type": kind,
+                        "lg.revision": revision,
+                        "lg.run": run,
+                    },
+                )
+            )
+
+    async def _adelete_thread(self, thread_id: str) -> None:
+        await retention_of(self.store).forget(metadata={"lg.thread": str(thread_id)})
+
+    async def _adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        for run in run_ids:
+            await retention_of(self.store).forget(metadata={"lg.run": run})
+
+    async def _acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        source, target = str(source_thread_id), str(target_thread_id)
+        datums = await self._all({"lg.thread": source})
+        datums.sort(key=lambda d: (d.metadata[KIND] != "checkpoint", d.created_at, d.id))
+        for datum in datums:
+            meta = dict(datum.metadata)
+            meta["lg.thread"] = target
+            ns, checkpoint = str(meta["lg.ns"]), str(meta["lg.checkpoint"])
+            if meta[KIND] == "checkpoint":
+                new_id = keys.checkpoint_id(target, ns, checkpoint)
+                parent = meta.get("lg.parent")
+                parent_id = keys.checkpoint_id(target, ns, parent) if parent else None
+            else:
+                new_id = keys.write_id(
+                    target, ns, checkpoint, meta["lg.task"], meta["lg.idx"], meta["lg.revision"]
+                )
+                parent_id = None
+            if parent_id is not None and not await self.store.exists(parent_id):
+                parent_id = None
+            copy = Datum(new_id, datum.content, datum.created_at, parent_id, meta)
+            await self.store.put(copy)
+            if meta[KIND] == "checkpoint":
+                await self._advance_head(target, ns, copy)
+
+    async def _aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        for thread in thread_ids:
+            datums = await self._all({"lg.thread": str(thread)})
+            if strategy == "delete":
+                await retention_of(self.store).forget([d.id for d in datums])
+                continue
+            latest: dict[str, str] = {}
+            for d in datums:
+                if d.metadata[KIND] == "checkpoint":
+                    ns, cid = str(d.metadata["lg.ns"]), str(d.metadata["lg.checkpoint"])
+                    latest[ns] = max(latest.get(ns, cid), cid)
+            doomed = [
+                d.id
+                for d in datums
+                if latest.get(str(d.metadata["lg.ns"])) != d.metadata["lg.checkpoint"]
+            ]
+            await retention_of(self.store).forget(doomed)
+
+    # -- async API: on the caller's loop, or handed to the store's home loop ---------------
+
+    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        return await self._home.visit(self._aget_tuple(config))
+
+    async def alist(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        for found in await self._home.visit(self._alist(config, filter, before, limit)):
+            yield found
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        return await self._home.visit(self._aput(config, checkpoint, metadata, new_versions))
+
+    async def aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        await self._home.visit(self._aput_writes(config, writes, task_id, task_path))
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        await self._home.visit(self._adelete_thread(thread_id))
+
+    async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
+        await self._home.visit(self._adelete_for_runs(run_ids))
+
+    async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        await self._home.visit(self._acopy_thread(source_thread_id, target_thread_id))
+
+    async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        await self._home.visit(self._aprune(thread_ids, strategy=strategy))
+
+    # -- sync API: blocks on the store's home loop ------------------------------------------
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        return self._home.block(self._aget_tuple(config))
+
+    def list(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        return iter(self._home.block(self._alist(config, filter, before, limit)))
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        return self._home.block(self._aput(config, checkpoint, metadata, new_versions))
+
+    def put_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        self._home.block(self._aput_writes(config, writes, task_id, task_path))
+
+    def delete_thread(self, thread_id: str) -> None:
+        self._home.block(self._adelete_thread(thread_id))
+
+    def delete_for_runs(self, run_ids: Sequence[str]) -> None:
+        self._home.block(self._adelete_for_runs(run_ids))
+
+    def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
+        self._home.block(self._acopy_thread(source_thread_id, target_thread_id))
+
+    def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
+        self._home.block(self._aprune(thread_ids, strategy=strategy))
+
+    def close(self) -> None:
+        """Close the store and stop the saver's private loop, if it has one."""
+        self._home.block(self.store.close())
+        self._home.stop()
+
+    async def aclose(self) -> None:
+        """Close the store (on its home loop) and stop the private loop, if any."""
+        await self._home.visit(self.store.close())
+        self._home.stop()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _all(
+        self, metadata: dict[str, Any] | None, prefix: str | None = None
+    ) -> builtins.list[Datum]:
+        found: builtins.list[Datum] = []
+        cursor: str | None = None
+        while True:
+            page = await self.store.list(
+                prefix=prefix, metadata=metadata, limit=1000, cursor=cursor
+            )
+            found.extend(page)
+            cursor = page.cursor
+            if cursor is None or not page:
+                return found
+
+    async def _writes(self, thread: str, ns: str, checkpoint: str) -> dict[tuple[str, int], Datum]:
+        rows = await self._all(None, prefix=keys.writes_prefix(thread, ns, checkpoint))
+        latest: dict[tuple[str, int], Datum] = {}
+        for row in rows:
+            key = (str(row.metadata["lg.task"]), int(row.metadata["lg.idx"]))
+            kept = latest.get(key)
+            if kept is None or row.metadata["lg.revision"] > kept.metadata["lg.revision"]:
+                latest[key] = row
+        return latest
+
+    async def _advance_head(self, thread: str, ns: str, datum: Datum) -> None:
+        name = keys.head_ref(thread, ns)
+        mine = str(datum.metadata["lg.checkpoint"])
+        while True:
+            current = await self.store.get_ref(name)
+            if current is not None:
+                held = await self.store.get(current)
+                if held is not None and str(held.metadata["lg.checkpoint"]) >= mine:
+                    return
+            try:
+                await self.store.set_ref(name, datum.id, expected=current)
+                return
+            except ConflictError:
+                continue
+
+    async def _tuple(self, datum: Datum) -> CheckpointTuple:
+        meta = datum.metadata
+        thread, ns = str(meta["lg.thread"]), str(meta["lg.ns"])
+        checkpoint = self.serde.loads_typed((str(meta["lg.type"]), datum.content))
+        writes = await self._writes(thread, ns, str(meta["lg.checkpoint"]))
+        pending = [
+            (
+                str(w.metadata["lg.task"]),
+                str(w.metadata["lg.channel"]),
+                self.serde.loads_typed((str(w.metadata["lg.type"]), w.content)),
+            )
+            for _, w in sorted(writes.items())
+        ]
+        parent = meta.get("lg.parent")
+        return CheckpointTuple(
+            config={
+                "configurable": {
+                    "thread_id": thread,
+                    "checkpoint_ns": ns,
+                    "checkpoint_id": meta["lg.checkpoint"],
+                }
+            },
+            checkpoint=checkpoint,
+            metadata=self.serde.loads_typed(_decode(meta["lg.meta"])),
+            parent_config=(
+                {
+                    "configurable": {
+                        "thread_id": thread,
+                        "checkpoint_ns": ns,
+                        "checkpoint_id": parent,
+                    }
+                }
+                if parent
+                else None
+            ),
+            pending_writes=pending,
+        )
+
+
+def _encode(pair: tuple[str, bytes]) -> builtins.list[str]:
+    return [pair[0], base64.b64encode(pair[1]).decode("ascii")]
+
+
+def _decode(value: Any) -> tuple[str, bytes]:
+    return str(value[0]), base64.b64decode(str(value[1]))
+
+
+def _matches(datum: Datum, conf: dict[str, Any], wanted: dict[str, Any] | None) -> bool:
+    if conf.get("checkpoint_id") and datum.metadata["lg.checkpoint"] != conf["checkpoint_id"]:
+        return False
+    if not wanted:
+        return True
+    stored = json.loads(json.dumps(datum.metadata.get("lg.filter", {})))
+    return all(stored.get(k) == v for k, v in wanted.items())
