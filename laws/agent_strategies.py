@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from hypothesis import strategies as st
+from returns.result import Failure, Result, Success
 
 from dualtrack import Agent, agent
 
@@ -101,6 +102,39 @@ def int_functions() -> st.SearchStrategy[Callable[[int], int]]:
 def int_agents() -> st.SearchStrategy[Agent[int, int]]:
     """Agents over ints from :func:`int_functions`, sync and async."""
     return agents_from(int_functions())
+
+
+def _refusing(k: int, fn: Callable[[int], int]) -> Callable[[int], int]:
+    def refusing(n: int) -> int:
+        if n % k == 0:
+            raise ValueError(f"{n} is a multiple of {k}")
+        return fn(n)
+
+    return _named(f"{getattr(fn, '__name__', 'f')} refusing multiples of {k}", refusing)
+
+
+def raising_int_agents() -> st.SearchStrategy[Agent[int, int]]:
+    """Agents over ints that raise ``ValueError`` on the multiples of some ``k`` (and are
+    :func:`int_agents` elsewhere), mixed with agents that never raise: for exception laws."""
+    refusing = st.builds(_refusing, st.integers(2, 4), int_functions())
+    return st.one_of(int_agents(), agents_from(refusing))
+
+
+def _arrow(k: int, fn: Callable[[int], int]) -> Callable[[int], Result[int, str]]:
+    def arrow(n: int) -> Result[int, str]:
+        return Failure(f"{n} is a multiple of {k}") if n % k == 0 else Success(fn(n))
+
+    return _named(f"{getattr(fn, '__name__', 'f')} failing on multiples of {k}", arrow)
+
+
+def result_agents() -> st.SearchStrategy[Agent[int, Result[int, str]]]:
+    """Fallible agents over ints (Kleisli arrows of ``Result``): ``Failure`` on the multiples
+    of some ``k``, ``Success`` of a function from :func:`int_functions` elsewhere.
+
+    >>> from laws.functors import check_kleisli
+    >>> check_kleisli(result_agents(), st.integers())
+    """
+    return agents_from(st.builds(_arrow, st.integers(2, 5), int_functions()))
 
 
 #: Fixed state logic on int inputs and states: ``(input, state) -> (output, new_state)``.

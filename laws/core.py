@@ -8,13 +8,30 @@ for the smallest input names the law, that input and both sides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 from dualtrack.errors import LawViolation
 
 Equivalence = Callable[[Any, Any], bool]
+T = TypeVar("T")
+
+#: Every field a ``settings`` object carries.
+_FIELDS = (
+    "max_examples",
+    "derandomize",
+    "database",
+    "verbosity",
+    "phases",
+    "stateful_step_count",
+    "report_multiple_bugs",
+    "suppress_health_check",
+    "deadline",
+    "print_blob",
+    "backend",
+)
 
 
 def law_settings() -> settings:
@@ -52,6 +69,61 @@ def holds(law: str, given: object, left: object, right: object, eq: Equivalence 
         raise LawViolation(law, given, left, right)
 
 
-def run(property_: Callable[[], None], custom: settings | None) -> None:
-    """Run a ``@given`` property under the caller's settings, or the law defaults."""
-    settings(custom or law_settings())(property_)()
+def _is_profile(node: settings) -> bool:
+    profiles: dict[str, settings] = getattr(settings, "_profiles", {})
+    return any(node is profile for profile in profiles.values())
+
+
+def _chosen(custom: settings) -> dict[str, Any]:
+    """The fields ``custom`` or its own parents set, up to the hypothesis profile it was built
+    on: ``settings(max_examples=3)`` chose ``max_examples`` and nothing else."""
+    chosen: dict[str, Any] = {}
+    node: settings | None = custom
+    while node is not None and not _is_profile(node):
+        parent: settings | None = getattr(node, "_fallback", None)
+        for name in _FIELDS:
+            if name not in chosen and (
+                parent is None or getattr(node, name) != getattr(parent, name)
+            ):
+                chosen[name] = getattr(custom, name)
+        node = parent
+    return chosen
+
+
+def with_defaults(custom: settings | None, base: settings | None = None) -> settings:
+    """``base`` (the law defaults when ``None``) with what ``custom`` chose laid over it, so a
+    caller's ``settings(max_examples=3)`` keeps the laws' ``deadline=None``; health checks
+    suppressed by either stay suppressed.
+
+    >>> chosen = with_defaults(settings(max_examples=3))
+    >>> chosen.max_examples, chosen.deadline
+    (3, None)
+    """
+    base = base or law_settings()
+    if custom is None:
+        return base
+    chosen = _chosen(custom)
+    if "suppress_health_check" in chosen:
+        chosen["suppress_health_check"] = sorted(
+            {*base.suppress_health_check, *chosen["suppress_health_check"]},
+            key=lambda check: check.value,
+        )
+    if chosen.get("derandomize") and "database" not in chosen:
+        chosen["database"] = None
+    return settings(base, **chosen)
+
+
+def run(
+    property_: Callable[[], None], custom: settings | None, base: settings | None = None
+) -> None:
+    """Run a ``@given`` property under the law defaults (or ``base``) with the caller's
+    ``custom`` settings laid over them (see :func:`with_defaults`)."""
+    with_defaults(custom, base)(property_)()
+
+
+def as_strategy(value: T | st.SearchStrategy[T]) -> st.SearchStrategy[T]:
+    """``value`` itself when it is a strategy, else the strategy drawing only ``value``: so a
+    check takes one agent (or functor input) where it takes a strategy of them."""
+    if isinstance(value, st.SearchStrategy):
+        return value
+    return st.just(value)

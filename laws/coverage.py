@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from dualtrack.errors import LawViolation
-from laws.core import DEFAULT_SETTINGS, holds, run
+from laws.core import holds, run, with_defaults
 
 
 def check_generates(
@@ -56,7 +56,7 @@ def check_reaches(
 
     >>> check_reaches(st.lists(st.integers()), lambda xs: len(xs) >= 3, "a list of 3")
     """
-    chosen = settings or DEFAULT_SETTINGS
+    chosen = with_defaults(settings)
     try:
         find(strategy, condition, settings=chosen)
     except NoSuchExample:

@@ -28,6 +28,7 @@ from hypothesis.errors import HypothesisException
 
 from dualtrack.display.html import escape, pre, table
 from dualtrack.errors import LawViolation
+from laws.core import with_defaults
 
 Status = Literal["right", "wrong", "blank", "error"]
 
@@ -188,7 +189,7 @@ def grade(
     laws = tuple(_name(check) for check, *_ in checks)
     if _is_blank(answer):
         return _blank(exercise, laws)
-    chosen = settings or GRADING
+    chosen = with_defaults(settings, GRADING)
     for check, *arguments in checks:
         try:
             _run(lambda: check(answer, *arguments, settings=chosen))  # noqa: B023

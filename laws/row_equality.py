@@ -16,37 +16,12 @@ datetimes are the same instant.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from typing import Any
 
-#: Types compared exactly: JSON's scalars, whose subclasses (``bool`` of ``int``) differ.
-_EXACT = (bool, int, float, str, enum.Enum)
+from dualtrack.exact import same_value
 
-
-def same_value(left: Any, right: Any) -> bool:
-    """Whether ``left`` and ``right`` are equal and of the same type, all the way down.
-
-    >>> same_value(True, 1), same_value({"a": [0.0]}, {"a": [-0.0]})
-    (False, True)
-    """
-    if not _same_type(left, right):
-        return False
-    if isinstance(left, list | tuple):
-        return len(left) == len(right) and all(map(same_value, left, right))
-    if isinstance(left, dict):
-        return left.keys() == right.keys() and all(
-            same_value(part, right[name]) for name, part in left.items()
-        )
-    return bool(left == right)
-
-
-def _same_type(left: Any, right: Any) -> bool:
-    if type(left) is type(right):
-        return True
-    if isinstance(left, _EXACT) or isinstance(right, _EXACT):
-        return False
-    return isinstance(left, type(right)) or isinstance(right, type(left))
+__all__ = ["differing", "same_rows", "same_value"]
 
 
 def differing(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[str]:

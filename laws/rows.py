@@ -67,12 +67,26 @@ TEXT_CHARACTERS = st.characters(exclude_categories=["Cs"], exclude_characters="\
 _NUL_CHARACTERS = st.characters(exclude_categories=["Cs"]) | st.just("\x00")
 
 
+#: Letters with a case, and a space, for text that a trim or a change of case would rewrite.
+_CASED = st.sampled_from("aZé Ñq")
+
+
+def _worked(max_size: int) -> st.SearchStrategy[str]:
+    """Text padded with spaces around mixed-case letters: whatever trims or folds case on the
+    way (a migration environment rewriting rows, a codec) changes it, so laws see it."""
+    return st.text(_CASED, min_size=1, max_size=max_size - 2).map(lambda core: f" {core}Z ")
+
+
 def _texts(nul: bool, max_size: int) -> st.SearchStrategy[str]:
-    """Text of at most ``max_size`` characters; with ``nul``, often holding a NUL character
-    (drawn on purpose: an arbitrary character is rarely one)."""
+    """Text of at most ``max_size`` characters, often padded mixed-case text (drawn on
+    purpose); with ``nul``, often holding a NUL character (an arbitrary character is rarely
+    one)."""
+    plain = st.text(TEXT_CHARACTERS, max_size=max_size)
+    if max_size >= 3:
+        plain = plain | _worked(max_size)
     if not nul:
-        return st.text(TEXT_CHARACTERS, max_size=max_size)
-    text = st.text(_NUL_CHARACTERS, max_size=max_size)
+        return plain
+    text = st.text(_NUL_CHARACTERS, max_size=max_size) | plain
     if max_size < 1:
         return text
     halves = st.text(_NUL_CHARACTERS, max_size=(max_size - 1) // 2)

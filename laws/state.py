@@ -10,8 +10,11 @@ same way::
     def test_memory_backend():
         check_state_backend(fresh_backend, states=st.dictionaries(st.text(), st.integers()))
 
-Every backend from one factory must start from equal states. Law checks are sync and run their
-own event loop (see :mod:`laws.private_loop`): call them from plain ``def test_...`` functions.
+Every backend from one factory must start from equal states. States are compared type for
+type (``1``, ``1.0`` and ``True`` differ, as in JSON: :func:`dualtrack.exact.same_value`), and
+each state is also saved as its look-alike twin (:func:`laws.twins.json_twin`). Law checks
+are sync and run their own event loop (see :mod:`laws.private_loop`): call them from plain
+``def test_...`` functions.
 """
 
 from __future__ import annotations
@@ -25,11 +28,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dualtrack import Agent, ConflictError, Id, StateBackend, StateFunctor, agent
-from laws.core import Equivalence, equal, holds, run
+from dualtrack.exact import same_value
+from laws.core import Equivalence, holds, run
 from laws.private_loop import event_loop
+from laws.twins import json_twin
 
 BackendFactory = Callable[[], Awaitable[StateBackend[Any]]]
 Logic = Callable[[Any, Any], tuple[Any, Any]]
+#: How a state functor is built around a backend: ``StateFunctor`` itself, or your own class
+#: whose instances have ``lift(agent)`` and ``lift_logic(logic)``.
+StateFunctorFactory = Callable[[StateBackend[Any]], Any]
 
 _SCRAMBLED = "\x00scrambled by the isolation law"
 
@@ -61,25 +69,40 @@ async def _conflicts(save: Awaitable[Any]) -> bool:
     return False
 
 
+#: What the laws compare states with unless told otherwise: type-exact equality.
+SAME: Equivalence = same_value
+
+Twin = Callable[[Any], Any]
+
+
 async def state_backend_laws(
-    make_backend: BackendFactory, first: Any, second: Any, eq: Equivalence = equal
+    make_backend: BackendFactory,
+    first: Any,
+    second: Any,
+    eq: Equivalence = SAME,
+    twin: Twin | None = json_twin,
+    content_versioned: bool = False,
 ) -> None:
     """Every backend law, on fresh backends and two states ``first`` and ``second``."""
-    await _save_then_load(await make_backend(), first, second, eq)
+    states = (first, second) if twin is None else (first, twin(first), second, twin(second))
+    await _save_then_load(await make_backend(), states, eq)
     await _load_then_save(await make_backend(), first, eq)
     await _isolation(await make_backend(), first, eq)
     # The last two need states that differ from the initial one (saving an equal state may
     # write nothing, and then a later save from the same version is not stale).
     await _stale_save(await make_backend(), first, second, eq)
     await _one_winner(await make_backend(), first, second, eq)
+    await _load_during_save(await make_backend(), first, eq)
+    if not content_versioned:
+        await _versions_never_repeat(await make_backend(), first, second, eq)
 
 
 async def _save_then_load(
-    backend: StateBackend[Any], first: Any, second: Any, eq: Equivalence
+    backend: StateBackend[Any], states: tuple[Any, ...], eq: Equivalence
 ) -> None:
-    given_ = {"first": first, "second": second}
+    given_ = {"states saved in turn": states}
     _, version = await backend.load()
-    for state in (first, second):
+    for state in states:
         saved = await backend.save(copy.deepcopy(state), version)
         loaded, version = await backend.load()
         holds("save then load returns what was saved", given_, loaded, state, eq)
@@ -119,6 +142,43 @@ async def _one_winner(backend: StateBackend[Any], first: Any, second: Any, eq: E
     holds("the winning save is what is stored", given_, stored, second if lost[0] else first, eq)
 
 
+async def _load_during_save(backend: StateBackend[Any], first: Any, eq: Equivalence) -> None:
+    initial, version = await backend.load()
+    assume(not eq(first, initial))
+    given_ = {"initial": initial, "first": first}
+    racing = asyncio.gather(*(backend.load() for _ in range(3)))
+    saving = backend.save(copy.deepcopy(first), version)
+    before, saved, after = await asyncio.gather(racing, saving, backend.load())
+    for loaded in (*before, after):
+        holds(
+            "a load racing a save sees the state with its own version, before or after",
+            given_,
+            loaded,
+            (initial, version) if eq(loaded[0], initial) else (first, saved),
+            lambda left, right: eq(left[0], right[0]) and left[1] == right[1],
+        )
+
+
+async def _versions_never_repeat(
+    backend: StateBackend[Any], first: Any, second: Any, eq: Equivalence
+) -> None:
+    _, version = await backend.load()
+    assume(not eq(first, second))
+    given_ = {"saved in turn": [first, second, first], "then stale": second}
+    history = []
+    for state in (first, second, first):
+        version = await backend.save(copy.deepcopy(state), version)
+        history.append(version)
+    holds(
+        "versions never repeat: A, B, A again gets a third version",
+        given_,
+        len(set(map(repr, history))),
+        3,
+    )
+    stale = await _conflicts(backend.save(copy.deepcopy(second), history[0]))
+    holds("a save from a version two changes old raises ConflictError", given_, stale, True)
+
+
 async def _isolation(backend: StateBackend[Any], first: Any, eq: Equivalence) -> None:
     given_ = {"first": first}
     mine = copy.deepcopy(first)
@@ -136,11 +196,17 @@ def check_state_backend(
     make_backend: BackendFactory,
     states: st.SearchStrategy[Any],
     *,
-    eq: Equivalence = equal,
+    eq: Equivalence = SAME,
+    twin: Twin | None = json_twin,
+    content_versioned: bool = False,
     settings: settings | None = None,
 ) -> None:
-    """Save then load returns what was saved; load then save changes nothing; a stale save
-    raises ``ConflictError`` and stores nothing; of two saves from one version exactly one wins;
+    """Save then load returns what was saved, type for type, also when a state's look-alike
+    ``twin`` follows it (``None`` for backends whose typed columns store their own type); load
+    then save changes nothing; a stale save raises ``ConflictError`` and stores nothing; of two
+    saves from one version exactly one wins; a load racing a save sees a state with its own
+    version; versions never repeat (A, B, A gets three versions, and a save from the first is
+    stale) unless ``content_versioned`` says the version is a digest of the state by design;
     callers mutating states they saved or loaded never change the store.
 
     >>> from dualtrack import MemoryStateBackend
@@ -152,7 +218,7 @@ def check_state_backend(
 
         @given(first=states, second=states)
         def laws(first: Any, second: Any) -> None:
-            run_async(state_backend_laws(make_backend, first, second, eq))
+            run_async(state_backend_laws(make_backend, first, second, eq, twin, content_versioned))
 
         run(laws, settings)
 
@@ -185,9 +251,11 @@ async def state_functor_laws(
     f: Logic,
     g: Logic,
     inputs: list[Any],
-    eq: Equivalence = equal,
+    eq: Equivalence = SAME,
+    functor: StateFunctorFactory = StateFunctor,
 ) -> None:
-    """Every StateFunctor law for logic ``f`` and ``g``, on fresh backends and ``inputs``."""
+    """Every StateFunctor law for logic ``f`` and ``g``, on fresh backends and ``inputs``, for
+    the state functor ``functor(backend)`` builds."""
     given_ = {"f": _name(f), "g": _name(g), "inputs": inputs}
 
     backend = await make_backend()
@@ -196,22 +264,20 @@ async def state_functor_laws(
     for x in inputs:
         output, state = f(x, state)
         expected.append(output)
-    outputs = await _run_all(StateFunctor.lift_logic(f, backend=backend), inputs)
+    outputs = await _run_all(functor(backend).lift_logic(f), inputs)
     holds("n invokes return the outputs of folding the logic", given_, outputs, expected, eq)
     stored, _ = await backend.load()
     holds("n invokes store the state of folding the logic", given_, stored, state, eq)
 
     backend = await make_backend()
     initial, _ = await backend.load()
-    outputs = await _run_all(StateFunctor.lift(Id, backend=backend), inputs)
+    outputs = await _run_all(functor(backend).lift(Id), inputs)
     holds("identity: lift(Id) returns its input", given_, outputs, inputs, eq)
     holds("identity: lift(Id) keeps the state", given_, (await backend.load())[0], initial, eq)
 
     one, two = await make_backend(), await make_backend()
-    fused = StateFunctor.lift(_on_pairs(f) >> _on_pairs(g), backend=one)
-    apart = StateFunctor.lift(_on_pairs(f), backend=two) >> StateFunctor.lift(
-        _on_pairs(g), backend=two
-    )
+    fused = functor(one).lift(_on_pairs(f) >> _on_pairs(g))
+    apart = functor(two).lift(_on_pairs(f)) >> functor(two).lift(_on_pairs(g))
     holds(
         "composition: lift(f >> g) returns what lift(f) >> lift(g) returns",
         given_,
@@ -226,11 +292,15 @@ async def state_functor_laws(
         (await two.load())[0],
         eq,
     )
-    await _atomicity(await make_backend(), f, inputs, eq)
+    await _atomicity(functor, await make_backend(), f, inputs, eq)
 
 
 async def _atomicity(
-    backend: StateBackend[Any], f: Logic, inputs: list[Any], eq: Equivalence
+    functor: StateFunctorFactory,
+    backend: StateBackend[Any],
+    f: Logic,
+    inputs: list[Any],
+    eq: Equivalence,
 ) -> None:
     calls = []
     planted = _Planted()
@@ -241,7 +311,7 @@ async def _atomicity(
         raise planted
 
     before, _ = await backend.load()
-    lifted = StateFunctor.lift_logic(failing, backend=backend)
+    lifted = functor(backend).lift_logic(failing)
     given_ = {"f": _name(f), "inputs": inputs}
     for x in inputs:
         raised: BaseException | None = None
@@ -266,11 +336,13 @@ def check_state_functor(
     inputs: st.SearchStrategy[Any],
     *,
     max_invokes: int = 8,
-    eq: Equivalence = equal,
+    eq: Equivalence = SAME,
+    functor: StateFunctorFactory = StateFunctor,
     settings: settings | None = None,
 ) -> None:
     """n invokes equal a fold of the logic over the inputs; lifting preserves identity and
     composition; a raising logic saves nothing, runs once, and its exception is unchanged.
+    ``functor(backend)`` builds the state functor under test (``StateFunctor`` by default).
 
     Logic from ``logics`` is pure ``(input, state) -> (output, new_state)`` whose output is
     again an input (so two compose). Backends from ``make_backend`` start from equal states.
@@ -285,6 +357,6 @@ def check_state_functor(
 
         @given(f=logics, g=logics, xs=st.lists(inputs, max_size=max_invokes))
         def laws(f: Logic, g: Logic, xs: list[Any]) -> None:
-            run_async(state_functor_laws(make_backend, f, g, xs, eq))
+            run_async(state_functor_laws(make_backend, f, g, xs, eq, functor))
 
         run(laws, settings)

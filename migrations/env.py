@@ -21,9 +21,10 @@ from sqlalchemy import NullPool
 from sqlalchemy.engine import Connection
 
 from dualtrack.app.blocking import run_blocking
-from dualtrack.app.engines import async_url, begin, open_engine
+from dualtrack.app.engines import async_url, open_engine
 from dualtrack.app.guard import refuse_production_downgrade
 from dualtrack.app.models import Base
+from dualtrack.app.serial import migrating
 from dualtrack.config import database_url
 from dualtrack.errors import DualtrackError
 
@@ -52,10 +53,11 @@ def run_migrations(connection: Connection) -> None:
 
 
 async def run_migrations_online(url: str) -> None:
-    """Open an async engine on ``url`` and migrate in one transaction."""
+    """Open an async engine on ``url`` and migrate in one transaction, after any other
+    migration of the same database (see :mod:`dualtrack.app.serial`)."""
     engine = open_engine(url, poolclass=NullPool)
     try:
-        async with begin(engine) as connection:
+        async with migrating(engine) as connection:
             await connection.run_sync(run_migrations)
     finally:
         await engine.dispose()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from dualtrack.errors import ConflictError, DualtrackError
 from dualtrack.memory import Datum, DgentProtocol, Embedder
 from dualtrack.memory.embedder import embed_packed
+from dualtrack.memory.metadata import canonical_json
 from dualtrack.memory.vectors import top_matches
 from laws.core import holds, run
 from laws.dgent.machine import check_against_model, check_agreement
@@ -20,6 +21,7 @@ from laws.dgent.model import DgentModel
 from laws.dgent.strategies import contents, forests, metadata, times
 from laws.dgent.support import StoreFactory, error_kind, fresh_stores, on_fresh_store, outcome
 from laws.private_loop import RunAsync, event_loop
+from laws.twins import json_twin
 
 __all__ = [
     "StoreFactory",
@@ -149,9 +151,13 @@ def check_causality(
     settings: settings | None = None,
 ) -> None:
     """Chains run root first to the datum and follow parents; children are the inverse; a
-    missing parent (or a child before its parent in a batch) is refused and stores nothing."""
+    missing parent (or a child before its parent) is refused and stores nothing. With the
+    default batches (datums of any content) also: a bad parent after good datums in a batch
+    stores none of them, and a chain 10 to 40 deep comes back whole."""
 
-    async def body(store: DgentProtocol, batch: list[Datum], orphan_content: bytes) -> None:
+    async def body(
+        store: DgentProtocol, batch: list[Datum], orphan_content: bytes, depth: int
+    ) -> None:
         await store.put_many(batch)
         model = DgentModel()
         model.put_many(batch)
@@ -187,12 +193,43 @@ def check_causality(
             ("raised", "MissingParentError"),
         )
         holds("refused puts store nothing", orphan, await _everything(store), before)
+        if batches is None:
+            await _late_orphan_and_deep_chain(store, orphan, orphan_content, depth, before)
 
     on_fresh_store(
         factory,
-        {"batch": forests() if batches is None else batches, "orphan_content": contents},
+        {
+            "batch": forests() if batches is None else batches,
+            "orphan_content": contents,
+            "depth": st.integers(min_value=10, max_value=40),
+        },
         body,
         settings,
+    )
+
+
+async def _late_orphan_and_deep_chain(
+    store: DgentProtocol, orphan: Datum, content: bytes, depth: int, before: list[Datum]
+) -> None:
+    """With datums of any content (the default batches): a bad parent after good datums in a
+    batch stores none of them, and a chain ``depth`` long comes back whole."""
+    late = [Datum.create(content), Datum.create(content + b"'"), orphan]
+    holds(
+        "a batch with a missing parent after good datums is refused",
+        late,
+        await outcome(store.put_many(late)),
+        ("raised", "MissingParentError"),
+    )
+    holds("refused puts store nothing", late, await _everything(store), before)
+    deep = [Datum.create(b"deep 0")]
+    for step in range(1, depth):
+        deep.append(deep[-1].derive(b"deep %d" % step))
+    await store.put_many(deep)
+    holds(
+        "causal_chain(id) is the root-first ancestry of id (a deep chain)",
+        {"depth": depth},
+        [d.id for d in await store.causal_chain(deep[-1].id)],
+        [d.id for d in deep],
     )
 
 
@@ -311,6 +348,20 @@ def check_listing(
                     [d.id for d in await store.list(prefix=prefix, limit=None)],
                     [d.id for d in model.matching(prefix=prefix)],
                 )
+        twins = [
+            (d, name, json_twin(value))
+            for d in first
+            for name, value in d.metadata.items()
+            if canonical_json(json_twin(value)) != canonical_json(value)
+        ]
+        if twins:
+            _, name, twin = data.draw(st.sampled_from(twins), label="look-alike filter")
+            holds(
+                "metadata filters are type-exact (1, 1.0 and True differ, as in JSON)",
+                {**given_, "metadata": {name: twin}},
+                [d.id for d in await store.list(metadata={name: twin}, limit=None)],
+                [d.id for d in model.matching(metadata={name: twin})],
+            )
         holds(
             "a malformed cursor is refused",
             given_,
@@ -359,6 +410,8 @@ def check_ref_compare_and_set(
             ),
             label="steps",
         )
+        if batch:
+            steps = [("head", batch[0].id, None), ("head", batch[-1].id, None), *steps]
         for name, target, expected in steps:
             if expected == "current":
                 expected = model.refs.get(name)
@@ -451,7 +504,8 @@ def check_search(
 ) -> None:
     """``search`` returns ``min(limit, searchable matches)`` distinct stored datums matching the
     filter, best score first; given the store's ``embedder``, scores are the cosine similarity
-    of stored vectors and no better datum is left out."""
+    of stored vectors and no better datum is left out. With the default batches also: a filter
+    that refuses the best matches still fills ``limit`` (the filter applies before the limit)."""
 
     async def body(store: DgentProtocol, batch: list[Datum], data: st.DataObject) -> None:
         await store.put_many(batch)
@@ -479,6 +533,8 @@ def check_search(
         holds("search hits are distinct", given_, len({h.datum.id for h in hits}), len(hits))
         scores = [h.score for h in hits]
         holds("search hits come best first", given_, scores, sorted(scores, reverse=True))
+        if batches is None:
+            await _filtered_near_ties(store, limit)
         if embedder is None:
             return
         packed = await embed_packed(embedder, [text] + [d.content.decode() for d in allowed])
@@ -507,6 +563,22 @@ def check_search(
         {"batch": forests() if batches is None else batches, "data": st.data()},
         body,
         settings,
+    )
+
+
+async def _filtered_near_ties(store: DgentProtocol, limit: int) -> None:
+    """A filter that refuses the best matches: the filter applies before the top ``limit``."""
+    tag = f"tie-{uuid.uuid4().hex[:8]}"
+    near = [Datum.create(b"the cat sat", metadata={tag: "near"}) for _ in range(limit + 1)]
+    far = [Datum.create(b"the cat sat %d" % n, metadata={tag: "far"}) for n in range(limit)]
+    await store.put_many([*near, *far])
+    given_ = {"text": "the cat sat", "limit": limit, "metadata": {tag: "far"}, "near": near}
+    hits = await store.search("the cat sat", limit=limit, metadata={tag: "far"})
+    holds(
+        "search returns min(limit, searchable matches) (the filter applies before the limit)",
+        given_,
+        sorted(h.datum.id for h in hits),
+        sorted(d.id for d in far),
     )
 
 

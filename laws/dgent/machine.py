@@ -15,7 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from dualtrack.errors import DualtrackError
 from dualtrack.memory import Datum, DgentProtocol
-from laws.core import holds, law_settings
+from laws.core import holds, with_defaults
 from laws.dgent.inventory import causal_violations
 from laws.dgent.model import DgentModel
 from laws.dgent.strategies import datum_ids, datums, metadata, times
@@ -37,7 +37,7 @@ def check_agreement(*factories: StoreFactory, settings: settings | None = None) 
 
     def on_loop(run_async: RunAsync[Any]) -> None:
         machine = _machine(run_async, factories)
-        run_state_machine_as_test(machine, settings=settings or law_settings())
+        run_state_machine_as_test(machine, settings=with_defaults(settings))
 
     with event_loop() as run_async:
         on_loop(run_async)

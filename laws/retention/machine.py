@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from dualtrack.errors import DualtrackError
 from dualtrack.memory import Datum
 from dualtrack.memory.retention import Retention
-from laws.core import DEFAULT_SETTINGS, holds
+from laws.core import holds, with_defaults
 from laws.dgent.strategies import datum_ids
 from laws.dgent.support import outcome
 from laws.private_loop import RunAsync, event_loop
@@ -39,7 +39,7 @@ def check_retention_against_model(
 
     def on_loop(run_async: RunAsync[Any]) -> None:
         machine = _machine(run_async, factories)
-        run_state_machine_as_test(machine, settings=settings or DEFAULT_SETTINGS)
+        run_state_machine_as_test(machine, settings=with_defaults(settings))
 
     with event_loop() as run_async:
         on_loop(run_async)

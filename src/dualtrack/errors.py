@@ -6,6 +6,8 @@ inherit the matching builtin (``KeyError``, ``IndexError``, ...) so existing han
 
 from __future__ import annotations
 
+from dualtrack.difference import where_they_differ
+
 
 class DualtrackError(Exception):
     """Base class of every error dualtrack raises on purpose."""
@@ -78,9 +80,13 @@ class LawViolation(DualtrackError, AssertionError):
         self.given = given
         self.left = left
         self.right = right
-        super().__init__(
+        message = (
             f"law {law!r} does not hold\n  input: {given!r}\n  left:  {left!r}\n  right: {right!r}"
         )
+        hidden = where_they_differ(left, right)
+        if hidden is not None:
+            message += f"\n  differs {hidden}"
+        super().__init__(message)
 
     def _repr_html_(self) -> str:
         """Jupyter's table of this violation, differences marked (drawn by dualtrack.display)."""
@@ -119,6 +125,16 @@ class PermissionDenied(DualtrackError, PermissionError):
 
 class BackendUnavailable(DualtrackError):
     """A storage backend cannot be reached or is not installed."""
+
+
+class StorageReplaced(BackendUnavailable):
+    """The SQLite file a store writes to was deleted or replaced while the store ran: its
+    writes are refused rather than acknowledged into a file nobody can open again."""
+
+
+class OperationTimedOut(BackendUnavailable, TimeoutError):
+    """A database operation took longer than the store's ``timeout`` (a silent network, a
+    lock held elsewhere): its connection was closed; a write may or may not have committed."""
 
 
 class InvalidInput(DualtrackError, TypeError):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from dualtrack import ConflictError, LawViolation, MemoryStateBackend, StateBackend
+from dualtrack import Agent, ConflictError, LawViolation, MemoryStateBackend, StateBackend, agent
 from dualtrack.state.backend import Version
 from laws.agent_strategies import int_state_logics, state_logics
 from laws.state import check_state_backend, check_state_functor
@@ -163,3 +163,48 @@ def test_a_backend_without_compare_and_set_passes_sequential_laws_only() -> None
     check_state_functor(factory(LastWriteWins), int_state_logics(), ints)
     with pytest.raises(LawViolation, match="stale save"):
         check_state_backend(factory(LastWriteWins), states)
+
+
+class HandRolledStateFunctor:
+    """A user's own state functor: load, run, save with the loaded version."""
+
+    def __init__(self, backend: StateBackend[Any], *, swallow: bool = False) -> None:
+        self.backend = backend
+        self.swallow = swallow
+
+    def lift_logic(self, logic: Callable[[Any, Any], tuple[Any, Any]]) -> Agent[Any, Any]:
+        async def run(a: Any) -> Any:
+            state, version = await self.backend.load()
+            try:
+                output, new_state = logic(a, state)
+            except Exception:
+                if self.swallow:
+                    return None
+                raise
+            await self.backend.save(new_state, version)
+            return output
+
+        return agent(run, name=getattr(logic, "__name__", "logic"))
+
+    def lift(self, inner: Agent[Any, Any]) -> Agent[Any, Any]:
+        async def run(a: Any) -> Any:
+            state, version = await self.backend.load()
+            output, new_state = await inner.invoke((a, state))
+            await self.backend.save(new_state, version)
+            return output
+
+        return agent(run, name=f"State({inner.name})")
+
+
+def test_a_users_own_state_functor_is_checked_by_the_same_laws() -> None:
+    check_state_functor(
+        fresh(0), int_state_logics(), st.integers(-50, 50), functor=HandRolledStateFunctor
+    )
+
+
+def test_a_users_state_functor_swallowing_the_logics_exception_is_caught() -> None:
+    def swallowing(backend: StateBackend[Any]) -> HandRolledStateFunctor:
+        return HandRolledStateFunctor(backend, swallow=True)
+
+    with pytest.raises(LawViolation, match="exception reaches the caller unchanged"):
+        check_state_functor(fresh(0), int_state_logics(), st.integers(-50, 50), functor=swallowing)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -32,14 +32,12 @@ MOMENTS = st.datetimes(
 
 
 class Migrated:
-    """A migrated database, its engine (foreign keys enforced) and the loop the engine uses."""
+    """A migrated database, its engine (as the library makes it) and the loop the engine uses."""
 
     def __init__(self, url: str, runner: BlockingRunner) -> None:
         self.url = url
         self.runner = runner
         self.engine: AsyncEngine = open_engine(url)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _enforce_foreign_keys)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     def store(self, *crystals: Crystal) -> None:
@@ -63,12 +61,6 @@ class Migrated:
                     await connection.execute(statement)
 
         self.runner.run(run())
-
-
-def _enforce_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.close()
 
 
 @pytest.fixture

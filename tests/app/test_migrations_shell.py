@@ -134,3 +134,33 @@ def test_a_bad_url_from_the_shell_is_one_line_with_the_fix(
     assert not_said not in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_concurrent_upgrades_from_the_shell_both_succeed_quietly(
+    databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    url = databases()
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DUALTRACK_DATABASE_URL", "DUALTRACK_ENV", "ALEMBIC_CONFIG")
+    }
+    env.update(DUALTRACK_DATABASE_URL=url, XDG_DATA_HOME=str(tmp_path))
+    runs = [
+        subprocess.Popen(
+            [str(ALEMBIC), "upgrade", "head"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [(run.wait(timeout=120), run.communicate()[1]) for run in runs]
+    for code, stderr in outcomes:
+        assert code == 0, stderr
+        assert "Traceback" not in stderr
+    ran = [stderr for _, stderr in outcomes if "Running upgrade 0002 -> 0003" in stderr]
+    assert len(ran) == 1  # one did the work; the others waited and found nothing to do
+    assert current(url) == heads()

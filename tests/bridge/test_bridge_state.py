@@ -74,7 +74,7 @@ def test_content_versioned_rows_pass_the_state_backend_laws(tables: Database) ->
     states = _states(Crystal, {"parent_id"}, CRYSTAL_OVERRIDES).map(
         lambda state: {**state, "parent_id": None}
     )
-    check_state_backend(fresh, states, settings=FEW)
+    check_state_backend(fresh, states, twin=None, content_versioned=True, settings=FEW)
 
 
 def test_column_versioned_rows_pass_the_state_backend_laws(tables: Database) -> None:
@@ -84,7 +84,7 @@ def test_column_versioned_rows_pass_the_state_backend_laws(tables: Database) -> 
         key = str(uuid.uuid4())
         return adapter.as_state_backend(key, initial=TICKET_START, version_field="version")
 
-    check_state_backend(fresh, _states(Ticket, {"version"}), settings=FEW)
+    check_state_backend(fresh, _states(Ticket, {"version"}), twin=None, settings=FEW)
 
 
 @given(tasks=st.integers(2, 5), steps=st.integers(1, 4), versioned=st.booleans())

@@ -1,17 +1,20 @@
-"""DgentStateBackend passes the state backend and StateFunctor laws over both interpreters."""
+"""DgentStateBackend passes the state backend and StateFunctor laws over every interpreter:
+MemoryDgent, SQLiteDgent, and SQLDgent on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from dualtrack import (
     ConflictError,
@@ -19,11 +22,15 @@ from dualtrack import (
     DgentStateBackend,
     InvalidArgument,
     MemoryDgent,
+    SQLDgent,
     SQLiteDgent,
     StateFunctor,
 )
 from laws.agent_strategies import int_state_logics
 from laws.state import check_state_backend, check_state_functor
+from tests.stores.sql_support import POSTGRES_URL, postgres_schema
+
+__all__ = ["postgres_schema"]
 
 FAST = settings(max_examples=30, deadline=None)
 
@@ -36,28 +43,60 @@ json_states = st.recursive(
 )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DgentProtocol]:
-    """One store per test; every backend gets its own state name in it."""
-    made: DgentProtocol = (
-        MemoryDgent() if request.param == "memory" else SQLiteDgent(tmp_path / "state.db")
-    )
-    yield made
-    asyncio.run(made.close())
+StoreOpener = Callable[[], Awaitable[DgentProtocol]]
 
 
-def test_dgent_state_backend_obeys_the_backend_laws(store: DgentProtocol) -> None:
+@pytest.fixture(
+    params=["memory", "sqlite", "sql-sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreOpener]:
+    """Opens one store per law check, on the check's own event loop (SQL connections belong
+    to one loop, so SQLDgent runs without a pool and, on PostgreSQL, through SQLAlchemy's
+    execution layer: no connection outlives a statement); every backend gets its own state
+    name in it."""
+    opened: list[DgentProtocol] = []
+    if request.param == "postgres":
+        schema = request.getfixturevalue("postgres_schema")
+
+    async def open_store() -> DgentProtocol:
+        if request.param == "memory":
+            return MemoryDgent()
+        if request.param == "sqlite":
+            return SQLiteDgent(tmp_path / "state.db")
+        url = (
+            f"sqlite+aiosqlite:///{tmp_path / 'sql.db'}"
+            if request.param == "sql-sqlite"
+            else POSTGRES_URL
+        )
+        engine = create_async_engine(url, poolclass=NullPool)
+        options = (
+            {} if request.param == "sql-sqlite" else {"schema": schema, "driver_statements": False}
+        )
+        return await SQLDgent.open(engine, namespace="state", dispose_engine=True, **options)
+
+    async def one_per_check() -> DgentProtocol:
+        if not opened:
+            opened.append(await open_store())
+        return opened[-1]
+
+    yield one_per_check
+    for made in opened:
+        asyncio.run(made.close())
+
+
+def backends(store: StoreOpener, initial: Any) -> Callable[[], Awaitable[DgentStateBackend[Any]]]:
     async def fresh() -> DgentStateBackend[Any]:
-        return DgentStateBackend(store, uuid.uuid4().hex, initial={"n": 0})
+        return DgentStateBackend(await store(), uuid.uuid4().hex, initial=initial)
 
-    check_state_backend(fresh, json_states, settings=FAST)
+    return fresh
 
 
-def test_state_functor_laws_hold_over_dgent_state(store: DgentProtocol) -> None:
-    async def fresh() -> DgentStateBackend[Any]:
-        return DgentStateBackend(store, uuid.uuid4().hex, initial=0)
+def test_dgent_state_backend_obeys_the_backend_laws(store: StoreOpener) -> None:
+    check_state_backend(backends(store, {"n": 0}), json_states, settings=FAST)
 
-    check_state_functor(fresh, int_state_logics(), st.integers(-5, 5), settings=FAST)
+
+def test_state_functor_laws_hold_over_dgent_state(store: StoreOpener) -> None:
+    check_state_functor(backends(store, 0), int_state_logics(), st.integers(-5, 5), settings=FAST)
 
 
 @given(states=st.lists(json_states, min_size=1, max_size=6))

@@ -1,5 +1,6 @@
 """Drift: where a migrated database differs from the models, found by Alembic's own compare
-(what ``alembic check`` and autogenerate use) and told in words."""
+(what ``alembic check`` and autogenerate use, server defaults included) and by reflection for
+what that compare leaves out (primary keys, CHECK constraints), told in words."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData
-from sqlalchemy.engine import Connection
+from sqlalchemy import CheckConstraint, MetaData, Table, inspect
+from sqlalchemy.engine import Connection, Inspector
 
 
 def differences(
@@ -19,8 +20,10 @@ def differences(
     version_table: str = "alembic_version",
     ignore: Collection[str] = (),
 ) -> list[str]:
-    """What the database behind ``connection`` lacks or has beyond ``metadata`` (types too),
-    one description each; tables named in ``ignore`` are someone else's and left out."""
+    """What the database behind ``connection`` lacks or has beyond ``metadata`` (types, server
+    defaults, nullability, indexes, unique and foreign keys by Alembic; primary keys and CHECK
+    constraints by reflection), one description each; tables named in ``ignore`` are someone
+    else's and left out."""
 
     def include(item: Any, name: str | None, kind: str, reflected: bool, other: Any) -> bool:
         table = name if kind == "table" else getattr(getattr(item, "table", None), "name", None)
@@ -28,9 +31,49 @@ def differences(
 
     context = MigrationContext.configure(
         connection,
-        opts={"version_table": version_table, "compare_type": True, "include_object": include},
+        opts={
+            "version_table": version_table,
+            "compare_type": True,
+            "compare_server_default": True,
+            "include_object": include,
+        },
     )
-    return [describe(item) for item in compare_metadata(context, metadata)]
+    found = [describe(item) for item in compare_metadata(context, metadata)]
+    inspector = inspect(connection)
+    present = set(inspector.get_table_names())
+    for table in sorted(metadata.tables.values(), key=lambda table: table.name):
+        if table.name in present and table.name not in ignore:
+            found.extend(_unseen_by_alembic(inspector, table))
+    return found
+
+
+def _unseen_by_alembic(inspector: Inspector, table: Table) -> list[str]:
+    """Primary key columns and CHECK constraints: Alembic's compare does not look at them."""
+    found = []
+    migrated_key = list(inspector.get_pk_constraint(table.name)["constrained_columns"])
+    model_key = [column.name for column in table.primary_key.columns]
+    if migrated_key != model_key:
+        found.append(
+            f"modify_primary_key {table.name}: migrated {migrated_key!r}, models {model_key!r}"
+        )
+    migrated = _check_names(
+        check.get("name") for check in inspector.get_check_constraints(table.name)
+    )
+    models = _check_names(
+        constraint.name
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    )
+    if migrated != models:
+        found.append(
+            f"modify_check_constraints {table.name}: migrated {migrated!r}, models {models!r}"
+        )
+    return found
+
+
+def _check_names(names: Any) -> list[str]:
+    """CHECK constraints by name (``<unnamed>`` for each without one), in order."""
+    return sorted(str(name) if name else "<unnamed>" for name in names)
 
 
 def describe(difference: Any) -> str:

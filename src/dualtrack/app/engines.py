@@ -76,18 +76,27 @@ def open_sync_engine(url: str | URL, **options: Any) -> Engine:
 
 
 def make_sqlite_transactional(engine: Engine) -> None:
-    """Have SQLAlchemy, not the sqlite3 module, emit ``BEGIN``, so DDL is transactional too."""
+    """Have SQLAlchemy, not the sqlite3 module, emit ``BEGIN``, so DDL is transactional too,
+    and enforce foreign keys (SQLite ignores them unless each connection turns them on)."""
 
     @event.listens_for(engine, "connect")
     def _leave_begin_to_sqlalchemy(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         # A connection asked to autocommit (as agent memory's own reads are) gets no BEGIN:
         # one would hold the file's lock until the connection went back to the pool.
-        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            connection.exec_driver_sql("BEGIN")
+        options = connection.get_execution_options()
+        if options.get("isolation_level") != "AUTOCOMMIT":
+            # a migration begins IMMEDIATE (see dualtrack.app.serial): it writes anyway, and
+            # a deferred BEGIN would deadlock against a concurrent one instead of waiting
+            connection.exec_driver_sql(f"BEGIN {options.get('dualtrack_sqlite_begin', '')}")
 
 
 @asynccontextmanager

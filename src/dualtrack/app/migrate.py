@@ -38,6 +38,7 @@ from dualtrack.app.engines import (
 )
 from dualtrack.app.guard import ENVIRONMENT_ATTRIBUTE
 from dualtrack.app.scripts import as_config
+from dualtrack.app.serial import migrating, migrating_sync
 from dualtrack.config import database_url, is_production
 from dualtrack.errors import MigrationError, MigrationRefused
 
@@ -66,7 +67,9 @@ async def run_alembic_async(
     ``env.py`` refuse downgrades). Everything the command does commits together or not at all.
     """
     await on_connection_async(
-        target, _command_work(as_config(config), alembic_command, arguments, environment)
+        target,
+        _command_work(as_config(config), alembic_command, arguments, environment),
+        serial=True,
     )
 
 
@@ -78,7 +81,11 @@ def run_alembic(
     environment: str | None = None,
 ) -> None:
     """The blocking twin of :func:`run_alembic_async`."""
-    on_connection(target, _command_work(as_config(config), alembic_command, arguments, environment))
+    on_connection(
+        target,
+        _command_work(as_config(config), alembic_command, arguments, environment),
+        serial=True,
+    )
 
 
 async def upgrade_async(
@@ -135,27 +142,33 @@ def current(target: Target = None, *, version_table: str = "alembic_version") ->
     return on_connection(target, _current_work(version_table))
 
 
-async def on_connection_async(target: Target, work: Callable[[Connection], T]) -> T:
-    """Call ``work`` with a blocking connection to ``target`` in a transaction; commit after."""
+async def on_connection_async(
+    target: Target, work: Callable[[Connection], T], *, serial: bool = False
+) -> T:
+    """Call ``work`` with a blocking connection to ``target`` in a transaction; commit after.
+
+    ``serial`` (for a migration) makes the transaction wait for any other serial one on the
+    same database and run with SQLite's foreign keys checked at the end (see
+    :mod:`dualtrack.app.serial`)."""
     if target is None:
         target = database_url()
     if isinstance(target, AsyncEngine):
-        async with begin(target) as connection:
+        async with (migrating if serial else begin)(target) as connection:
             return await connection.run_sync(work)
     if isinstance(target, Engine):
         _require_sync(target)
-        return await asyncio.to_thread(_on_sync_engine, target, work)
+        return await asyncio.to_thread(_on_sync_engine, target, work, serial)
     if not is_async(target):
-        return await asyncio.to_thread(_on_sync_url, target, work)
+        return await asyncio.to_thread(_on_sync_url, target, work, serial)
     engine = open_engine(target, poolclass=NullPool)
     try:
-        async with begin(engine) as connection:
+        async with (migrating if serial else begin)(engine) as connection:
             return await connection.run_sync(work)
     finally:
         await engine.dispose()
 
 
-def on_connection(target: Target, work: Callable[[Connection], T]) -> T:
+def on_connection(target: Target, work: Callable[[Connection], T], *, serial: bool = False) -> T:
     """The blocking twin of :func:`on_connection_async`; an ``AsyncEngine`` needs the async one."""
     if isinstance(target, AsyncEngine):
         raise MigrationError(
@@ -165,8 +178,8 @@ def on_connection(target: Target, work: Callable[[Connection], T]) -> T:
         )
     if isinstance(target, Engine):
         _require_sync(target)
-        return _on_sync_engine(target, work)
-    return run_blocking(on_connection_async(target, work))
+        return _on_sync_engine(target, work, serial)
+    return run_blocking(on_connection_async(target, work, serial=serial))
 
 
 def _command_work(
@@ -201,15 +214,15 @@ def _current_work(version_table: str) -> Callable[[Connection], tuple[str, ...]]
     return work
 
 
-def _on_sync_engine(engine: Engine, work: Callable[[Connection], T]) -> T:
-    with begin_sync(engine) as connection:
+def _on_sync_engine(engine: Engine, work: Callable[[Connection], T], serial: bool) -> T:
+    with (migrating_sync if serial else begin_sync)(engine) as connection:
         return work(connection)
 
 
-def _on_sync_url(url: str | URL, work: Callable[[Connection], T]) -> T:
+def _on_sync_url(url: str | URL, work: Callable[[Connection], T], serial: bool) -> T:
     engine = open_sync_engine(async_url(url), poolclass=NullPool)
     try:
-        return _on_sync_engine(engine, work)
+        return _on_sync_engine(engine, work, serial)
     finally:
         engine.dispose()
 

@@ -3,6 +3,7 @@
 from dualtrack.memory.chain import Chain
 from dualtrack.memory.cursor import Page
 from dualtrack.memory.datum import Datum
+from dualtrack.memory.delegating import DelegatingDgent
 from dualtrack.memory.embedder import CallableEmbedder, HashedNgramEmbedder
 from dualtrack.memory.memory_store import MemoryDgent, MemorySpace
 from dualtrack.memory.metadata import Metadata
@@ -24,6 +25,7 @@ __all__ = [
     "CompactionPolicy",
     "CompactionReceipt",
     "Datum",
+    "DelegatingDgent",
     "DgentProtocol",
     "DgentStateBackend",
     "Embedder",

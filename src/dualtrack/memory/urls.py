@@ -50,6 +50,7 @@ STORE_OPTIONS = {
             "create_tables",
             "driver_statements",
             "clock",
+            "timeout",
         }
     ),
 }
@@ -210,8 +211,8 @@ async def _open_sql(url: URL, text: str, options: dict[str, Any]) -> SQLDgent:
 
 
 def _durable_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
-    """Every connection: WAL, ``synchronous=FULL`` (acknowledged writes survive a crash) and a
-    busy timeout (writers queue for the lock instead of failing)."""
+    """Every connection: WAL, ``synchronous=FULL`` (acknowledged writes survive a crash), a
+    busy timeout (writers queue for the lock instead of failing) and foreign keys enforced."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -220,5 +221,6 @@ def _durable_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()

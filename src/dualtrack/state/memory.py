@@ -7,14 +7,17 @@ import threading
 from typing import Generic, TypeVar
 
 from dualtrack.errors import ConflictError
+from dualtrack.exact import same_value
 from dualtrack.state.backend import Version
 
 S = TypeVar("S")
 
 
 def _unchanged(new: object, stored: object) -> bool:
+    """Whether saving ``new`` over ``stored`` changes nothing: equal type for type all the way
+    down (``{"a": True}`` over ``{"a": 1}`` is a change)."""
     try:
-        return type(new) is type(stored) and bool(new == stored)
+        return same_value(new, stored)
     except Exception:  # a type whose == is not a plain yes or no: treat it as changed
         return False
 

@@ -72,6 +72,20 @@ def is_transient(error: BaseException) -> bool:
     return False
 
 
+def confused(error: BaseException) -> bool:
+    """Whether ``error`` says the driver's connection is in a state it cannot go on from
+    (asyncpg's ``InternalClientError`` or ``InterfaceError``): close it, never reuse it.
+
+    >>> confused(OSError("reset"))
+    False
+    """
+    return any(
+        type(part).__module__.startswith("asyncpg")
+        and type(part).__name__ in ("InternalClientError", "InterfaceError")
+        for part in _chain(error)
+    )
+
+
 async def pause(attempt: int) -> None:
     """Wait a random, growing time before retry ``attempt`` (so racing writers spread out)."""
     longest = min(_LONGEST_PAUSE, _FIRST_PAUSE * 2 ** min(attempt, 10))

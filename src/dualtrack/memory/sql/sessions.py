@@ -70,6 +70,8 @@ class CoreSession:
         self._connection = connection
         self._caller = caller
         self._sqlite = connection.dialect.name == "sqlite"
+        if connection.dialect.driver == "asyncpg":
+            self.database_errors = (*CoreSession.database_errors, *asyncpg_errors())
         self._abandoned = False
 
     @property
@@ -129,6 +131,14 @@ class CoreSession:
             self._abandoned = True
 
 
+def asyncpg_errors() -> tuple[type[BaseException], ...]:
+    """What asyncpg raises for a failed statement or connection, SQLAlchemy's wrappers aside.
+    ``InternalClientError`` ("cannot switch to state 12") comes from a connection whose backend
+    was killed mid-protocol; it must read as a lost connection, not escape as a driver error."""
+    asyncpg = importlib.import_module("asyncpg")
+    return (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
+
+
 @dataclass(frozen=True, slots=True)
 class Compiled:
     """A statement as the driver runs it: SQL text and the parameter names in ``$n`` order."""
@@ -169,13 +179,11 @@ class DriverSession:
     ``connection`` (held in autocommit; atomic steps are asyncpg transactions)."""
 
     def __init__(self, connection: AsyncConnection, driver: Any, compiler: Compiler) -> None:
-        asyncpg = importlib.import_module("asyncpg")
         self.database_errors: tuple[type[BaseException], ...] = (
             DBAPIError,
             PoolTimeout,
             OSError,
-            asyncpg.PostgresError,
-            asyncpg.InterfaceError,
+            *asyncpg_errors(),
         )
         self._connection = connection
         self._driver = driver

@@ -64,6 +64,7 @@ from dualtrack.memory.sql.compaction import Compaction
 from dualtrack.memory.sql.connections import Sessions
 from dualtrack.memory.sql.errors import (
     MAX_RETRIES,
+    confused,
     failed,
     is_transient,
     pause,
@@ -74,6 +75,7 @@ from dualtrack.memory.sql.reads import Coalescer
 from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
 from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
 from dualtrack.memory.sql.statements import NEVER, PageShape, Statements
+from dualtrack.memory.sql.timeouts import check_timeout, timed
 from dualtrack.memory.vectors import top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
@@ -82,6 +84,10 @@ from dualtrack.urls import masked
 K = TypeVar("K", covariant=True)
 A = TypeVar("A")
 T = TypeVar("T")
+
+#: Seconds one operation (every attempt, connecting included) may take on PostgreSQL before it
+#: fails with ``OperationTimedOut``; ``timeout=`` changes it, ``None`` waits for ever.
+DEFAULT_TIMEOUT = 300.0
 
 #: How many ids one SQLite statement binds at most (PostgreSQL binds one array).
 _SQLITE_CHUNK = 500
@@ -161,6 +167,11 @@ class SQLDgent:
     :mod:`~dualtrack.memory.sql.sessions`); ``driver_statements=False`` runs everything
     through SQLAlchemy instead.
 
+    **Timeouts.** On PostgreSQL each call (connecting and retries included, ``compact`` aside)
+    takes at most ``timeout`` seconds (default 300, ``None`` for no bound), then raises
+    :class:`~dualtrack.errors.OperationTimedOut` and closes its connection (see
+    :mod:`~dualtrack.memory.sql.timeouts`). On SQLite the engine's busy timeout bounds waits.
+
     **In your transaction.** ``SQLDgent(connection)`` works inside the caller's transaction:
     every write is a savepoint in it, nothing is committed or rolled back by the store, so a
     datum and your own rows commit together or not at all. (On SQLite, where pysqlite defers
@@ -219,8 +230,10 @@ class SQLDgent:
         dispose_engine: bool = False,
         driver_statements: bool = True,
         clock: Clock | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         self._namespace = check_name(namespace, "namespace")
+        self._timeout = check_timeout(timeout)
         self._clock = check_clock(clock)
         self._embedder: Embedder = embedder or HashedNgramEmbedder()
         self._caller: AsyncConnection | None = None
@@ -244,6 +257,9 @@ class SQLDgent:
         self._everything = Statements(self._tables, dialect.name, hidden=True)
         self._chunk = None if self._statements.postgres else _SQLITE_CHUNK
         self._shielded = not self._statements.postgres
+        # SQLite works on a local file, bounded by its busy timeout; a statement cut off in
+        # aiosqlite's thread could leave the file locked, so only PostgreSQL is timed here.
+        self._deadline = self._timeout if self._statements.postgres else None
         self._create = create_tables
         self._dispose = dispose_engine and self._caller is None
         self._fast = driver_statements and self._caller is None and dialect.driver == "asyncpg"
@@ -269,7 +285,10 @@ class SQLDgent:
         store = cls(bind, **options)
         try:
             await store._started()
-            async with store._sessions.lend():
+            async with (
+                timed(store._deadline, f"connecting {store!r}", writes=False),
+                store._sessions.lend(),
+            ):
                 pass  # a connection opens: the database answers
         except BaseException:
             await store.close()
@@ -326,7 +345,8 @@ class SQLDgent:
             self._ready = asyncio.get_running_loop().create_future()
             try:
                 if self._create:
-                    await self._create_tables()
+                    async with timed(self._deadline, "creating SQLDgent's tables", writes=True):
+                        await self._create_tables()
             except BaseException as error:
                 self._ready.set_exception(error)
                 self._ready.exception()
@@ -367,29 +387,49 @@ class SQLDgent:
             await pause(attempt)  # another process created them at the same moment
 
     async def _run(
-        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+        self,
+        where: str,
+        operation: Callable[[Session], Awaitable[T]],
+        *,
+        writes: bool,
+        bounded: bool = True,
     ) -> T:
         """Run ``operation``. On SQLite, it runs to its end even when the caller is cancelled
         (the caller stops waiting; the work commits or rolls back): a statement cut off in
         aiosqlite's thread can leave its connection open, holding the file's lock. On
         PostgreSQL a cancelled call closes its connection instead, and the server rolls back
-        whatever was under way, so no task per call is spent there."""
+        whatever was under way, so no task per call is spent there. ``bounded`` applies the
+        store's timeout (compaction, which may rightly run for minutes, goes unbounded)."""
         if self._caller is not None or not self._shielded:
-            return await self._attempts(where, operation, writes=writes)
-        task = asyncio.ensure_future(self._attempts(where, operation, writes=writes))
+            return await self._attempts(where, operation, writes=writes, bounded=bounded)
+        task = asyncio.ensure_future(
+            self._attempts(where, operation, writes=writes, bounded=bounded)
+        )
         self._unfinished.add(task)
         task.add_done_callback(_settled)
         task.add_done_callback(self._unfinished.discard)
         return await asyncio.shield(task)
 
     async def _attempts(
-        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+        self,
+        where: str,
+        operation: Callable[[Session], Awaitable[T]],
+        *,
+        writes: bool,
+        bounded: bool,
     ) -> T:
         """Run ``operation`` on a lent session, again after a transient abort (up to
         ``MAX_RETRIES``), and again once after a lost connection when it only reads."""
         ready = self._ready
         if ready is None or not ready.done() or self._closed:
             await self._started()
+        deadline = self._deadline if bounded else None
+        async with timed(deadline, f"{where} on {self!r}", writes=writes):
+            return await self._attempts_untimed(where, operation, writes=writes)
+
+    async def _attempts_untimed(
+        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
+    ) -> T:
         sessions = self._sessions
         attempt = 0
         while True:
@@ -400,6 +440,8 @@ class SQLDgent:
                 sessions.give_back(session)
                 raise
             except session.database_errors as error:
+                if confused(error):
+                    session.abandon()
                 sessions.give_back(session)
                 self._judge(where, error, session.broken, writes, attempt)
             except BaseException:
@@ -1052,7 +1094,7 @@ class SQLDgent:
             return await compaction.run(session, self._clock(), chosen, dry_run=dry_run)
 
         before = await compaction.size(self._engine)
-        done, xid = await self._run("compact", plan, writes=not dry_run)
+        done, xid = await self._run("compact", plan, writes=not dry_run, bounded=False)
         if dry_run:
             return done.sized(before, None)
         erased = await compaction.reclaim(

@@ -14,6 +14,8 @@ import json
 import os
 import sqlite3
 import threading
+import warnings
+import weakref
 from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -132,6 +134,7 @@ class SQLiteDgent:
         self._connections: builtins.list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._closed = False
+        self._reclaim: weakref.finalize[Any, Any] | None = None
 
     @classmethod
     async def open(
@@ -190,6 +193,9 @@ class SQLiteDgent:
                 await writer.stop()
                 raise
             self._writer = writer
+            self._reclaim = weakref.finalize(
+                self, _reclaim, self._path, writer, self._connections, self._connections_lock
+            )
             self._starting.set_result(None)
             return writer
         await asyncio.shield(self._starting)
@@ -614,10 +620,36 @@ class SQLiteDgent:
     async def close(self) -> None:
         """Finish queued writes, stop the writer thread and close every connection."""
         self._closed = True
+        if self._reclaim is not None:
+            self._reclaim.detach()
         writer, self._writer = self._writer, None
         if writer is not None:
             await writer.stop()
-        with self._connections_lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
+        _close_all(self._connections, self._connections_lock)
+
+
+def _close_all(connections: builtins.list[sqlite3.Connection], lock: threading.Lock) -> None:
+    """Close and forget every connection in ``connections`` (in place: the list is shared)."""
+    with lock:
+        closing = connections[:]
+        connections.clear()
+    for connection in closing:
+        connection.close()
+
+
+def _reclaim(
+    path: str,
+    writer: Writer,
+    connections: builtins.list[sqlite3.Connection],
+    lock: threading.Lock,
+) -> None:
+    """What an unclosed store holds, given back when it is collected: its writer thread ends
+    after the writes already queued, its connections close. Warns, as an unclosed file does."""
+    writer.halt()
+    _close_all(connections, lock)
+    warnings.warn(
+        f"SQLiteDgent({path!r}) was never closed: close it (await store.close(), or "
+        "async with) so its writer thread and files are released when you are done",
+        ResourceWarning,
+        stacklevel=2,
+    )

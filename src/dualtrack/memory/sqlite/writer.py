@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import queue
 import sqlite3
 import threading
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dualtrack.errors import BackendUnavailable, DualtrackError
+from dualtrack.errors import BackendUnavailable, DualtrackError, StorageReplaced
 
 #: A unit of work run on the write connection inside the group's transaction. It must raise a
 #: refusal (a ``DualtrackError``) before it writes anything; any other exception rolls back
@@ -44,9 +45,19 @@ def connect(path: str, busy_timeout: float, *, read_only: bool = False) -> sqlit
     )
     connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
     if read_only:
         connection.execute("PRAGMA query_only = 1")
     return connection
+
+
+def identity(path: str) -> tuple[int, int] | None:
+    """The file at ``path`` as (device, inode), or ``None`` when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _locked(error: sqlite3.OperationalError) -> bool:
@@ -82,6 +93,8 @@ class Writer:
         self._thread = threading.Thread(target=self._run, name=f"dgent-writer:{path}", daemon=True)
         self._stopped = False
         self._lock = threading.Lock()
+        self._identity: tuple[int, int] | None = None
+        self._where = os.path.abspath(path)  # the same file after a chdir
 
     async def start(self) -> None:
         """Open the connection and run ``setup`` (schema creation) in the thread."""
@@ -98,12 +111,16 @@ class Writer:
             self._queue.put(_Request(work, future, loop))
         return future
 
-    async def stop(self) -> None:
-        """Finish queued work, close the connection and end the thread."""
+    def halt(self) -> None:
+        """Refuse new work; the thread finishes queued work, closes its connection and ends."""
         with self._lock:
             if not self._stopped:
                 self._stopped = True
                 self._queue.put(None)
+
+    async def stop(self) -> None:
+        """Finish queued work, close the connection and end the thread."""
+        self.halt()
         if self._thread.is_alive():
             await asyncio.to_thread(self._thread.join)
 
@@ -111,6 +128,7 @@ class Writer:
         try:
             connection = connect(self._path, self._busy_timeout)
             patiently(connection, "PRAGMA journal_mode = WAL", self._busy_timeout)
+            self._identity = identity(self._where)
         except (sqlite3.Error, BackendUnavailable) as error:
             failure = BackendUnavailable(f"cannot open SQLite file {self._path!r}: {error}")
             self._fail_all(failure)
@@ -151,6 +169,7 @@ class Writer:
     def _commit(self, connection: sqlite3.Connection, group: list[_Request]) -> None:
         outcomes: list[tuple[Any, BaseException | None]] = []
         try:
+            self._check_file("refused")
             patiently(connection, "BEGIN IMMEDIATE", self._busy_timeout)
             for request in group:
                 try:
@@ -160,6 +179,7 @@ class Writer:
                 else:
                     outcomes.append((result, None))
             connection.execute("COMMIT")
+            self._check_file("lost: it went to the file no longer there")
         except Exception as error:  # the whole group fails; the thread lives on for the next
             if connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
@@ -167,6 +187,15 @@ class Writer:
             failure = _wrapped(error)
             outcomes = [(None, failure)] * len(group)
         _settle_all(group, outcomes)
+
+    def _check_file(self, fate: str) -> None:
+        """Raise unless the file at the store's path is still the one its connection opened
+        (a deleted or replaced file would swallow acknowledged writes)."""
+        if self._identity is None or identity(self._where) != self._identity:
+            raise StorageReplaced(
+                f"the SQLite file {self._path!r} was deleted or replaced while this store "
+                f"ran, so the write was {fate}. Close this store and open a new one"
+            )
 
 
 def _wrapped(error: BaseException) -> BaseException:
