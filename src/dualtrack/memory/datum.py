@@ -41,8 +41,6 @@ def check_id(value: object, what: str = "id", error: type[Exception] = InvalidDa
         raise error(f"{what} has {len(value)} characters; the limit is {MAX_ID_LENGTH}")
     if "\x00" in value:
         raise error(f"{what} {value!r} contains a NUL character")
-    if value.isascii():
-        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -108,11 +106,8 @@ class Datum:
         object.__setattr__(self, "created_at", _check_time(self.created_at))
         if self.causal_parent is not None:
             check_id(self.causal_parent, "causal_parent")
-        metadata = self.metadata
-        if type(metadata) is dict and not metadata:
-            object.__setattr__(self, "metadata", Metadata.empty())
-        elif not isinstance(metadata, Metadata):
-            object.__setattr__(self, "metadata", Metadata(metadata))
+        if not isinstance(self.metadata, Metadata):
+            object.__setattr__(self, "metadata", Metadata(self.metadata))
 
     @classmethod
     def create(

@@ -103,7 +103,7 @@ class Metadata(Mapping[str, Any]):
         if type(data) is not dict:
             raise InvalidDatum(f"metadata must be a mapping of str to JSON values, got {values!r}")
         self._data: dict[str, Any] | None = data
-        self._text: str | None = None  # written on first use: many datums are never stored
+        self._text: str | None = _json_text(data)
         self._canonical: str | None = None
         self._pairs: list[tuple[str, str]] | None = None
 
@@ -116,11 +116,6 @@ class Metadata(Mapping[str, Any]):
         made._canonical = None
         made._pairs = None
         return made
-
-    @classmethod
-    def empty(cls) -> Metadata:
-        """The shared empty metadata (immutable, so one instance serves every datum)."""
-        return _EMPTY
 
     def _values(self) -> dict[str, Any]:
         if self._data is None:
@@ -184,6 +179,3 @@ class Metadata(Mapping[str, Any]):
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (Metadata.from_json, (self.to_json(),))
-
-
-_EMPTY = Metadata.from_json("{}")
