@@ -107,6 +107,10 @@ class InvalidDatum(DualtrackError, ValueError):
     """A datum's fields do not meet the rules (id, content bytes, JSON metadata)."""
 
 
+class ContentTooLarge(InvalidDatum):
+    """A datum's content is longer than ``MAX_CONTENT_BYTES``: store large blobs elsewhere."""
+
+
 class ConflictError(DualtrackError):
     """A compare-and-set lost: another writer got there first. Reload and retry."""
 

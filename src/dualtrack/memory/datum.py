@@ -12,12 +12,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dualtrack.errors import InvalidDatum
+from dualtrack.errors import ContentTooLarge, InvalidDatum
 from dualtrack.memory.limits import check_seconds, check_unicode, shown
 from dualtrack.memory.metadata import Metadata
 
 #: The longest id (and ref or namespace name) a store accepts, in characters.
 MAX_ID_LENGTH = 255
+
+#: The longest content a datum holds, in bytes (64 MiB), the same for every store.
+MAX_CONTENT_BYTES = 64 * 1024 * 1024
 
 _JSON_FIELDS = ("id", "content", "created_at", "causal_parent", "metadata")
 
@@ -43,14 +46,24 @@ def check_id(value: object, what: str = "id", error: type[Exception] = InvalidDa
 
 def _check_content(value: object) -> bytes:
     if type(value) is bytes:
-        return value
+        return _check_size(value)
     if isinstance(value, bytearray | memoryview):
-        return bytes(value)
+        return _check_size(bytes(value))
     if isinstance(value, str):
         raise InvalidDatum(
             "content must be bytes, got a str: encode it first, e.g. content=text.encode()"
         )
     raise InvalidDatum(f"content must be bytes, got {type(value).__name__}")
+
+
+def _check_size(content: bytes) -> bytes:
+    if len(content) > MAX_CONTENT_BYTES:
+        raise ContentTooLarge(
+            f"content has {len(content)} bytes; the limit is {MAX_CONTENT_BYTES} "
+            "(MAX_CONTENT_BYTES): keep large blobs in a file or object store and put their "
+            "address in the datum"
+        )
+    return content
 
 
 def _check_time(value: object) -> float:

@@ -8,6 +8,8 @@ for semantic search.
 
 from __future__ import annotations
 
+import asyncio
+import codecs
 import inspect
 import math
 import zlib
@@ -20,6 +22,18 @@ from dualtrack.memory.protocol import Embedder
 from dualtrack.memory.vectors import pack_sparse, pack_vector
 
 Vectors = Sequence[Sequence[float]]
+
+#: Search embeds at most this many leading characters of a text: memory and time stay bounded
+#: however long the content (up to ``MAX_CONTENT_BYTES``), and the rest does not change its vector.
+MAX_EMBEDDED_CHARS = 65_536
+
+#: Words longer than this are embedded but not remembered, so the word cache stays small.
+MAX_CACHED_WORD = 64
+
+#: Above this many content bytes in one call, embedding runs in a worker thread, off the loop.
+_THREAD_BYTES = 256 * 1024
+
+_CHECK_CHUNK = 1 << 20
 
 
 class HashedNgramEmbedder:
@@ -56,9 +70,11 @@ class HashedNgramEmbedder:
         for word in text.lower().split():
             part = known.get(word)
             if part is None:
-                if len(known) > 100_000:
-                    known.clear()
-                part = known[word] = self._word_buckets(word)
+                part = self._word_buckets(word)
+                if len(word) <= MAX_CACHED_WORD:
+                    if len(known) >= 100_000:
+                        known.clear()
+                    known[word] = part
             buckets.append(part)
         return sorted(Counter(chain.from_iterable(buckets)).items())
 
@@ -116,25 +132,58 @@ class CallableEmbedder:
 
 
 async def embed_packed(embedder: Embedder, texts: Sequence[str]) -> list[bytes]:
-    """The packed vectors of ``texts`` (see :func:`~dualtrack.memory.vectors.pack_vector`)."""
+    """The packed vectors of the first ``MAX_EMBEDDED_CHARS`` characters of each of ``texts``
+    (see :func:`~dualtrack.memory.vectors.pack_vector`)."""
     if not texts:
         return []
+    bounded = [text[:MAX_EMBEDDED_CHARS] for text in texts]
     if isinstance(embedder, HashedNgramEmbedder):
-        return [embedder.packed(text) for text in texts]
-    vectors = await CallableEmbedder(embedder.embed).embed(texts)
+        if sum(map(len, bounded)) > _THREAD_BYTES:
+            return await asyncio.to_thread(_packed_all, embedder, bounded)
+        return _packed_all(embedder, bounded)
+    vectors = await CallableEmbedder(embedder.embed).embed(bounded)
     return [pack_vector(vector) for vector in vectors]
+
+
+def _packed_all(embedder: HashedNgramEmbedder, texts: Sequence[str]) -> list[bytes]:
+    return [embedder.packed(text) for text in texts]
 
 
 async def embed_contents(embedder: Embedder, contents: Sequence[bytes]) -> list[bytes | None]:
     """The packed vector of each content that is UTF-8 text, ``None`` for binary content."""
-    texts = [searchable_text(content) for content in contents]
+    if sum(map(len, contents)) > _THREAD_BYTES:
+        texts = await asyncio.to_thread(lambda: [searchable_text(c) for c in contents])
+    else:
+        texts = [searchable_text(content) for content in contents]
     packed = iter(await embed_packed(embedder, [text for text in texts if text is not None]))
     return [None if text is None else next(packed) for text in texts]
 
 
 def searchable_text(content: bytes) -> str | None:
-    """The text search embeds for a datum: its content as UTF-8, or ``None`` for binary data."""
+    """The text search embeds for a datum: the first ``MAX_EMBEDDED_CHARS`` characters of its
+    content when all of it is UTF-8, or ``None`` for binary data.
+
+    Only that prefix is decoded and kept; the rest is checked in bounded chunks.
+
+    >>> searchable_text("café".encode()), searchable_text(bytes([255]))
+    ('café', None)
+    >>> len(searchable_text(b"a" * (MAX_EMBEDDED_CHARS + 10)) or "") == MAX_EMBEDDED_CHARS
+    True
+    """
+    if len(content) <= MAX_EMBEDDED_CHARS:
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return content.decode("utf-8")
+        # A character takes at most 4 bytes, so this prefix holds the characters embedded.
+        head = 4 * MAX_EMBEDDED_CHARS
+        text = decoder.decode(content[:head])[:MAX_EMBEDDED_CHARS]
+        view = memoryview(content)
+        for start in range(head, len(content), _CHECK_CHUNK):
+            decoder.decode(view[start : start + _CHECK_CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
+    return text
