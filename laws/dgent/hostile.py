@@ -10,7 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from dualtrack.errors import DualtrackError, LawViolation
-from dualtrack.memory import Datum, DgentProtocol
+from dualtrack.memory import Datum, DgentProtocol, Retention
 from dualtrack.memory.limits import shown
 from laws.dgent.support import StoreFactory, on_fresh_store
 
@@ -110,6 +110,21 @@ CALLS: dict[str, Call] = {
 }
 
 
+RetentionCall = Callable[[Retention, Any], Awaitable[Any]]
+
+#: The ``Retention`` methods, for stores that forget (``MemoryDgent``, ``SQLiteDgent``,
+#: ``SQLDgent``); a store without them skips these.
+RETENTION_CALLS: dict[str, RetentionCall] = {
+    "forget(ids)": lambda s, v: s.forget(ids=v),
+    "forget([id])": lambda s, v: s.forget(ids=[v]),
+    "forget(prefix)": lambda s, v: s.forget(prefix=v),
+    "forget(metadata)": lambda s, v: s.forget(metadata=v),
+    "forget(ref)": lambda s, v: s.forget(ref=v),
+    "state_of": lambda s, v: s.state_of(v),
+    "set_lifetime": lambda s, v: s.set_lifetime(v),
+}
+
+
 async def _dump(store: DgentProtocol) -> tuple[list[Datum], list[Any]]:
     return [d async for d in store.scan()], list(await store.list_refs())
 
@@ -119,7 +134,8 @@ def check_hostile_inputs(
     settings: settings | None = None,
     seeds: st.SearchStrategy[list[Datum]] | None = None,
 ) -> None:
-    """Each public method, given a hostile value in one argument, returns or raises a
+    """Each public method (the ``Retention`` ones too, where the store has them), given a
+    hostile value in one argument, returns or raises a
     ``DualtrackError`` (never a builtin error); after a refusal the store's dump is unchanged.
 
     The store first holds ``seeds`` (default: one datum ``seed``) and ref ``r`` on the first."""
@@ -129,9 +145,15 @@ def check_hostile_inputs(
         stored = await store.put_many(seed)
         if stored:
             await store.set_ref("r", stored[0].id)
+        if method not in CALLS and not isinstance(store, Retention):
+            return
         before = await _dump(store)
         try:
-            await CALLS[method](store, _built(value))
+            if method in CALLS:
+                await CALLS[method](store, _built(value))
+            else:
+                assert isinstance(store, Retention)
+                await RETENTION_CALLS[method](store, _built(value))
         except DualtrackError:
             after = await _dump(store)
             if after != before:
@@ -147,7 +169,7 @@ def check_hostile_inputs(
             ) from error
 
     strategies = {
-        "method": st.sampled_from(sorted(CALLS)),
+        "method": st.sampled_from(sorted([*CALLS, *RETENTION_CALLS])),
         "value": hostile_values(),
         "seed": st.just(default) if seeds is None else seeds,
     }
