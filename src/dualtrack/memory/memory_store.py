@@ -29,6 +29,7 @@ from dualtrack.memory.checks import (
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
+from dualtrack.memory.limits import holdable
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_filter, check_limit, matches_filter
 from dualtrack.memory.retention.expiry import expires_at
@@ -448,7 +449,8 @@ class MemoryDgent:
     async def state_of(self, datum_id: str) -> DatumState:
         """Where ``datum_id`` stands: live, forgotten, expired, erased or unknown."""
         data = self._data()
-        check_lookup(datum_id)
+        if not holdable(check_lookup(datum_id)):
+            return "unknown"
         return data.ledger.state(data.datums.get(datum_id), datum_id, self._clock())
 
     async def compact(

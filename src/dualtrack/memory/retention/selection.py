@@ -41,8 +41,11 @@ class Selection:
         ref: str | None = None,
     ) -> Selection:
         """Check the arguments: exactly one kind of selector, each well formed."""
-        if isinstance(ids, str | bytes):
-            raise InvalidArgument("ids must be an iterable of ids: for one id pass ids=[id]")
+        if isinstance(ids, str | bytes) or not (ids is None or isinstance(ids, Iterable)):
+            raise InvalidArgument(
+                f"ids must be an iterable of ids, got {type(ids).__name__}: for one id pass "
+                "ids=[id]"
+            )
         if prefix is not None and (type(prefix) is not str or not prefix):
             raise InvalidArgument(f"prefix must be a non-empty str or None, got {prefix!r}")
         if metadata is not None and not metadata:

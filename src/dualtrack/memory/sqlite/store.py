@@ -594,7 +594,8 @@ class SQLiteDgent:
 
     async def state_of(self, datum_id: str) -> DatumState:
         """Where ``datum_id`` stands: live, forgotten, expired, erased or unknown."""
-        check_lookup(datum_id)
+        if not holdable(check_lookup(datum_id)):
+            return "unknown"
         rows = await self._read(sql.STATE, (self._namespace, datum_id, self._clock()))
         if rows:
             shown, forgotten = rows[0]
