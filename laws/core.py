@@ -36,12 +36,10 @@ _FIELDS = (
 
 def law_settings() -> settings:
     """Settings law checks use unless the caller passes their own: no deadline, since storage
-    interpreters are timed by the machine, not by the law, and one failure reported (a single
-    :class:`LawViolation`, never a group of them). Everything else comes from the hypothesis
-    profile loaded when the check runs (so ``--hypothesis-profile`` reaches it)."""
+    interpreters are timed by the machine, not by the law. Everything else comes from the
+    hypothesis profile loaded when the check runs (so ``--hypothesis-profile`` reaches it)."""
     return settings(
         deadline=None,
-        report_multiple_bugs=False,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 
@@ -119,8 +117,27 @@ def run(
     property_: Callable[[], None], custom: settings | None, base: settings | None = None
 ) -> None:
     """Run a ``@given`` property under the law defaults (or ``base``) with the caller's
-    ``custom`` settings laid over them (see :func:`with_defaults`)."""
-    with_defaults(custom, base)(property_)()
+    ``custom`` settings laid over them (see :func:`with_defaults`). When hypothesis finds
+    several distinct failures, the first :class:`LawViolation` among them is raised, so a
+    check always fails with one violation, never a group."""
+    try:
+        with_defaults(custom, base)(property_)()
+    except ExceptionGroup as group:
+        first = _first_violation(group)
+        if first is None:
+            raise
+        raise first from group
+
+
+def _first_violation(group: BaseExceptionGroup[BaseException]) -> LawViolation | None:
+    for error in group.exceptions:
+        if isinstance(error, LawViolation):
+            return error
+        if isinstance(error, BaseExceptionGroup):
+            inner = _first_violation(error)
+            if inner is not None:
+                return inner
+    return None
 
 
 def as_strategy(value: T | st.SearchStrategy[T]) -> st.SearchStrategy[T]:

@@ -74,7 +74,7 @@ _CASED = st.sampled_from("aZé Ñq")
 def _worked(max_size: int) -> st.SearchStrategy[str]:
     """Text padded with spaces around mixed-case letters: whatever trims or folds case on the
     way (a migration environment rewriting rows, a codec) changes it, so laws see it."""
-    return st.text(_CASED, min_size=1, max_size=max_size - 2).map(lambda core: f" {core}Z ")
+    return st.text(_CASED, min_size=1, max_size=max_size - 3).map(lambda core: f" {core}Z ")
 
 
 def _texts(nul: bool, max_size: int) -> st.SearchStrategy[str]:
@@ -82,7 +82,7 @@ def _texts(nul: bool, max_size: int) -> st.SearchStrategy[str]:
     purpose); with ``nul``, often holding a NUL character (an arbitrary character is rarely
     one)."""
     plain = st.text(TEXT_CHARACTERS, max_size=max_size)
-    if max_size >= 3:
+    if max_size >= 4:
         plain = plain | _worked(max_size)
     if not nul:
         return plain
