@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from json.encoder import encode_basestring as _json_string
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -139,6 +140,8 @@ def canonical_json(value: Any) -> str:
 
 def _canonical_value(value: Any) -> str:
     kind = type(value)
+    if kind is str:
+        return _json_string(value)
     if kind is int:
         return int.__repr__(value)
     if kind is float:
