@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from dualtrack.memory.embedder import (
     embed_contents,
     embed_packed,
 )
-from dualtrack.memory.protocol import DgentProtocol
+from dualtrack.memory.protocol import DgentProtocol, SearchHit
 from dualtrack.memory.sqlite.store import SQLiteDgent
 
 
@@ -58,8 +59,8 @@ async def test_distinct_long_words_are_not_remembered() -> None:
     assert remembered < 1_000
 
 
-async def _longest_stall(store: DgentProtocol, content: bytes) -> float:
-    """The longest the event loop went without running a 1 ms ticker during ``put``."""
+async def _longest_stall(step: Awaitable[object]) -> float:
+    """The longest the event loop went without running a 1 ms ticker while ``step`` ran."""
     stalls: list[float] = []
     done = asyncio.Event()
 
@@ -74,11 +75,10 @@ async def _longest_stall(store: DgentProtocol, content: bytes) -> float:
     task = asyncio.create_task(ticker())
     await asyncio.sleep(0.01)
     try:
-        await store.put(Datum(id="large", content=content))
+        await step
     finally:
         done.set()
         await task
-    assert (await store.get("large")).content == content
     return max(stalls)
 
 
@@ -93,9 +93,20 @@ async def test_a_large_text_put_does_not_stall_the_loop(kind: str, tmp_path: Pat
     else:
         store = await open_dgent(f"sqlite+aiosqlite:///{tmp_path / 'large-sql.db'}")
     try:
-        stall = await _longest_stall(store, words)
-        hits = await store.search("word7", limit=1)
-        assert [hit.datum.id for hit in hits] == ["large"]
+        stall = await _longest_stall(store.put(Datum(id="large", content=words)))
+        stored = await store.get("large")
+        assert stored is not None
+        assert stored.content == words
+        found: list[SearchHit] = []
+        indexing = await _longest_stall(_search_into(store, found))  # embeds the 19 MB text
+        assert [hit.datum.id for hit in found] == ["large"]
     finally:
         await store.close()
     assert stall < 1.5, f"a put of {len(words)} bytes blocked the event loop for {stall:.2f} s"
+    assert indexing < 1.5, (
+        f"indexing {len(words)} bytes blocked the event loop for {indexing:.2f} s"
+    )
+
+
+async def _search_into(store: DgentProtocol, found: list[SearchHit]) -> None:
+    found += await store.search("word7", limit=1)

@@ -87,7 +87,9 @@ def forget(
 
 def _receipt_table(receipt: CompactionReceipt, where: str) -> Table:
     title = "would remove (dry run)" if receipt.dry_run else "removed"
-    table = listing(f"compaction of namespace {receipt.namespace!r} in {masked(where)}: {title}")
+    heading = f"compaction of namespace {receipt.namespace!r} in {masked(where)}: {title}"
+    table = listing(heading)
+    table.min_width = len(heading)  # the heading on one line, however narrow the rows
     table.add_column("what")
     table.add_column("", justify="right")
     rows = [

@@ -124,7 +124,9 @@ class Datum:
     ) -> None:
         # Each check has a fast path for the common shape, so a datum of bytes, a float time
         # and small flat metadata builds in about a microsecond, with the same validation.
-        if not _plain_id(id):
+        if not (
+            type(id) is str and 0 < len(id) <= MAX_ID_LENGTH and id.isascii() and "\x00" not in id
+        ):
             check_id(id)
         if type(content) is not bytes or len(content) > MAX_CONTENT_BYTES:
             content = _check_content(content)
