@@ -105,9 +105,8 @@ class _Namespace:
         """The ``(created_at, id)`` of every datum whose id starts with ``prefix``, sorted:
         a range of the sorted ids, so the cost follows the matches, not the namespace."""
         begin = bisect.bisect_left(self.ids, prefix)
-        end = len(self.ids) if (bound := prefix_end(prefix)) is None else (
-            bisect.bisect_left(self.ids, bound, begin)
-        )
+        bound = prefix_end(prefix)
+        end = len(self.ids) if bound is None else bisect.bisect_left(self.ids, bound, begin)
         return sorted((self.datums[i].created_at, i) for i in self.ids[begin:end])
 
     def walk(
