@@ -8,10 +8,13 @@ Measured per pair, as the ratio dualtrack / LangGraph (lower is better):
 * **latest**: ``aget_tuple`` of the latest checkpoint, 200 times;
 * **list**: ``alist`` of the whole thread, 5 times.
 
-Also the latest-checkpoint lookup with 100 and with ``--large`` checkpoints in one thread
-(memory store): the head ref keeps it flat. Run::
+With ``--flat``, only the latest-checkpoint lookup as one thread grows through ``--sizes``
+checkpoints (100, 1,000, 10,000), on the memory store and an SQLite file: the head ref and the
+checkpoint's own range of pending writes keep it flat (target: the last size within 1.5x of the
+first). Run::
 
     .venv/bin/python -m benchmarks.langgraph --postgres   # as a module: the file name is langgraph
+    .venv/bin/python -m benchmarks.langgraph --flat
 """
 
 from __future__ import annotations
@@ -33,15 +36,24 @@ from dualtrack.integrations.langgraph import DualtrackSaver
 
 
 async def _fill(saver: BaseCheckpointSaver[Any], thread: str, steps: int) -> float:
-    config: Any = {"configurable": {"thread_id": thread, "checkpoint_ns": ""}}
-    checkpoint = empty_checkpoint()
+    """Seconds to write ``steps`` checkpoints into a new ``thread``."""
     started = time.perf_counter()
-    for step in range(steps):
+    await _continue(saver, thread, 0, steps)
+    return time.perf_counter() - started
+
+
+async def _continue(saver: BaseCheckpointSaver[Any], thread: str, start: int, stop: int) -> None:
+    """Grow ``thread`` from ``start`` to ``stop`` checkpoints, two writes each."""
+    config: Any = {"configurable": {"thread_id": thread, "checkpoint_ns": ""}}
+    latest = await saver.aget_tuple(config)
+    checkpoint: Any = empty_checkpoint() if latest is None else latest.checkpoint
+    if latest is not None:
+        config = latest.config
+    for step in range(start, stop):
         checkpoint = create_checkpoint(checkpoint, None, step)
         checkpoint["channel_values"] = {"steps": list(range(step % 8))}
         config = await saver.aput(config, checkpoint, {"source": "loop", "step": step}, {})
         await saver.aput_writes(config, [("steps", [step]), ("note", "x")], f"task-{step}")
-    return time.perf_counter() - started
 
 
 async def _timed(action: Callable[[], Awaitable[object]], times: int) -> float:
@@ -93,20 +105,31 @@ def _report(name: str, ours: dict[str, float], theirs: dict[str, float]) -> None
         )
 
 
-async def _flatness(large: int) -> None:
+async def _flatness(name: str, url: str, sizes: list[int], calls: int) -> None:
+    """``aget_tuple`` of the latest checkpoint as one thread grows through ``sizes``."""
+    saver = await DualtrackSaver.from_url(url)
+    config: Any = {"configurable": {"thread_id": "flat"}}
     latest: dict[int, float] = {}
-    for size in (100, large):
-        saver = await DualtrackSaver.from_url("memory://")
-        await _fill(saver, "flat", size)
-        config: Any = {"configurable": {"thread_id": "flat"}}
-        latest[size] = await _timed(lambda s=saver, c=config: s.aget_tuple(c), 200) / 200
-    print(
-        f"latest of 100: {latest[100] * 1e6:.1f} us; of {large}: {latest[large] * 1e6:.1f} us; "
-        f"ratio {latest[large] / latest[100]:.2f}x"
-    )
+    grown = 0
+    for size in sizes:
+        await _continue(saver, "flat", grown, size)
+        grown = size
+        await _timed(lambda: saver.aget_tuple(config), calls // 10)
+        latest[size] = await _timed(lambda: saver.aget_tuple(config), calls) / calls
+        print(f"{name:8} latest of {size:6}: {latest[size] * 1e6:8.1f} us", flush=True)
+    first, last = sizes[0], sizes[-1]
+    print(f"{name:8} ratio {last}/{first}: {latest[last] / latest[first]:.2f}x", flush=True)
+    await saver.aclose()
 
 
-async def main(steps: int, postgres: bool, large: int) -> None:
+async def flat(sizes: list[int], calls: int) -> None:
+    """The flatness run: memory and an SQLite file."""
+    await _flatness("memory", "memory://", sizes, calls)
+    with tempfile.TemporaryDirectory() as folder:
+        await _flatness("sqlite", f"sqlite:///{Path(folder) / 'flat.db'}", sizes, calls)
+
+
+async def main(steps: int, postgres: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         async with _sqlite_pair(Path(folder)) as (ours, theirs):
             _report("sqlite", await _measure(ours, steps), await _measure(theirs, steps))
@@ -114,13 +137,18 @@ async def main(steps: int, postgres: bool, large: int) -> None:
         with PostgresScratch(DEFAULT_POSTGRES_SERVER) as scratch:
             async with _postgres_pair(scratch) as (ours, theirs):
                 _report("postgres", await _measure(ours, steps), await _measure(theirs, steps))
-    await _flatness(large)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=300)
-    parser.add_argument("--large", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--flat", action="store_true", help="only the latest-checkpoint flatness")
+    parser.add_argument("--sizes", default="100,1000,10000", help="thread lengths for --flat")
+    parser.add_argument("--calls", type=int, default=500, help="aget_tuple calls per size")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.steps, arguments.postgres, arguments.large))
+    if arguments.flat:
+        sizes = [int(size) for size in arguments.sizes.split(",")]
+        asyncio.run(flat(sizes, arguments.calls))
+    else:
+        asyncio.run(main(arguments.steps, arguments.postgres))
