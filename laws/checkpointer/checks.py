@@ -1,7 +1,9 @@
 """The history laws of ``DualtrackSaver``: what LangGraph reads back is the store's causal chain.
 
 For every drawn :class:`~laws.checkpointer.scripts.Script`, played through a real compiled
-``StateGraph`` persisted with a ``DualtrackSaver`` over a fresh store, on every thread:
+``StateGraph`` persisted with a ``DualtrackSaver`` over a fresh store, on every thread (one
+branch each: scripts never resume from an older checkpoint, where the history would list
+every branch and the chain only the head's):
 
 * **id order**: ``get_state_history`` (``list()``) gives checkpoints newest id first;
 * **history is the chain**: it lists exactly the checkpoints of the causal chain ending at the
