@@ -11,10 +11,12 @@ Measured per pair, as the ratio dualtrack / LangGraph (lower is better):
 With ``--flat``, only the latest-checkpoint lookup as one thread grows through ``--sizes``
 checkpoints (100, 1,000, 10,000), on the memory store and an SQLite file: the head ref and the
 checkpoint's own range of pending writes keep it flat (target: the last size within 1.5x of the
-first). Run::
+first). ``--flat --postgres`` adds PostgreSQL, whose planner reads the writes' id range only once
+the table has statistics (before, it walks the time index: linear), so that run ``ANALYZE``s
+after each growth, as autovacuum does. Run::
 
     .venv/bin/python -m benchmarks.langgraph --postgres   # as a module: the file name is langgraph
-    .venv/bin/python -m benchmarks.langgraph --flat
+    .venv/bin/python -m benchmarks.langgraph --flat [--postgres] [--sizes 100,1000,10000]
 """
 
 from __future__ import annotations
@@ -105,8 +107,18 @@ def _report(name: str, ours: dict[str, float], theirs: dict[str, float]) -> None
         )
 
 
-async def _flatness(name: str, url: str, sizes: list[int], calls: int) -> None:
-    """``aget_tuple`` of the latest checkpoint as one thread grows through ``sizes``."""
+async def _analyze(saver: DualtrackSaver) -> None:
+    """Refresh PostgreSQL's statistics, as autovacuum does on a growing table."""
+    store: Any = saver.store
+    async with store.engine.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
+
+
+async def _flatness(
+    name: str, url: str, sizes: list[int], calls: int, *, analyze: bool = False
+) -> None:
+    """``aget_tuple`` of the latest checkpoint as one thread grows through ``sizes``
+    (with ``analyze``, statistics refreshed after each growth)."""
     saver = await DualtrackSaver.from_url(url)
     config: Any = {"configurable": {"thread_id": "flat"}}
     latest: dict[int, float] = {}
@@ -114,6 +126,8 @@ async def _flatness(name: str, url: str, sizes: list[int], calls: int) -> None:
     for size in sizes:
         await _continue(saver, "flat", grown, size)
         grown = size
+        if analyze:
+            await _analyze(saver)
         await _timed(lambda: saver.aget_tuple(config), calls // 10)
         latest[size] = await _timed(lambda: saver.aget_tuple(config), calls) / calls
         print(f"{name:8} latest of {size:6}: {latest[size] * 1e6:8.1f} us", flush=True)
@@ -122,11 +136,14 @@ async def _flatness(name: str, url: str, sizes: list[int], calls: int) -> None:
     await saver.aclose()
 
 
-async def flat(sizes: list[int], calls: int) -> None:
-    """The flatness run: memory and an SQLite file."""
+async def flat(sizes: list[int], calls: int, postgres: bool) -> None:
+    """The flatness run: memory, an SQLite file and, with ``postgres``, a scratch database."""
     await _flatness("memory", "memory://", sizes, calls)
     with tempfile.TemporaryDirectory() as folder:
         await _flatness("sqlite", f"sqlite:///{Path(folder) / 'flat.db'}", sizes, calls)
+    if postgres:
+        with PostgresScratch(DEFAULT_POSTGRES_SERVER) as scratch:
+            await _flatness("postgres", scratch(), sizes, calls, analyze=True)
 
 
 async def main(steps: int, postgres: bool) -> None:
@@ -149,6 +166,6 @@ if __name__ == "__main__":
     arguments = parser.parse_args()
     if arguments.flat:
         sizes = [int(size) for size in arguments.sizes.split(",")]
-        asyncio.run(flat(sizes, arguments.calls))
+        asyncio.run(flat(sizes, arguments.calls, arguments.postgres))
     else:
         asyncio.run(main(arguments.steps, arguments.postgres))
