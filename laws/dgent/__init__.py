@@ -32,6 +32,7 @@ from laws.dgent.checks import (
     check_round_trip,
     check_search,
 )
+from laws.dgent.indexing import CountingEmbedder, EmbeddingStoreFactory, check_lazy_indexing
 from laws.dgent.inventory import (
     causal_violations,
     check_causal_scan,
@@ -42,6 +43,8 @@ from laws.dgent.inventory import (
 from laws.dgent.kit import Law, check_dgent, conformance_laws
 
 __all__ = [
+    "CountingEmbedder",
+    "EmbeddingStoreFactory",
     "Law",
     "StoreFactory",
     "causal_violations",
@@ -53,6 +56,7 @@ __all__ = [
     "check_dgent",
     "check_idempotent_put",
     "check_immutability",
+    "check_lazy_indexing",
     "check_listing",
     "check_namespace_isolation",
     "check_namespace_listing",

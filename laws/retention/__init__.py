@@ -73,7 +73,7 @@ def check_retention(
     ``stateful`` and ``concurrent`` tune those two runs apart from the others."""
     check_forgetting(factory, settings=settings)
     check_expiry(factory, settings=settings)
-    check_compaction(factory, embedder=embedder, settings=settings)
+    check_compaction(factory, settings=settings)
     if residue is not None:
         check_erasure(factory, residue, embedder=embedder, settings=settings)
     check_concurrent_compaction(factory, settings=concurrent or settings)

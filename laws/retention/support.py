@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from dualtrack.memory import Datum, Embedder
-from dualtrack.memory.embedder import embed_contents
+from dualtrack.memory import Datum
 from dualtrack.memory.retention import Retention
+from dualtrack.memory.retention.memory_compaction import datum_bytes
 from dualtrack.memory.views import focus
 from dualtrack.optics import identity
 from laws.retention.model import RetentionModel
@@ -150,10 +150,6 @@ def read_model(
     return Snapshot(fields)
 
 
-async def stored_bytes(datums: list[Datum], embedder: Embedder) -> int:
-    """Content, metadata JSON and vector bytes of ``datums`` (a receipt's ``datum_bytes``)."""
-    vectors = await embed_contents(embedder, [d.content for d in datums])
-    return sum(
-        len(d.content) + len(d.metadata_json.encode()) + len(v or b"")
-        for d, v in zip(datums, vectors, strict=True)
-    )
+def stored_bytes(datums: list[Datum]) -> int:
+    """Content and metadata JSON (UTF-8) bytes of ``datums``: a receipt's ``datum_bytes``."""
+    return sum(datum_bytes(datum) for datum in datums)

@@ -178,3 +178,45 @@ def test_negative_zero_time_is_normalised() -> None:
 def test_any_finite_time_round_trips(seconds: float) -> None:
     datum = Datum(id="t", content=b"", created_at=seconds)
     assert Datum.from_json(datum.to_json()).created_at == seconds
+
+
+@given(values=st.dictionaries(st.text(max_size=8), json_values, max_size=4))
+def test_fast_paths_build_the_metadata_the_full_check_builds(values: dict[str, Any]) -> None:
+    from dualtrack.memory.metadata import canonical_json, plain_json
+
+    fast = Metadata(values)
+    assert fast.to_dict() == plain_json(values)
+    assert fast.to_json() == Metadata.from_json(fast.to_json()).to_json()
+    assert fast.canonical_items() == [(k, canonical_json(v)) for k, v in plain_json(values).items()]
+
+
+@given(
+    id_=st.text(min_size=1, max_size=12).filter(lambda t: "\x00" not in t),
+    seconds=st.floats(allow_nan=False, allow_infinity=False),
+)
+def test_the_fast_constructor_keeps_every_rule(id_: str, seconds: float) -> None:
+    made = Datum(id_, b"x", seconds, None, {})
+    assert (made.id, made.created_at, made.metadata) == (id_, seconds + 0.0, {})
+    assert made.metadata is Datum(id_ + "2", b"y", seconds).metadata  # one shared empty
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"created_at": float("nan")},
+        {"created_at": float("inf")},
+        {"created_at": True},
+        {"id": "a\x00b"},
+        {"id": "x" * 256},
+        {"id": "\ud800"},
+        {"causal_parent": ""},
+        {"content": "text"},
+        {"metadata": {"k": float("nan")}},
+        {"metadata": {"k": "\udc00"}},
+        {"metadata": {1: "v"}},
+    ],
+)
+def test_the_fast_constructor_refuses_what_the_checks_refuse(bad: dict[str, Any]) -> None:
+    fields: dict[str, Any] = {"id": "a", "content": b"x", "created_at": 1.0, **bad}
+    with pytest.raises(InvalidDatum):
+        Datum(**fields)

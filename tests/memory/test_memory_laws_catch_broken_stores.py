@@ -68,7 +68,7 @@ class AcceptsOrphans(MemoryDgent):
 
     async def put(self, datum: Datum) -> Datum:
         if datum.causal_parent is not None and not await self.exists(datum.causal_parent):
-            self._data().add(datum, None)
+            self._data().add(datum)
             return datum
         return await super().put(datum)
 

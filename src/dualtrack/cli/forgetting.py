@@ -96,7 +96,7 @@ def _receipt_table(receipt: CompactionReceipt, where: str) -> Table:
         ("  expired", f"{receipt.expired:,}"),
         ("  unreachable", f"{receipt.unreachable:,}"),
         ("refs", f"{len(receipt.refs):,}"),
-        ("content, metadata and vectors", size(receipt.datum_bytes)),
+        ("content and metadata", size(receipt.datum_bytes)),
     ]
     if receipt.file_bytes_before is not None:
         rows.append(("store size before", size(receipt.file_bytes_before)))

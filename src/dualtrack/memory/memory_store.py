@@ -28,7 +28,8 @@ from dualtrack.memory.checks import (
 )
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
+from dualtrack.memory.indexing import NOT_TEXT, index_vectors
 from dualtrack.memory.limits import holdable
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import (
@@ -67,17 +68,17 @@ class _Namespace:
     ids: list[str] = field(default_factory=list)
     children: dict[str, list[str]] = field(default_factory=dict)
     vectors: dict[str, bytes] = field(default_factory=dict)
+    unindexed: dict[str, None] = field(default_factory=dict)
     refs: dict[str, str] = field(default_factory=dict)
     ledger: Ledger = field(default_factory=Ledger)
 
-    def add(self, datum: Datum, vector: bytes | None) -> None:
+    def add(self, datum: Datum) -> None:
         self.datums[datum.id] = datum
         bisect.insort(self.order, (datum.created_at, datum.id))
         bisect.insort(self.ids, datum.id)
         if datum.causal_parent is not None:
             self.children.setdefault(datum.causal_parent, []).append(datum.id)
-        if vector is not None:
-            self.vectors[datum.id] = vector
+        self.unindexed[datum.id] = None
         expiry = expires_at(datum)
         if expiry is not None:
             self.ledger.expire(datum.id, expiry)
@@ -87,6 +88,7 @@ class _Namespace:
         for datum_id in removed:
             datum = self.datums.pop(datum_id)
             self.vectors.pop(datum_id, None)
+            self.unindexed.pop(datum_id, None)
             siblings = self.children.get(datum.causal_parent or "")
             if siblings is not None:
                 siblings.remove(datum_id)
@@ -146,7 +148,7 @@ class MemorySpace:
         held: builtins.list[bytes] = []
         for datum in data.datums.values():
             held += [datum.id.encode(), datum.content, datum.metadata_json.encode()]
-        held += data.vectors.values()
+        held += [vector for vector in data.vectors.values() if vector != NOT_TEXT]
         for ref, target in data.refs.items():
             held += [ref.encode(), target.encode()]
         held += data.ledger.holdings()
@@ -197,8 +199,19 @@ class MemoryDgent:
             raise refuse_closed(self)
         return self._space.namespace(self._namespace)
 
-    async def _vectors(self, datums: builtins.list[Datum]) -> builtins.list[bytes | None]:
-        return await embed_contents(self._embedder, [datum.content for datum in datums])
+    async def _index(self, data: _Namespace) -> None:
+        """Embed the datums stored since the last search (see :mod:`dualtrack.memory.indexing`);
+        they leave ``unindexed`` only once their vectors are in, so a search running beside
+        this one never misses them."""
+        waiting = builtins.list(data.unindexed)
+        if not waiting:
+            return
+        contents = [data.datums[datum_id].content for datum_id in waiting]
+        vectors = await index_vectors(self._embedder, contents)
+        for datum_id, vector in zip(waiting, vectors, strict=True):
+            if datum_id in data.unindexed:  # not compacted away meanwhile
+                data.vectors[datum_id] = vector
+                del data.unindexed[datum_id]
 
     async def put(self, datum: Datum) -> Datum:
         """Store ``datum`` (append-only, idempotent) and return it."""
@@ -209,14 +222,9 @@ class MemoryDgent:
         batch = check_batch(datums)
         for datum in batch:
             expires_at(datum)
-        self._plan(batch)
-        vectors = await self._vectors(batch)
         data = self._data()
-        fresh = {d.id for d in self._plan(batch)}
-        for datum, vector in zip(batch, vectors, strict=True):
-            if datum.id in fresh:
-                data.add(datum, vector)
-                fresh.discard(datum.id)
+        for datum in self._plan(batch):
+            data.add(datum)
         return [data.datums[datum.id] for datum in batch]
 
     def _plan(self, batch: builtins.list[Datum]) -> builtins.list[Datum]:
@@ -361,11 +369,13 @@ class MemoryDgent:
         pairs = check_filter(metadata)
         (query,) = await embed_packed(self._embedder, [text])
         data = self._data()
+        await self._index(data)
         now = self._clock()
         candidates = (
             (datum_id, data.datums[datum_id].created_at, vector)
             for datum_id, vector in data.vectors.items()
-            if matches_filter(data.datums[datum_id], pairs)
+            if vector != NOT_TEXT
+            and matches_filter(data.datums[datum_id], pairs)
             and (include_hidden or data.ledger.shown(data.datums[datum_id], now))
         )
         return [

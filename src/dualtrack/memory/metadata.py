@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+from json.encoder import encode_basestring as _json_string
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dualtrack.errors import InvalidDatum
-from dualtrack.memory.limits import MAX_DEPTH, MAX_INT_BITS, check_unicode, int_too_wide, shown
+from dualtrack.memory.limits import MAX_DEPTH, MAX_INT_BITS, int_too_wide, shown
 
 _SCALARS = (str, int, bool, type(None))
 
@@ -31,44 +32,101 @@ def plain_json(value: Any, where: str = "metadata", error: type[Exception] = Inv
     ...
     dualtrack.errors.InvalidDatum: metadata['when'] is nan: JSON has no NaN or infinity
     """
-    return _plain(value, where, error, 0)
+    try:
+        return _plain(value, 0)
+    except _Refused as refused:
+        place = where + "".join(reversed(refused.path))
+        if refused.shorten and len(place) >= 80:
+            place = f"{place[:60]}...{place[-12:]}"
+        raise error(f"{place}{refused.reason}") from None
 
 
-def _plain(value: Any, where: str, error: type[Exception], depth: int) -> Any:
+class _Refused(Exception):
+    """A part of a value that is not plain JSON; the path to it is collected on the way out, so
+    a valid value pays for no path text at all."""
+
+    def __init__(self, reason: str, *, shorten: bool = False) -> None:
+        self.reason = reason
+        self.shorten = shorten
+        self.path: list[str] = []
+
+
+def _plain(value: Any, depth: int) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         if kind is str:
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise error(f"{where} is a str with a lone surrogate (not Unicode)") from None
+            if not value.isascii():
+                _check_text(value, " is a str with a lone surrogate (not Unicode)")
         elif kind is int and int_too_wide(value):
-            raise error(
-                f"{where} is an int of {value.bit_length()} bits; JSON integers here are "
+            raise _Refused(
+                f" is an int of {value.bit_length()} bits; JSON integers here are "
                 f"limited to {MAX_INT_BITS} bits (about 3,900 digits): store it as a str"
             )
         return value
     if kind is float:
         if not math.isfinite(value):
-            raise error(f"{where} is {shown(value)}: JSON has no NaN or infinity")
+            raise _Refused(f" is {shown(value)}: JSON has no NaN or infinity")
         return value
     if depth >= MAX_DEPTH and (kind is list or kind is tuple or isinstance(value, Mapping)):
-        place = where if len(where) < 80 else f"{where[:60]}...{where[-12:]}"
-        raise error(f"{place} nests lists and dicts more than {MAX_DEPTH} deep: flatten it")
+        raise _Refused(
+            f" nests lists and dicts more than {MAX_DEPTH} deep: flatten it", shorten=True
+        )
     if kind is list or kind is tuple:
-        return [_plain(part, f"{where}[{i}]", error, depth + 1) for i, part in enumerate(value)]
+        copied_list = []
+        for place, part in enumerate(value):
+            try:
+                copied_list.append(_plain(part, depth + 1))
+            except _Refused as refused:
+                refused.path.append(f"[{place}]")
+                raise
+        return copied_list
     if isinstance(value, Mapping):
         copied: dict[str, Any] = {}
         for name, part in value.items():
             if type(name) is not str:
-                raise error(f"{where} has key {shown(name)}; JSON object keys must be str")
-            check_unicode(name, f"{where} has key", error)
-            copied[name] = _plain(part, f"{where}[{name!r}]", error, depth + 1)
+                raise _Refused(f" has key {shown(name)}; JSON object keys must be str")
+            if not name.isascii():
+                _check_text(name, f" has key {shown(name)} is not valid Unicode (lone surrogate)")
+            try:
+                copied[name] = _plain(part, depth + 1)
+            except _Refused as refused:
+                refused.path.append(f"[{name!r}]")
+                raise
         return copied
-    raise error(
-        f"{where} is {shown(value)} of type {kind.__name__}; metadata holds only JSON values "
+    raise _Refused(
+        f" is {shown(value)} of type {kind.__name__}; metadata holds only JSON values "
         "(str, int, float, bool, None, lists and dicts of them): convert it first"
     )
+
+
+def _check_text(text: str, reason: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Refused(reason) from None
+
+
+def _flat_copy(values: object) -> dict[str, Any] | None:
+    """A copy of ``values`` when it is a dict of ASCII keys to plain scalars (the common
+    metadata, checked in one pass), else ``None`` for :func:`plain_json` to judge."""
+    if type(values) is not dict:
+        return None
+    for name, value in values.items():
+        if type(name) is not str or not name.isascii():
+            return None
+        kind = type(value)
+        if kind is str:
+            if not value.isascii():
+                return None
+        elif kind is int:
+            if int_too_wide(value):
+                return None
+        elif kind is float:
+            if value - value != 0.0:  # NaN or infinite
+                return None
+        elif value is not None and kind is not bool:
+            return None
+    return dict(values)
 
 
 def canonical_json(value: Any) -> str:
@@ -82,6 +140,8 @@ def canonical_json(value: Any) -> str:
 
 def _canonical_value(value: Any) -> str:
     kind = type(value)
+    if kind is str:
+        return _json_string(value)
     if kind is int:
         return int.__repr__(value)
     if kind is float:
@@ -114,15 +174,30 @@ class Metadata(Mapping[str, Any]):
     __slots__ = ("_canonical", "_data", "_pairs", "_text")
 
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
-        data = plain_json({} if values is None else values)
-        if type(data) is not dict:
-            raise InvalidDatum(
-                f"metadata must be a mapping of str to JSON values, got {shown(values)}"
-            )
+        data = _flat_copy(values)
+        if data is None:
+            data = plain_json({} if values is None else values)
+            if type(data) is not dict:
+                raise InvalidDatum(
+                    f"metadata must be a mapping of str to JSON values, got {shown(values)}"
+                )
         self._data: dict[str, Any] | None = data
-        self._text: str | None = _json_text(data)
+        self._text: str | None = None  # written on first use: many datums are never stored
         self._canonical: str | None = None
         self._pairs: list[tuple[str, str]] | None = None
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Metadata:
+        """``values`` as metadata: itself when it already is, the shared empty one for ``{}``.
+
+        >>> Metadata.of({}) is Metadata.of({})
+        True
+        """
+        if isinstance(values, Metadata):
+            return values
+        if type(values) is dict and not values:
+            return EMPTY_METADATA
+        return cls(values)
 
     @classmethod
     def from_json(cls, text: str) -> Metadata:
@@ -196,3 +271,7 @@ class Metadata(Mapping[str, Any]):
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (Metadata.from_json, (self.to_json(),))
+
+
+#: The empty metadata, shared: it is immutable, so one instance serves every datum without any.
+EMPTY_METADATA = Metadata()

@@ -24,6 +24,9 @@ _NORMAL_MAX = sys.float_info.max
 #: A decoded vector: its dimension count and its non-zero entries by index.
 Unpacked = tuple[int, dict[int, float]]
 
+#: A ranked search candidate: ``(score, created_at, id)``.
+Match = tuple[float, float, str]
+
 
 def _little_endian(values: array[int] | array[float]) -> bytes:
     if sys.byteorder == "big":
@@ -146,7 +149,7 @@ def _dot(query: tuple[int, list[tuple[int, float]]], candidate: Unpacked) -> flo
 
 def top_matches(
     query: bytes, candidates: Iterable[tuple[str, float, bytes]], limit: int
-) -> list[tuple[float, float, str]]:
+) -> list[Match]:
     """The best ``limit`` of ``(id, created_at, packed vector)`` candidates for ``query``.
 
     Returns ``(score, created_at, id)``, highest score first; ties go to the older datum, then
@@ -157,4 +160,14 @@ def top_matches(
         (_dot(prepared, unpack_vector(blob)), created_at, id_)
         for id_, created_at, blob in candidates
     )
-    return heapq.nsmallest(limit, scored, key=lambda hit: (-hit[0], hit[1], hit[2]))
+    return best_of(scored, limit)
+
+
+def best_of(hits: Iterable[Match], limit: int) -> list[Match]:
+    """The best ``limit`` of ``(score, created_at, id)`` hits in :func:`top_matches` order, so
+    rankings of parts of a candidate set merge into the ranking of the whole.
+
+    >>> best_of([(0.5, 2.0, "b"), (0.9, 1.0, "a"), (0.5, 1.0, "c")], 2)
+    [(0.9, 1.0, 'a'), (0.5, 1.0, 'c')]
+    """
+    return heapq.nsmallest(limit, hits, key=lambda hit: (-hit[0], hit[1], hit[2]))

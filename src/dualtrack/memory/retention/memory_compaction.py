@@ -24,9 +24,10 @@ class Space(Protocol):
         ...
 
 
-def datum_bytes(datum: Datum, vector: bytes | None) -> int:
-    """The bytes a datum takes in any store: content, metadata JSON (UTF-8) and vector."""
-    return len(datum.content) + len(datum.metadata_json.encode()) + len(vector or b"")
+def datum_bytes(datum: Datum) -> int:
+    """The bytes of a datum, the same in every store: content and metadata JSON (UTF-8).
+    Search vectors and index rows are derived from them and not counted."""
+    return len(datum.content) + len(datum.metadata_json.encode())
 
 
 def compact_namespace(
@@ -38,7 +39,7 @@ def compact_namespace(
         data.datums, data.refs, lambda d: ledger.shown(d, now), ledger.forgotten, policy
     )
     removed = plan.removed
-    size = sum(datum_bytes(data.datums[i], data.vectors.get(i)) for i in removed)
+    size = sum(datum_bytes(data.datums[i]) for i in removed)
     if not dry_run:
         for name in plan.refs:
             del data.refs[name]

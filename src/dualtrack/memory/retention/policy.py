@@ -92,7 +92,8 @@ class CompactionReceipt:
     ``removed`` holds the removed ids in code point order; ``forgotten``, ``expired`` and
     ``unreachable`` count them by why (a forgotten datum that also expired counts as
     forgotten); ``refs`` names the refs dropped because they pointed at removed datums;
-    ``datum_bytes`` is the content, metadata JSON and vector bytes removed. ``file_bytes_before``
+    ``datum_bytes`` is the content and metadata JSON bytes removed (the same on every store;
+    search vectors and index rows go too, uncounted). ``file_bytes_before``
     and ``file_bytes_after`` measure the store's files (``None`` for stores without files, and
     ``after`` for a dry run). ``erased_from_files`` says whether the removed bytes are known to
     have left the store's files: always on SQLite; on PostgreSQL only with ``vacuum="full"``

@@ -95,17 +95,9 @@ class Compaction:
         flag = and_(*shown(tables, d, self._postgres))
         reason = case((forgotten(tables, d), "forgotten"), (flag, "unreachable"), else_="expired")
         if self._postgres:
-            size = (
-                func.octet_length(d.c.content)
-                + func.octet_length(d.c.metadata)
-                + func.coalesce(func.octet_length(d.c.vector), 0)
-            )
+            size = func.octet_length(d.c.content) + func.octet_length(d.c.metadata)
         else:
-            size = (
-                func.length(d.c.content)
-                + func.length(cast(d.c.metadata, LargeBinary()))
-                + func.coalesce(func.length(d.c.vector), 0)
-            )
+            size = func.length(d.c.content) + func.length(cast(d.c.metadata, LargeBinary()))
         removed: Any = ~flag
         if policy.unreachable:
             heads = (

@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
     cast,
     exists,
     func,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     select,
     tuple_,
     union,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
@@ -53,7 +55,6 @@ INSERT_COLUMNS = (
     "causal_parent",
     "metadata",
     "facets",
-    "vector",
 )
 
 
@@ -156,6 +157,11 @@ class Statements:
         )
         #: the stored ids among ``ids`` (shown or not: a child may name a hidden parent)
         self.present = select(d.c.id).where(self._mine(), self._among(d.c.id, "ids"))
+        #: the contents of the datums among ``ids`` that no search has indexed yet
+        self.unindexed_among = select(d.c.id, d.c.content).where(
+            self._mine(), self._among(d.c.id, "ids"), d.c.vector.is_(None)
+        )
+        self.set_vectors = self._set_vectors()
         self.insert_one = self._insert_one()
         self.insert_many = self._insert_many()
         self.get_ref, self.create_ref, self.move_ref, self.ref_state = self._refs()
@@ -356,6 +362,32 @@ class Statements:
             self._erased("parent_digest"),
         )
 
+    def _set_vectors(self) -> Executable:
+        """Store search vectors of unindexed datums: ``ids`` and ``vectors`` arrays on
+        PostgreSQL (one statement), one ``datum_id``/``new_vector`` set per row on SQLite."""
+        d = self.tables.datums
+        if self.postgres:
+            pairs = (
+                func.unnest(
+                    bindparam("ids", type_=ARRAY(Text())),
+                    bindparam("vectors", type_=ARRAY(LargeBinary())),
+                )
+                .table_valued("id", "vector")
+                .render_derived()
+            )
+            chosen = and_(d.c.id == pairs.c.id, d.c.vector.is_(None))
+            statement: Executable = (
+                update(d).where(self._mine(), chosen).values(vector=pairs.c.vector)
+            )
+            return statement
+        single = and_(d.c.id == _text("datum_id"), d.c.vector.is_(None))
+        statement = (
+            update(d)
+            .where(self._mine(), single)
+            .values(vector=bindparam("new_vector", type_=LargeBinary()))
+        )
+        return statement
+
     def _insert_one(self) -> Executable:
         d = self.tables.datums
         values = select(
@@ -366,7 +398,6 @@ class Statements:
             _text("causal_parent"),
             _text("metadata"),
             self._facets_value(_text("facets")),
-            bindparam("vector", type_=LargeBinary()),
         ).where(
             or_(_text("causal_parent").is_(None), self._heard_of()),
             ~self._erased("digest"),
@@ -395,7 +426,6 @@ class Statements:
                 "causal_parent": _text("causal_parent"),
                 "metadata": _text("metadata"),
                 "facets": _text("facets"),
-                "vector": bindparam("vector", type_=LargeBinary()),
             }
             statement: Executable = (
                 self._insert().values(values).on_conflict_do_nothing().returning(d.c.id)
@@ -409,7 +439,6 @@ class Statements:
                 bindparam("causal_parents", type_=ARRAY(Text())),
                 bindparam("metadatas", type_=ARRAY(Text())),
                 bindparam("facetses", type_=ARRAY(Text())),
-                bindparam("vectors", type_=ARRAY(LargeBinary())),
             )
             .table_valued(*INSERT_COLUMNS[1:])
             .render_derived()
@@ -418,7 +447,6 @@ class Statements:
             _text("ns"),
             *(arrays.c[name] for name in INSERT_COLUMNS[1:6]),
             cast(arrays.c.facets, JSONB()),
-            arrays.c.vector,
         )
         statement = (
             self._insert()
@@ -542,7 +570,9 @@ class Statements:
     def _page(self, shape: PageShape) -> Select[Any]:
         d = self.tables.datums
         if shape.vectors:
-            statement = select(d.c.id, d.c.created_at, d.c.vector).where(d.c.vector.isnot(None))
+            length = func.octet_length if self.postgres else func.length
+            unindexed = case((d.c.vector.is_(None), length(d.c.content)), else_=None)
+            statement = select(d.c.id, d.c.created_at, d.c.vector, unindexed)
         elif shape.keys:
             statement = select(d.c.id, d.c.created_at).where(~forgotten(self.tables, d))
         else:

@@ -45,7 +45,8 @@ from dualtrack.memory.checks import (
 )
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import MAX_ID_LENGTH, Datum
-from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
+from dualtrack.memory.indexing import NOT_TEXT, index_batches, index_vectors
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit, prefix_end
 from dualtrack.memory.retention.digests import id_digest
@@ -76,7 +77,7 @@ from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
 from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
 from dualtrack.memory.sql.statements import NEVER, PageShape, Statements
 from dualtrack.memory.sql.timeouts import check_timeout, timed
-from dualtrack.memory.vectors import top_matches
+from dualtrack.memory.vectors import best_of, top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
 from dualtrack.urls import masked
@@ -469,10 +470,7 @@ class SQLDgent:
 
         return await self._run(where, read, writes=False)
 
-    async def _vectors(self, datums: Sequence[Datum]) -> builtins.list[bytes | None]:
-        return await embed_contents(self._embedder, [datum.content for datum in datums])
-
-    def _row(self, datum: Datum, vector: bytes | None) -> dict[str, Any]:
+    def _row(self, datum: Datum) -> dict[str, Any]:
         return {
             "ns": self._namespace,
             "id": datum.id,
@@ -481,7 +479,6 @@ class SQLDgent:
             "causal_parent": datum.causal_parent,
             "metadata": datum.metadata_json,
             "facets": facets_json(datum),
-            "vector": vector,
         }
 
     # writes
@@ -490,10 +487,9 @@ class SQLDgent:
         """Store ``datum`` (append-only, idempotent) and return it: one conditional insert."""
         datum = check_datum(datum)
         expiry = expires_at(datum)
-        (vector,) = await self._vectors([datum])
         parent = datum.causal_parent
         row = {
-            **self._row(datum, vector),
+            **self._row(datum),
             "digest": id_digest(datum.id),
             "parent_digest": None if parent is None else id_digest(parent),
         }
@@ -537,7 +533,6 @@ class SQLDgent:
         if not batch:
             return []
         expiry_of = {datum.id: expires_at(datum) for datum in batch}
-        vectors = await self._vectors(batch)
         ids = list(dict.fromkeys(datum.id for datum in batch))
         inside = set(ids)
         parents = sorted(
@@ -575,7 +570,7 @@ class SQLDgent:
                     )
                 fresh = plan_batch(batch, stored, present)
                 if fresh:
-                    await self._insert(session, fresh, vectors, batch)
+                    await self._insert(session, fresh)
                     expiring = [d.id for d in fresh if expiry_of[d.id] is not None]
                     await self._expire(session, expiring, [expiry_of[i] for i in expiring])
             return [stored.get(datum.id, datum) for datum in batch]
@@ -640,15 +635,8 @@ class SQLDgent:
         times = [float(at) for at in expiries if at is not None]
         await self._tombstones(session, ids, times, None)
 
-    async def _insert(
-        self,
-        session: Session,
-        fresh: Sequence[Datum],
-        vectors: Sequence[bytes | None],
-        batch: Sequence[Datum],
-    ) -> None:
-        vector_of = {datum.id: vector for datum, vector in zip(batch, vectors, strict=True)}
-        rows = [self._row(datum, vector_of[datum.id]) for datum in fresh]
+    async def _insert(self, session: Session, fresh: Sequence[Datum]) -> None:
+        rows = [self._row(datum) for datum in fresh]
         statement = self._statements.insert_many
         if self._statements.postgres:
             arrays = {
@@ -659,7 +647,6 @@ class SQLDgent:
                 "causal_parents": [row["causal_parent"] for row in rows],
                 "metadatas": [row["metadata"] for row in rows],
                 "facetses": [row["facets"] for row in rows],
-                "vectors": [row["vector"] for row in rows],
             }
             inserted = {row[0] for row in await session.fetch(statement, arrays)}
         else:
@@ -914,7 +901,8 @@ class SQLDgent:
         include_hidden: bool = False,
     ) -> builtins.list[SearchHit]:
         """The ``limit`` shown datums most similar to ``text``, best first: ranks every stored
-        vector of the namespace that passes the filter."""
+        vector of the namespace that passes the filter, first embedding and storing those of
+        the datums it reads that no search has read before."""
         check_text(text)
         size = check_top(limit)
         query = ListQuery.of(metadata=metadata)
@@ -923,14 +911,19 @@ class SQLDgent:
         assert planned is not None
         statement, params = planned
 
-        async def read(session: Session) -> Sequence[tuple[str, float, bytes]]:
-            return await session.fetch(statement, params)  # type: ignore[return-value]
+        async def read(session: Session) -> Sequence[Sequence[Any]]:
+            return await session.fetch(statement, params)
 
-        candidates = await self._run("search", read, writes=False)
+        rows = await self._run("search", read, writes=False)
+        candidates = [(row[0], row[1], row[2]) for row in rows if row[2]]  # NOT_TEXT is b""
         if len(candidates) > _THREAD_RANKING:
             best = await asyncio.to_thread(top_matches, wanted, candidates, size)
         else:
             best = top_matches(wanted, candidates, size)
+        unindexed = [(row[0], row[1], row[3]) for row in rows if row[2] is None]
+        if unindexed:
+            fresh = await self._index(unindexed)
+            best = best_of([*best, *top_matches(wanted, fresh, size)], size)
         if not best:
             return []
 
@@ -940,6 +933,42 @@ class SQLDgent:
 
         found = {datum.id: datum for datum in await self._run("search", fetch, writes=False)}
         return [SearchHit(found[i], score) for score, _, i in best if i in found]
+
+    async def _index(
+        self, unindexed: builtins.list[tuple[str, float, int]]
+    ) -> builtins.list[tuple[str, float, bytes]]:
+        """Embed and store the vectors of datums no search has read yet, a bounded batch at a
+        time (see :mod:`dualtrack.memory.indexing`): ``(id, created_at, vector)`` of the text."""
+        times = {datum_id: created_at for datum_id, created_at, _ in unindexed}
+        statements = self._statements
+        fresh: builtins.list[tuple[str, float, bytes]] = []
+        for ids in index_batches([(datum_id, length) for datum_id, _, length in unindexed]):
+            rows: builtins.list[Sequence[Any]] = []
+            for chunk in _chunks(ids, self._chunk):
+                among = {"ns": self._namespace, "ids": list(chunk)}
+                rows += await self._fetched("search", statements.unindexed_among, among)
+            vectors = await index_vectors(self._embedder, [row[1] for row in rows])
+            pairs = [(str(row[0]), vector) for row, vector in zip(rows, vectors, strict=True)]
+            if pairs:
+                await self._store_vectors(pairs)
+            fresh += [(i, times[i], vector) for i, vector in pairs if vector != NOT_TEXT]
+        return fresh
+
+    async def _store_vectors(self, pairs: builtins.list[tuple[str, bytes]]) -> None:
+        """Write ``(id, vector)`` pairs to datums still unindexed (one statement on
+        PostgreSQL, one parameter set per datum on SQLite)."""
+        statement = self._statements.set_vectors
+        params: Any
+        if self._statements.postgres:
+            ids, vectors = [i for i, _ in pairs], [v for _, v in pairs]
+            params = {"ns": self._namespace, "ids": ids, "vectors": vectors}
+        else:
+            params = [{"ns": self._namespace, "datum_id": i, "new_vector": v} for i, v in pairs]
+
+        async def write(session: Session) -> None:
+            await session.fetch(statement, params)
+
+        await self._run("search", write, writes=True)
 
     async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
         """The datum id the ref ``name`` points at, or ``None`` if it was never set or names a

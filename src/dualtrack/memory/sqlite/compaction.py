@@ -49,7 +49,7 @@ PLAN = "".join(
              WHEN """,
         shown("d", ":ns", ":now"),
         """ THEN 'unreachable' ELSE 'expired' END,
-        length(d.content) + length(CAST(d.metadata AS BLOB)) + coalesce(length(d.vector), 0)
+        length(d.content) + length(CAST(d.metadata AS BLOB))
     FROM dgent_datums AS d
     WHERE d.namespace = :ns AND (
         NOT (""",

@@ -109,9 +109,32 @@ def forgotten(alias: str) -> str:
 #: Parents are checked in the same transaction before (a parent may be stored, forgotten or
 #: erased: only one never heard of is missing).
 INSERT_DATUM = """INSERT INTO dgent_datums
-    (namespace, id, content, created_at, causal_parent, metadata, vector)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+    (namespace, id, content, created_at, causal_parent, metadata)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6)
     ON CONFLICT (namespace, id) DO NOTHING"""
+
+#: One datum inserted only when nothing stands in its way: its id is new, not tombstoned and
+#: not erased (digest ?7), and its parent is stored, tombstoned or erased (digest ?8). When it
+#: inserts nothing, the store finds out why with the checks a batch uses.
+INSERT_CHECKED = """INSERT INTO dgent_datums
+    (namespace, id, content, created_at, causal_parent, metadata)
+    SELECT ?1, ?2, ?3, ?4, ?5, ?6
+    WHERE NOT EXISTS (SELECT 1 FROM dgent_tombstones WHERE namespace = ?1 AND datum_id = ?2)
+    AND NOT EXISTS (SELECT 1 FROM dgent_erased WHERE namespace = ?1 AND digest = ?7)
+    AND (?5 IS NULL
+        OR EXISTS (SELECT 1 FROM dgent_datums WHERE namespace = ?1 AND id = ?5)
+        OR EXISTS (SELECT 1 FROM dgent_tombstones WHERE namespace = ?1 AND datum_id = ?5)
+        OR EXISTS (SELECT 1 FROM dgent_erased WHERE namespace = ?1 AND digest = ?8))
+    ON CONFLICT (namespace, id) DO NOTHING"""
+
+#: A datum's search vector, stored by the first search that reads it (NULL until then; an
+#: empty blob for content that is not text). The datum itself never changes.
+SET_VECTOR = """UPDATE dgent_datums SET vector = ?1
+    WHERE namespace = ?2 AND id = ?3 AND vector IS NULL"""
+
+#: The contents of the unindexed datums among a JSON array of ids.
+UNINDEXED_AMONG = """SELECT id, content FROM dgent_datums
+    WHERE namespace = ? AND id IN (SELECT value FROM json_each(?)) AND vector IS NULL"""
 
 INSERT_METADATA = """INSERT INTO dgent_metadata (namespace, key, value, created_at, datum_id)
     VALUES (?, ?, ?, ?, ?)"""
@@ -363,7 +386,8 @@ _WHERE = {
 _DATUM_COLUMNS = (
     "SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata FROM dgent_datums AS d WHERE"
 )
-_VECTOR_COLUMNS = "SELECT d.id, d.created_at, d.vector FROM dgent_datums AS d WHERE"
+_VECTOR_COLUMNS = """SELECT d.id, d.created_at, d.vector,
+    CASE WHEN d.vector IS NULL THEN length(d.content) END FROM dgent_datums AS d WHERE"""
 _KEY_COLUMNS = "".join(
     [
         "SELECT d.id, d.created_at FROM dgent_datums AS d WHERE NOT ",
@@ -386,12 +410,11 @@ def select_page(
     forgettable: bool = False,
 ) -> tuple[str, list[object]]:
     """The statement and parameters for one keyset page of ``query`` after ``position``;
-    with ``vectors``, the ``(id, created_at, vector)`` of every datum that has a vector;
+    with ``vectors``, the ``(id, created_at, vector, size)`` of each datum, ``vector`` NULL
+    and ``size`` its content length when no search has indexed it yet;
     with ``now``, only the datums shown at that instant; with ``forgettable``, the
     ``(id, created_at)`` of datums not forgotten yet."""
     clauses = ["d.namespace = ?"]
-    if vectors:
-        clauses.append("d.vector IS NOT NULL")
     params: list[object] = [namespace]
     if now is not None:
         clauses.append(shown("d", "?", "?"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import functools
 import json
 import os
 import sqlite3
@@ -38,7 +39,8 @@ from dualtrack.memory.checks import (
 )
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
-from dualtrack.memory.embedder import HashedNgramEmbedder, embed_contents, embed_packed
+from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
+from dualtrack.memory.indexing import NOT_TEXT, index_batches, index_vectors
 from dualtrack.memory.limits import holdable
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import Embedder, SearchHit
@@ -59,7 +61,7 @@ from dualtrack.memory.retention.selection import Selection, refuse_forgotten
 from dualtrack.memory.sqlite import schema as sql
 from dualtrack.memory.sqlite.compaction import compact_file
 from dualtrack.memory.sqlite.writer import Writer, connect
-from dualtrack.memory.vectors import top_matches
+from dualtrack.memory.vectors import Match, best_of, top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
 
@@ -86,6 +88,18 @@ def _positions(batch: builtins.list[Datum], fresh: builtins.list[Datum]) -> buil
         if len(places) < len(fresh) and fresh[len(places)] is datum:
             places.append(place)
     return places
+
+
+def _checked_row(row: Row, datum: Datum) -> Row:
+    """``row`` with the digests of the datum's id and parent (:data:`sql.INSERT_CHECKED`)."""
+    parent = datum.causal_parent
+    return (*row, id_digest(datum.id), None if parent is None else id_digest(parent))
+
+
+def _store_vectors(
+    updates: builtins.list[tuple[bytes, str, str]], connection: sqlite3.Connection
+) -> None:
+    connection.executemany(sql.SET_VECTOR, updates)
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
@@ -214,6 +228,10 @@ class SQLiteDgent:
                 self._connections.append(connection)
         return connection
 
+    def _read_here(self, statement: str, params: tuple[object, ...]) -> builtins.list[Any]:
+        """Every row of a read, on this thread's reader (for reads run in worker threads)."""
+        return self._reader().execute(statement, params).fetchall()
+
     async def _read(self, statement: str, params: Iterable[object]) -> builtins.list[Any]:
         await self._started()
         try:
@@ -234,7 +252,6 @@ class SQLiteDgent:
             await self._started()
             return []
         expiries = [expires_at(datum) for datum in batch]
-        vectors = await embed_contents(self._embedder, [datum.content for datum in batch])
         namespace = self._namespace
         rows = [
             (
@@ -244,24 +261,31 @@ class SQLiteDgent:
                 datum.created_at,
                 datum.causal_parent,
                 datum.metadata_json,
-                vector,
             )
-            for datum, vector in zip(batch, vectors, strict=True)
+            for datum in batch
         ]
         pairs = [
             [(namespace, key, value, datum.created_at, datum.id) for key, value in _pairs(datum)]
             for datum in batch
         ]
-
-        wanted = json.dumps(
-            sorted({d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent})
-        )
-        named = {d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent}
-        digests = {id_digest(datum_id): datum_id for datum_id in named}
-        digested = json.dumps(sorted(digests))
         clock = self._clock
+        lone = _checked_row(rows[0], batch[0]) if len(batch) == 1 else None
 
         def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
+            if lone is not None:  # one new datum: one conditional insert, no reads first
+                before = connection.total_changes
+                connection.execute(sql.INSERT_CHECKED, lone)
+                if connection.total_changes != before:
+                    connection.executemany(sql.INSERT_METADATA, pairs[0])
+                    if expiries[0] is not None:
+                        connection.execute(
+                            sql.INSERT_TOMBSTONE, (namespace, batch[0].id, expiries[0], None)
+                        )
+                    return batch
+            named = {d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent}
+            wanted = json.dumps(sorted(named))
+            digests = {id_digest(datum_id): datum_id for datum_id in named}
+            digested = json.dumps(sorted(digests))
             found = connection.execute(sql.HELD, (namespace, wanted, clock())).fetchall()
             erased = {
                 digests[row[0]]
@@ -461,21 +485,32 @@ class SQLiteDgent:
         include_hidden: bool = False,
     ) -> builtins.list[SearchHit]:
         """The ``limit`` shown datums most similar to ``text``, best first (reads every stored
-        vector of the namespace, in a worker thread)."""
+        vector of the namespace, in a worker thread, and first embeds and stores those of the
+        datums it reads that no search has read before)."""
         check_text(text)
         size = check_top(limit)
         query = ListQuery.of(metadata=metadata)
         (wanted,) = await embed_packed(self._embedder, [text])
         await self._started()
-        now = self._now(include_hidden)
+        statement, params = sql.select_page(
+            self._namespace, query, None, None, vectors=True, now=self._now(include_hidden)
+        )
 
-        def rank() -> builtins.list[SearchHit]:
-            statement, params = sql.select_page(
-                self._namespace, query, None, None, vectors=True, now=now
-            )
+        def rank() -> tuple[builtins.list[Match], builtins.list[tuple[str, float, int]]]:
+            unindexed: builtins.list[tuple[str, float, int]] = []
+
+            def indexed(rows: Iterable[Row]) -> Iterable[tuple[str, float, bytes]]:
+                for datum_id, created_at, vector, length in rows:
+                    if vector is None:
+                        unindexed.append((datum_id, created_at, length))
+                    elif vector != NOT_TEXT:
+                        yield datum_id, created_at, vector
+
+            best = top_matches(wanted, indexed(self._reader().execute(statement, params)), size)
+            return best, unindexed
+
+        def fetch(best: builtins.list[Match]) -> builtins.list[SearchHit]:
             connection = self._reader()
-            rows = connection.execute(statement, params)
-            best = top_matches(wanted, rows, size)
             found = []
             for score, _, datum_id in best:
                 row = connection.execute(sql.SELECT_ONE, (self._namespace, datum_id)).fetchone()
@@ -484,11 +519,37 @@ class SQLiteDgent:
             return found
 
         try:
-            return await asyncio.to_thread(rank)
+            best, unindexed = await asyncio.to_thread(rank)
+            if unindexed:
+                fresh = await self._index(unindexed)
+                best = best_of([*best, *top_matches(wanted, fresh, size)], size)
+            return await asyncio.to_thread(fetch, best)
         except sqlite3.Error as error:
             raise BackendUnavailable(
                 f"SQLite refused a search of {self._path!r}: {error}"
             ) from error
+
+    async def _index(
+        self, unindexed: builtins.list[tuple[str, float, int]]
+    ) -> builtins.list[tuple[str, float, bytes]]:
+        """Embed and store the vectors of datums no search has read yet, a bounded batch at a
+        time (see :mod:`dualtrack.memory.indexing`): ``(id, created_at, vector)`` of the text."""
+        namespace = self._namespace
+        times = {datum_id: created_at for datum_id, created_at, _ in unindexed}
+        fresh: builtins.list[tuple[str, float, bytes]] = []
+        writer = await self._started()
+        for ids in index_batches([(datum_id, length) for datum_id, _, length in unindexed]):
+            rows = await asyncio.to_thread(
+                self._read_here, sql.UNINDEXED_AMONG, (namespace, json.dumps(ids))
+            )
+            vectors = await index_vectors(self._embedder, [content for _, content in rows])
+            updates = [
+                (vector, namespace, datum_id)
+                for (datum_id, _), vector in zip(rows, vectors, strict=True)
+            ]
+            await writer.submit(functools.partial(_store_vectors, updates))
+            fresh += [(i, times[i], vector) for vector, _, i in updates if vector != NOT_TEXT]
+        return fresh
 
     async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
         """The datum id the ref ``name`` points at, or ``None`` if it was never set or names a
