@@ -8,12 +8,12 @@ Measured per pair, as the ratio dualtrack / LangGraph (lower is better):
 * **latest**: ``aget_tuple`` of the latest checkpoint, 200 times;
 * **list**: ``alist`` of the whole thread, 5 times.
 
-With ``--flat``, only the latest-checkpoint lookup as one thread grows through ``--sizes``
-checkpoints (100, 1,000, 10,000), on the memory store and an SQLite file: the head ref and the
+With ``--flat``, only the latest-checkpoint lookup in threads of ``--sizes`` checkpoints (100,
+1,000, 10,000) sharing one store, on the memory store and an SQLite file: the head ref and the
 checkpoint's own range of pending writes keep it flat (target: the last size within 1.5x of the
 first). ``--flat --postgres`` adds PostgreSQL, whose planner reads the writes' id range only once
 the table has statistics (before, it walks the time index: linear), so that run ``ANALYZE``s
-after each growth, as autovacuum does. Run::
+after writing each thread, as autovacuum does. Run::
 
     .venv/bin/python -m benchmarks.langgraph --postgres   # as a module: the file name is langgraph
     .venv/bin/python -m benchmarks.langgraph --flat [--postgres] [--sizes 100,1000,10000]
@@ -117,19 +117,23 @@ async def _analyze(saver: DualtrackSaver) -> None:
 async def _flatness(
     name: str, url: str, sizes: list[int], calls: int, *, analyze: bool = False
 ) -> None:
-    """``aget_tuple`` of the latest checkpoint as one thread grows through ``sizes``
-    (with ``analyze``, statistics refreshed after each growth)."""
+    """``aget_tuple`` of the latest checkpoint of threads of ``sizes`` checkpoints, all in one
+    store: timed in alternating rounds, ten of ``calls / 10`` calls per thread, keeping each
+    thread's best round, so that the load of shared cores falls on every size alike (with
+    ``analyze``, statistics refreshed after each thread is written)."""
     saver = await DualtrackSaver.from_url(url)
-    config: Any = {"configurable": {"thread_id": "flat"}}
-    latest: dict[int, float] = {}
-    grown = 0
-    for size in sizes:
-        await _continue(saver, "flat", grown, size)
-        grown = size
+    for size in sorted(sizes):
+        await _continue(saver, f"flat-{size}", 0, size)
         if analyze:
             await _analyze(saver)
-        await _timed(lambda: saver.aget_tuple(config), calls // 10)
-        latest[size] = await _timed(lambda: saver.aget_tuple(config), calls) / calls
+    per_round = max(calls // 10, 1)
+    latest = dict.fromkeys(sizes, float("inf"))
+    for _ in range(10):
+        for size in sizes:
+            config: Any = {"configurable": {"thread_id": f"flat-{size}"}}
+            spent = await _timed(lambda c=config: saver.aget_tuple(c), per_round)
+            latest[size] = min(latest[size], spent / per_round)
+    for size in sizes:
         print(f"{name:8} latest of {size:6}: {latest[size] * 1e6:8.1f} us", flush=True)
     first, last = sizes[0], sizes[-1]
     print(f"{name:8} ratio {last}/{first}: {latest[last] / latest[first]:.2f}x", flush=True)
