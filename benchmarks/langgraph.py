@@ -8,10 +8,15 @@ Measured per pair, as the ratio dualtrack / LangGraph (lower is better):
 * **latest**: ``aget_tuple`` of the latest checkpoint, 200 times;
 * **list**: ``alist`` of the whole thread, 5 times.
 
-Also the latest-checkpoint lookup with 100 and with ``--large`` checkpoints in one thread
-(memory store): the head ref keeps it flat. Run::
+With ``--flat``, only the latest-checkpoint lookup in threads of ``--sizes`` checkpoints (100,
+1,000, 10,000) sharing one store, on the memory store and an SQLite file: the head ref and the
+checkpoint's own range of pending writes keep it flat (target: the last size within 1.5x of the
+first). ``--flat --postgres`` adds PostgreSQL, whose planner reads the writes' id range only once
+the table has statistics (before, it walks the time index: linear), so that run ``ANALYZE``s
+after writing each thread, as autovacuum does. Run::
 
     .venv/bin/python -m benchmarks.langgraph --postgres   # as a module: the file name is langgraph
+    .venv/bin/python -m benchmarks.langgraph --flat [--postgres] [--sizes 100,1000,10000]
 """
 
 from __future__ import annotations
@@ -33,15 +38,24 @@ from dualtrack.integrations.langgraph import DualtrackSaver
 
 
 async def _fill(saver: BaseCheckpointSaver[Any], thread: str, steps: int) -> float:
-    config: Any = {"configurable": {"thread_id": thread, "checkpoint_ns": ""}}
-    checkpoint = empty_checkpoint()
+    """Seconds to write ``steps`` checkpoints into a new ``thread``."""
     started = time.perf_counter()
-    for step in range(steps):
+    await _continue(saver, thread, 0, steps)
+    return time.perf_counter() - started
+
+
+async def _continue(saver: BaseCheckpointSaver[Any], thread: str, start: int, stop: int) -> None:
+    """Grow ``thread`` from ``start`` to ``stop`` checkpoints, two writes each."""
+    config: Any = {"configurable": {"thread_id": thread, "checkpoint_ns": ""}}
+    latest = await saver.aget_tuple(config)
+    checkpoint: Any = empty_checkpoint() if latest is None else latest.checkpoint
+    if latest is not None:
+        config = latest.config
+    for step in range(start, stop):
         checkpoint = create_checkpoint(checkpoint, None, step)
         checkpoint["channel_values"] = {"steps": list(range(step % 8))}
         config = await saver.aput(config, checkpoint, {"source": "loop", "step": step}, {})
         await saver.aput_writes(config, [("steps", [step]), ("note", "x")], f"task-{step}")
-    return time.perf_counter() - started
 
 
 async def _timed(action: Callable[[], Awaitable[object]], times: int) -> float:
@@ -93,20 +107,50 @@ def _report(name: str, ours: dict[str, float], theirs: dict[str, float]) -> None
         )
 
 
-async def _flatness(large: int) -> None:
-    latest: dict[int, float] = {}
-    for size in (100, large):
-        saver = await DualtrackSaver.from_url("memory://")
-        await _fill(saver, "flat", size)
-        config: Any = {"configurable": {"thread_id": "flat"}}
-        latest[size] = await _timed(lambda s=saver, c=config: s.aget_tuple(c), 200) / 200
-    print(
-        f"latest of 100: {latest[100] * 1e6:.1f} us; of {large}: {latest[large] * 1e6:.1f} us; "
-        f"ratio {latest[large] / latest[100]:.2f}x"
-    )
+async def _analyze(saver: DualtrackSaver) -> None:
+    """Refresh PostgreSQL's statistics, as autovacuum does on a growing table."""
+    store: Any = saver.store
+    async with store.engine.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
 
 
-async def main(steps: int, postgres: bool, large: int) -> None:
+async def _flatness(
+    name: str, url: str, sizes: list[int], calls: int, *, analyze: bool = False
+) -> None:
+    """``aget_tuple`` of the latest checkpoint of threads of ``sizes`` checkpoints, all in one
+    store: timed in alternating rounds, ten of ``calls / 10`` calls per thread, keeping each
+    thread's best round, so that the load of shared cores falls on every size alike (with
+    ``analyze``, statistics refreshed after each thread is written)."""
+    saver = await DualtrackSaver.from_url(url)
+    for size in sorted(sizes):
+        await _continue(saver, f"flat-{size}", 0, size)
+        if analyze:
+            await _analyze(saver)
+    per_round = max(calls // 10, 1)
+    latest = dict.fromkeys(sizes, float("inf"))
+    for _ in range(10):
+        for size in sizes:
+            config: Any = {"configurable": {"thread_id": f"flat-{size}"}}
+            spent = await _timed(lambda c=config: saver.aget_tuple(c), per_round)
+            latest[size] = min(latest[size], spent / per_round)
+    for size in sizes:
+        print(f"{name:8} latest of {size:6}: {latest[size] * 1e6:8.1f} us", flush=True)
+    first, last = sizes[0], sizes[-1]
+    print(f"{name:8} ratio {last}/{first}: {latest[last] / latest[first]:.2f}x", flush=True)
+    await saver.aclose()
+
+
+async def flat(sizes: list[int], calls: int, postgres: bool) -> None:
+    """The flatness run: memory, an SQLite file and, with ``postgres``, a scratch database."""
+    await _flatness("memory", "memory://", sizes, calls)
+    with tempfile.TemporaryDirectory() as folder:
+        await _flatness("sqlite", f"sqlite:///{Path(folder) / 'flat.db'}", sizes, calls)
+    if postgres:
+        with PostgresScratch(DEFAULT_POSTGRES_SERVER) as scratch:
+            await _flatness("postgres", scratch(), sizes, calls, analyze=True)
+
+
+async def main(steps: int, postgres: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         async with _sqlite_pair(Path(folder)) as (ours, theirs):
             _report("sqlite", await _measure(ours, steps), await _measure(theirs, steps))
@@ -114,13 +158,18 @@ async def main(steps: int, postgres: bool, large: int) -> None:
         with PostgresScratch(DEFAULT_POSTGRES_SERVER) as scratch:
             async with _postgres_pair(scratch) as (ours, theirs):
                 _report("postgres", await _measure(ours, steps), await _measure(theirs, steps))
-    await _flatness(large)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=300)
-    parser.add_argument("--large", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--flat", action="store_true", help="only the latest-checkpoint flatness")
+    parser.add_argument("--sizes", default="100,1000,10000", help="thread lengths for --flat")
+    parser.add_argument("--calls", type=int, default=500, help="aget_tuple calls per size")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.steps, arguments.postgres, arguments.large))
+    if arguments.flat:
+        sizes = [int(size) for size in arguments.sizes.split(",")]
+        asyncio.run(flat(sizes, arguments.calls, arguments.postgres))
+    else:
+        asyncio.run(main(arguments.steps, arguments.postgres))

@@ -43,6 +43,7 @@ class Overwrites(MemoryDgent):
         data = self._data()
         data.datums.pop(datum.id, None)
         data.order = [key for key in data.order if key[1] != datum.id]
+        data.ids = [held for held in data.ids if held != datum.id]
         return await super().put(datum)
 
 

@@ -219,6 +219,7 @@ class RacyCompaction(MemoryDgent):
         data.datums = {i: d for i, d in datums.items() if i not in plan.removed}
         data.refs = {n: t for n, t in refs.items() if n not in plan.refs}
         data.order = sorted((d.created_at, d.id) for d in data.datums.values())
+        data.ids = sorted(data.datums)
         return CompactionReceipt(
             self.namespace, dry_run, tuple(sorted(plan.removed)), 0, 0, 0, plan.refs, 0
         )

@@ -32,7 +32,14 @@ from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
 from dualtrack.memory.indexing import NOT_TEXT, index_vectors
 from dualtrack.memory.limits import holdable
 from dualtrack.memory.protocol import Embedder, SearchHit
-from dualtrack.memory.query import ListQuery, Order, check_filter, check_limit, matches_filter
+from dualtrack.memory.query import (
+    ListQuery,
+    Order,
+    check_filter,
+    check_limit,
+    matches_filter,
+    prefix_end,
+)
 from dualtrack.memory.retention.expiry import expires_at
 from dualtrack.memory.retention.ledger import Ledger
 from dualtrack.memory.retention.memory_compaction import compact_namespace
@@ -58,6 +65,7 @@ A = TypeVar("A")
 class _Namespace:
     datums: dict[str, Datum] = field(default_factory=dict)
     order: list[tuple[float, str]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
     children: dict[str, list[str]] = field(default_factory=dict)
     vectors: dict[str, bytes] = field(default_factory=dict)
     unindexed: dict[str, None] = field(default_factory=dict)
@@ -67,6 +75,7 @@ class _Namespace:
     def add(self, datum: Datum) -> None:
         self.datums[datum.id] = datum
         bisect.insort(self.order, (datum.created_at, datum.id))
+        bisect.insort(self.ids, datum.id)
         if datum.causal_parent is not None:
             self.children.setdefault(datum.causal_parent, []).append(datum.id)
         self.unindexed[datum.id] = None
@@ -87,14 +96,27 @@ class _Namespace:
                     del self.children[datum.causal_parent or ""]
             self.ledger.erase(datum_id)
         self.order = [key for key in self.order if key[1] not in removed]
+        self.ids = [datum_id for datum_id in self.ids if datum_id not in removed]
 
     def shown(self, datum_id: str, now: float) -> Datum | None:
         """The datum with this id if read paths show it at ``now``."""
         datum = self.datums.get(datum_id)
         return datum if datum is not None and self.ledger.shown(datum, now) else None
 
-    def walk(self, start: Position | None, descending: bool) -> Iterator[Datum]:
-        keys = self.order
+    def prefixed(self, prefix: str) -> list[tuple[float, str]]:
+        """The ``(created_at, id)`` of every datum whose id starts with ``prefix``, sorted:
+        a range of the sorted ids, so the cost follows the matches, not the namespace."""
+        begin = bisect.bisect_left(self.ids, prefix)
+        bound = prefix_end(prefix)
+        end = len(self.ids) if bound is None else bisect.bisect_left(self.ids, bound, begin)
+        return sorted((self.datums[i].created_at, i) for i in self.ids[begin:end])
+
+    def walk(
+        self, start: Position | None, descending: bool, prefix: str | None = None
+    ) -> Iterator[Datum]:
+        """The datums in ``(created_at, id)`` order from after ``start``; with ``prefix``,
+        only those whose id starts with it."""
+        keys = self.order if prefix is None else self.prefixed(prefix)
         if descending:
             stop = len(keys) if start is None else bisect.bisect_left(keys, start)
             for place in range(stop - 1, -1, -1):
@@ -270,7 +292,7 @@ class MemoryDgent:
         data = self._data()
         now = self._clock()
         rows: builtins.list[Datum] = []
-        for datum in data.walk(start, order == "desc"):
+        for datum in data.walk(start, order == "desc", query.prefix):
             if query.admits(datum) and (include_hidden or data.ledger.shown(datum, now)):
                 rows.append(datum)
                 if size is not None and len(rows) > size:

@@ -48,6 +48,23 @@ def matches_filter(datum: Datum, pairs: tuple[tuple[str, str], ...]) -> bool:
     return True
 
 
+def prefix_end(prefix: str) -> str | None:
+    """The least string after every string starting with ``prefix`` (code point order), or
+    ``None`` when none exists, so ``prefix <= id < end`` is exactly "id starts with prefix".
+
+    >>> prefix_end("ab"), prefix_end("a\\U0010ffff")
+    ('ac', 'b')
+    """
+    chars = list(prefix)
+    while chars:
+        point = ord(chars.pop()) + 1
+        if point <= 0x10FFFF:
+            if 0xD800 <= point <= 0xDFFF:
+                point = 0xE000
+            return "".join(chars) + chr(point)
+    return None
+
+
 def check_limit(limit: object, default: int | None = DEFAULT_LIMIT) -> int | None:
     """``limit`` if it is a positive int (or ``None``, meaning no limit)."""
     if limit is None:

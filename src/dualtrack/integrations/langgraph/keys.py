@@ -1,4 +1,5 @@
-"""Fixed-length datum ids and ref names for LangGraph keys (thread, namespace, checkpoint id).
+"""Fixed-length datum ids and ref names for LangGraph keys (thread, namespace, checkpoint id),
+and :class:`Thread`, the thread and namespace read once from a config or stored metadata.
 
 Nested subgraph namespaces make raw keys longer than the store's id limit, so ids are digests;
 the real keys live in the datum's metadata.
@@ -8,6 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
 
 PREFIX = "lg-"
 
@@ -37,3 +43,54 @@ def write_id(thread: str, ns: str, checkpoint: str, task: str, idx: int, revisio
 def head_ref(thread: str, ns: str) -> str:
     """The ref naming the latest checkpoint of a thread and namespace."""
     return digest("h", thread, ns)
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A thread and checkpoint namespace, read once from a config or a stored datum's
+    metadata, naming the ids and refs of what it holds.
+
+    >>> where = Thread.of_config({"configurable": {"thread_id": 7}})
+    >>> where, where.head_ref() == head_ref("7", "")
+    (Thread(thread='7', ns=''), True)
+    """
+
+    thread: str
+    ns: str
+
+    @classmethod
+    def of_config(cls, config: RunnableConfig) -> Thread:
+        """The thread a LangGraph config names (namespace ``""`` when it names none)."""
+        conf = config["configurable"]
+        return cls(str(conf["thread_id"]), str(conf.get("checkpoint_ns", "")))
+
+    @classmethod
+    def of_metadata(cls, metadata: Mapping[str, Any]) -> Thread:
+        """The thread a stored checkpoint or write belongs to."""
+        return cls(str(metadata["lg.thread"]), str(metadata["lg.ns"]))
+
+    def config(self, checkpoint: str) -> RunnableConfig:
+        """The LangGraph config of ``checkpoint`` in this thread."""
+        return {
+            "configurable": {
+                "thread_id": self.thread,
+                "checkpoint_ns": self.ns,
+                "checkpoint_id": checkpoint,
+            }
+        }
+
+    def checkpoint_id(self, checkpoint: str) -> str:
+        """The datum id of ``checkpoint`` in this thread."""
+        return checkpoint_id(self.thread, self.ns, checkpoint)
+
+    def writes_prefix(self, checkpoint: str) -> str:
+        """The id prefix of the pending writes of ``checkpoint`` in this thread."""
+        return writes_prefix(self.thread, self.ns, checkpoint)
+
+    def write_id(self, checkpoint: str, task: str, idx: int, revision: int) -> str:
+        """The datum id of one revision of one pending write of ``checkpoint``."""
+        return write_id(self.thread, self.ns, checkpoint, task, idx, revision)
+
+    def head_ref(self) -> str:
+        """The ref naming this thread's latest checkpoint."""
+        return head_ref(self.thread, self.ns)

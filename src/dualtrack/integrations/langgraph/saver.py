@@ -27,9 +27,9 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.serde.base import SerializerProtocol
 
 from dualtrack.errors import ConflictError
-from dualtrack.integrations.langgraph import keys
 from dualtrack.integrations.langgraph.home import HomeLoop
 from dualtrack.integrations.langgraph.instants import instant_of
+from dualtrack.integrations.langgraph.keys import Thread
 from dualtrack.integrations.langgraph.serde import SafeSerializer
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
@@ -73,13 +73,12 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
     # -- storage, run on the store's home loop -----------------------------------------------
 
     async def _aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-        conf = config["configurable"]
-        thread, ns = str(conf["thread_id"]), str(conf.get("checkpoint_ns", ""))
+        where = Thread.of_config(config)
         wanted = get_checkpoint_id(config)
         if wanted:
-            datum = await self.store.get(keys.checkpoint_id(thread, ns, wanted))
+            datum = await self.store.get(where.checkpoint_id(wanted))
         else:
-            head = await self.store.get_ref(keys.head_ref(thread, ns))
+            head = await self.store.get_ref(where.head_ref())
             datum = None if head is None else await self.store.get(head)
         return None if datum is None else await self._tuple(datum)
 
@@ -112,23 +111,22 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
-        conf = config["configurable"]
-        thread, ns = str(conf["thread_id"]), str(conf.get("checkpoint_ns", ""))
-        parent = conf.get("checkpoint_id")
+        where = Thread.of_config(config)
+        parent = config["configurable"].get("checkpoint_id")
         kind, body = self.serde.dumps_typed(checkpoint)
         meta = get_checkpoint_metadata(config, metadata)
-        parent_id = keys.checkpoint_id(thread, ns, parent) if parent else None
+        parent_id = where.checkpoint_id(parent) if parent else None
         if parent_id is not None and not await self.store.exists(parent_id):
             parent_id = None
         datum = Datum(
-            id=keys.checkpoint_id(thread, ns, checkpoint["id"]),
+            id=where.checkpoint_id(checkpoint["id"]),
             content=body,
             created_at=instant_of(checkpoint["id"]),
             causal_parent=parent_id,
             metadata={
                 KIND: "checkpoint",
-                "lg.thread": thread,
-                "lg.ns": ns,
+                "lg.thread": where.thread,
+                "lg.ns": where.ns,
                 "lg.checkpoint": checkpoint["id"],
                 "lg.parent": parent,
                 "lg.type": kind,
@@ -138,14 +136,8 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             },
         )
         await self.store.put(datum)
-        await self._advance_head(thread, ns, datum)
-        return {
-            "configurable": {
-                "thread_id": thread,
-                "checkpoint_ns": ns,
-                "checkpoint_id": checkpoint["id"],
-            }
-        }
+        await self._advance_head(where, datum)
+        return where.config(checkpoint["id"])
 
     async def _aput_writes(
         self,
@@ -155,9 +147,9 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         task_path: str = "",
     ) -> None:
         conf = config["configurable"]
-        thread, ns = str(conf["thread_id"]), str(conf.get("checkpoint_ns", ""))
+        where = Thread.of_config(config)
         checkpoint = str(conf["checkpoint_id"])
-        stored = await self._writes(thread, ns, checkpoint)
+        stored = await self._writes(where, checkpoint)
         run = conf.get("run_id")
         for position, (channel, value) in enumerate(writes):
             idx = WRITES_IDX_MAP.get(channel, position)
@@ -168,14 +160,14 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             kind, body = self.serde.dumps_typed(value)
             await self.store.put(
                 Datum(
-                    id=keys.write_id(thread, ns, checkpoint, task_id, idx, revision),
+                    id=where.write_id(checkpoint, task_id, idx, revision),
                     content=body,
                     created_at=instant_of(checkpoint),
                     causal_parent=None if previous is None else previous.id,
                     metadata={
                         KIND: "write",
-                        "lg.thread": thread,
-                        "lg.ns": ns,
+                        "lg.thread": where.thread,
+                        "lg.ns": where.ns,
                         "lg.checkpoint": checkpoint,
                         "lg.task": task_id,
                         "lg.path": task_path,
@@ -202,14 +194,14 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         for datum in datums:
             meta = dict(datum.metadata)
             meta["lg.thread"] = target
-            ns, checkpoint = str(meta["lg.ns"]), str(meta["lg.checkpoint"])
+            where, checkpoint = Thread.of_metadata(meta), str(meta["lg.checkpoint"])
             if meta[KIND] == "checkpoint":
-                new_id = keys.checkpoint_id(target, ns, checkpoint)
+                new_id = where.checkpoint_id(checkpoint)
                 parent = meta.get("lg.parent")
-                parent_id = keys.checkpoint_id(target, ns, parent) if parent else None
+                parent_id = where.checkpoint_id(parent) if parent else None
             else:
-                new_id = keys.write_id(
-                    target, ns, checkpoint, meta["lg.task"], meta["lg.idx"], meta["lg.revision"]
+                new_id = where.write_id(
+                    checkpoint, meta["lg.task"], meta["lg.idx"], meta["lg.revision"]
                 )
                 parent_id = None
             if parent_id is not None and not await self.store.exists(parent_id):
@@ -217,7 +209,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             copy = Datum(new_id, datum.content, datum.created_at, parent_id, meta)
             await self.store.put(copy)
             if meta[KIND] == "checkpoint":
-                await self._advance_head(target, ns, copy)
+                await self._advance_head(where, copy)
 
     async def _aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         for thread in thread_ids:
@@ -354,8 +346,8 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             if cursor is None or not page:
                 return found
 
-    async def _writes(self, thread: str, ns: str, checkpoint: str) -> dict[tuple[str, int], Datum]:
-        rows = await self._all(None, prefix=keys.writes_prefix(thread, ns, checkpoint))
+    async def _writes(self, where: Thread, checkpoint: str) -> dict[tuple[str, int], Datum]:
+        rows = await self._all(None, prefix=where.writes_prefix(checkpoint))
         latest: dict[tuple[str, int], Datum] = {}
         for row in rows:
             key = (str(row.metadata["lg.task"]), int(row.metadata["lg.idx"]))
@@ -364,8 +356,8 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
                 latest[key] = row
         return latest
 
-    async def _advance_head(self, thread: str, ns: str, datum: Datum) -> None:
-        name = keys.head_ref(thread, ns)
+    async def _advance_head(self, where: Thread, datum: Datum) -> None:
+        name = where.head_ref()
         mine = str(datum.metadata["lg.checkpoint"])
         while True:
             current = await self.store.get_ref(name)
@@ -381,9 +373,9 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
 
     async def _tuple(self, datum: Datum) -> CheckpointTuple:
         meta = datum.metadata
-        thread, ns = str(meta["lg.thread"]), str(meta["lg.ns"])
+        where = Thread.of_metadata(meta)
         checkpoint = self.serde.loads_typed((str(meta["lg.type"]), datum.content))
-        writes = await self._writes(thread, ns, str(meta["lg.checkpoint"]))
+        writes = await self._writes(where, str(meta["lg.checkpoint"]))
         pending = [
             (
                 str(w.metadata["lg.task"]),
@@ -394,26 +386,10 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         ]
         parent = meta.get("lg.parent")
         return CheckpointTuple(
-            config={
-                "configurable": {
-                    "thread_id": thread,
-                    "checkpoint_ns": ns,
-                    "checkpoint_id": meta["lg.checkpoint"],
-                }
-            },
+            config=where.config(str(meta["lg.checkpoint"])),
             checkpoint=checkpoint,
             metadata=self.serde.loads_typed(_decode(meta["lg.meta"])),
-            parent_config=(
-                {
-                    "configurable": {
-                        "thread_id": thread,
-                        "checkpoint_ns": ns,
-                        "checkpoint_id": parent,
-                    }
-                }
-                if parent
-                else None
-            ),
+            parent_config=where.config(str(parent)) if parent else None,
             pending_writes=pending,
         )
 

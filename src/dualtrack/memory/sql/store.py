@@ -48,7 +48,7 @@ from dualtrack.memory.datum import MAX_ID_LENGTH, Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
 from dualtrack.memory.indexing import NOT_TEXT, index_batches, index_vectors
 from dualtrack.memory.protocol import Embedder, SearchHit
-from dualtrack.memory.query import ListQuery, Order, check_limit
+from dualtrack.memory.query import ListQuery, Order, check_limit, prefix_end
 from dualtrack.memory.retention.digests import id_digest
 from dualtrack.memory.retention.expiry import expires_at
 from dualtrack.memory.retention.policy import (
@@ -110,23 +110,6 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _prefix_end(prefix: str) -> str | None:
-    """The least string after every string starting with ``prefix`` (code point order), or
-    ``None`` when none exists, so ``prefix <= id < end`` is exactly "id starts with prefix".
-
-    >>> _prefix_end("ab"), _prefix_end("a\\U0010ffff")
-    ('ac', 'b')
-    """
-    chars = list(prefix)
-    while chars:
-        point = ord(chars.pop()) + 1
-        if point <= 0x10FFFF:
-            if 0xD800 <= point <= 0xDFFF:
-                point = 0xE000
-            return "".join(chars) + chr(point)
-    return None
 
 
 def _settled(task: asyncio.Future[Any]) -> None:
@@ -774,7 +757,7 @@ class SQLDgent:
         if query.prefix is not None:
             if not _storable(query.prefix):
                 return None
-            end = _prefix_end(query.prefix)
+            end = prefix_end(query.prefix)
             params["low"] = query.prefix
             if end is not None:
                 params["high"] = end

@@ -7,7 +7,7 @@ of SQL text.
 
 from __future__ import annotations
 
-from dualtrack.memory.query import ListQuery
+from dualtrack.memory.query import ListQuery, prefix_end
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS dgent_datums (
@@ -376,6 +376,7 @@ _HAS_PAIR = """EXISTS (SELECT 1 FROM dgent_metadata AS m WHERE m.namespace = d.n
 
 _WHERE = {
     "prefix": "d.id >= ? AND substr(d.id, 1, ?) = ?",
+    "upper": "d.id < ?",
     "after": "d.created_at > ?",
     "before": "d.created_at < ?",
     "asc": "(d.created_at, d.id) > (?, ?)",
@@ -421,6 +422,10 @@ def select_page(
     if query.prefix is not None:
         clauses.append(_WHERE["prefix"])
         params += [query.prefix, len(query.prefix), query.prefix]
+        end = prefix_end(query.prefix)
+        if end is not None:
+            clauses.append(_WHERE["upper"])
+            params.append(end)
     if query.after is not None:
         clauses.append(_WHERE["after"])
         params.append(query.after)
