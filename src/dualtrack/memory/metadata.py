@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from json.encoder import encode_basestring as _json_string
 from collections.abc import Iterator, Mapping
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 from dualtrack.errors import InvalidDatum
