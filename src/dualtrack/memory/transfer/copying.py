@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
@@ -112,7 +113,18 @@ async def copy_namespace(
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
     refs, moved = await copy_refs(source, destination)
+    if isinstance(destination, Analysable):
+        await destination.refresh_statistics()
     return CopyReport(source.namespace, copied, refs, moved)
+
+
+@runtime_checkable
+class Analysable(Protocol):
+    """A store whose database plans from statistics it must refresh after a bulk load."""
+
+    async def refresh_statistics(self) -> None:
+        """Refresh the planner's statistics of the store's tables."""
+        ...
 
 
 async def carry_truncations(source: DgentProtocol, destination: DgentProtocol) -> int:
