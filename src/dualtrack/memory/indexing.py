@@ -8,7 +8,7 @@ of what it reads, in bounded batches, and stores the vectors so no datum is embe
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 from dualtrack.memory.embedder import embed_contents
 from dualtrack.memory.protocol import Embedder
@@ -45,3 +45,31 @@ def index_batches(pending: Sequence[tuple[str, int]]) -> Iterator[list[str]]:
         size += length
     if batch:
         yield batch
+
+
+#: ``(id, created_at, content length)`` of a datum no search has indexed yet.
+Unindexed = tuple[str, float, int]
+
+#: ``(id, created_at, packed vector)``: a text datum just indexed, ready to rank.
+Indexed = tuple[str, float, bytes]
+
+
+async def index_unindexed(
+    embedder: Embedder,
+    unindexed: Sequence[Unindexed],
+    contents: Callable[[list[str]], Awaitable[Sequence[tuple[str, bytes]]]],
+    store: Callable[[list[tuple[str, bytes]]], Awaitable[None]],
+) -> list[Indexed]:
+    """Embed and store the vectors of ``unindexed`` datums a batch at a time: ``contents``
+    reads the ``(id, content)`` of a batch's ids still unindexed, ``store`` writes their
+    ``(id, vector)`` pairs. Returns the text datums indexed, for the search that asked."""
+    times = {datum_id: created_at for datum_id, created_at, _ in unindexed}
+    fresh: list[Indexed] = []
+    for ids in index_batches([(datum_id, length) for datum_id, _, length in unindexed]):
+        rows = await contents(ids)
+        vectors = await index_vectors(embedder, [content for _, content in rows])
+        pairs = [(str(row[0]), vector) for row, vector in zip(rows, vectors, strict=True)]
+        if pairs:
+            await store(pairs)
+        fresh += [(i, times[i], vector) for i, vector in pairs if vector != NOT_TEXT]
+    return fresh

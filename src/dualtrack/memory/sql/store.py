@@ -46,7 +46,7 @@ from dualtrack.memory.checks import (
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import MAX_ID_LENGTH, Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
-from dualtrack.memory.indexing import NOT_TEXT, index_batches, index_vectors
+from dualtrack.memory.indexing import Indexed, Unindexed, index_unindexed
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit, prefix_end
 from dualtrack.memory.retention.digests import id_digest
@@ -934,25 +934,20 @@ class SQLDgent:
         found = {datum.id: datum for datum in await self._run("search", fetch, writes=False)}
         return [SearchHit(found[i], score) for score, _, i in best if i in found]
 
-    async def _index(
-        self, unindexed: builtins.list[tuple[str, float, int]]
-    ) -> builtins.list[tuple[str, float, bytes]]:
-        """Embed and store the vectors of datums no search has read yet, a bounded batch at a
-        time (see :mod:`dualtrack.memory.indexing`): ``(id, created_at, vector)`` of the text."""
-        times = {datum_id: created_at for datum_id, created_at, _ in unindexed}
-        statements = self._statements
-        fresh: builtins.list[tuple[str, float, bytes]] = []
-        for ids in index_batches([(datum_id, length) for datum_id, _, length in unindexed]):
-            rows: builtins.list[Sequence[Any]] = []
+    async def _index(self, unindexed: builtins.list[Unindexed]) -> builtins.list[Indexed]:
+        """Embed and store the vectors of datums no search has read yet (see
+        :mod:`dualtrack.memory.indexing`)."""
+        statement = self._statements.unindexed_among
+
+        async def contents(ids: builtins.list[str]) -> builtins.list[tuple[str, bytes]]:
+            rows: builtins.list[tuple[str, bytes]] = []
             for chunk in _chunks(ids, self._chunk):
                 among = {"ns": self._namespace, "ids": list(chunk)}
-                rows += await self._fetched("search", statements.unindexed_among, among)
-            vectors = await index_vectors(self._embedder, [row[1] for row in rows])
-            pairs = [(str(row[0]), vector) for row, vector in zip(rows, vectors, strict=True)]
-            if pairs:
-                await self._store_vectors(pairs)
-            fresh += [(i, times[i], vector) for i, vector in pairs if vector != NOT_TEXT]
-        return fresh
+                found = await self._fetched("search", statement, among)
+                rows += [(str(row[0]), row[1]) for row in found]
+            return rows
+
+        return await index_unindexed(self._embedder, unindexed, contents, self._store_vectors)
 
     async def _store_vectors(self, pairs: builtins.list[tuple[str, bytes]]) -> None:
         """Write ``(id, vector)`` pairs to datums still unindexed (one statement on

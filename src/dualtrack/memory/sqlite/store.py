@@ -40,7 +40,7 @@ from dualtrack.memory.checks import (
 from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
-from dualtrack.memory.indexing import NOT_TEXT, index_batches, index_vectors
+from dualtrack.memory.indexing import NOT_TEXT, Indexed, Unindexed, index_unindexed
 from dualtrack.memory.limits import holdable
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import Embedder, SearchHit
@@ -496,8 +496,8 @@ class SQLiteDgent:
             self._namespace, query, None, None, vectors=True, now=self._now(include_hidden)
         )
 
-        def rank() -> tuple[builtins.list[Match], builtins.list[tuple[str, float, int]]]:
-            unindexed: builtins.list[tuple[str, float, int]] = []
+        def rank() -> tuple[builtins.list[Match], builtins.list[Unindexed]]:
+            unindexed: builtins.list[Unindexed] = []
 
             def indexed(rows: Iterable[Row]) -> Iterable[tuple[str, float, bytes]]:
                 for datum_id, created_at, vector, length in rows:
@@ -529,27 +529,21 @@ class SQLiteDgent:
                 f"SQLite refused a search of {self._path!r}: {error}"
             ) from error
 
-    async def _index(
-        self, unindexed: builtins.list[tuple[str, float, int]]
-    ) -> builtins.list[tuple[str, float, bytes]]:
-        """Embed and store the vectors of datums no search has read yet, a bounded batch at a
-        time (see :mod:`dualtrack.memory.indexing`): ``(id, created_at, vector)`` of the text."""
+    async def _index(self, unindexed: builtins.list[Unindexed]) -> builtins.list[Indexed]:
+        """Embed and store the vectors of datums no search has read yet (see
+        :mod:`dualtrack.memory.indexing`)."""
         namespace = self._namespace
-        times = {datum_id: created_at for datum_id, created_at, _ in unindexed}
-        fresh: builtins.list[tuple[str, float, bytes]] = []
         writer = await self._started()
-        for ids in index_batches([(datum_id, length) for datum_id, _, length in unindexed]):
-            rows = await asyncio.to_thread(
-                self._read_here, sql.UNINDEXED_AMONG, (namespace, json.dumps(ids))
-            )
-            vectors = await index_vectors(self._embedder, [content for _, content in rows])
-            updates = [
-                (vector, namespace, datum_id)
-                for (datum_id, _), vector in zip(rows, vectors, strict=True)
-            ]
+
+        async def contents(ids: builtins.list[str]) -> builtins.list[tuple[str, bytes]]:
+            chosen = (namespace, json.dumps(ids))
+            return await asyncio.to_thread(self._read_here, sql.UNINDEXED_AMONG, chosen)
+
+        async def store(pairs: builtins.list[tuple[str, bytes]]) -> None:
+            updates = [(vector, namespace, datum_id) for datum_id, vector in pairs]
             await writer.submit(functools.partial(_store_vectors, updates))
-            fresh += [(i, times[i], vector) for vector, _, i in updates if vector != NOT_TEXT]
-        return fresh
+
+        return await index_unindexed(self._embedder, unindexed, contents, store)
 
     async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
         """The datum id the ref ``name`` points at, or ``None`` if it was never set or names a
