@@ -18,6 +18,7 @@ arguments replace the default inputs. Each raises
 :class:`~dualtrack.errors.LawViolation` naming the law, the smallest failing input and both sides.
 """
 
+from laws.dgent.advancing import check_advance, check_concurrent_advance
 from laws.dgent.checks import (
     StoreFactory,
     check_against_model,
@@ -48,10 +49,12 @@ __all__ = [
     "Law",
     "StoreFactory",
     "causal_violations",
+    "check_advance",
     "check_against_model",
     "check_agreement",
     "check_causal_scan",
     "check_causality",
+    "check_concurrent_advance",
     "check_concurrent_refs",
     "check_dgent",
     "check_idempotent_put",

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from hypothesis import settings
 
 from dualtrack.memory import Embedder
+from laws.dgent.advancing import check_advance
 from laws.dgent.checks import (
     check_causality,
     check_concurrent_refs,
@@ -55,6 +56,7 @@ def conformance_laws(
         Law("causality", lambda f: check_causality(f, settings=settings)),
         Law("listing and cursors", lambda f: check_listing(f, settings=settings)),
         Law("ref compare-and-set", lambda f: check_ref_compare_and_set(f, settings=settings)),
+        Law("advance", lambda f: check_advance(f, settings=settings)),
         Law("ref listing", lambda f: check_ref_listing(f, settings=settings)),
         Law("namespace isolation", lambda f: check_namespace_isolation(f, settings=settings)),
         Law("namespace listing", lambda f: check_namespace_listing(f, settings=settings)),

@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from dualtrack.errors import DualtrackError
 from dualtrack.memory import Datum, DgentProtocol
+from dualtrack.memory.advancing import advance
 from laws.core import holds, with_defaults
 from laws.dgent.inventory import causal_violations
 from laws.dgent.model import DgentModel
@@ -32,7 +33,7 @@ def check_against_model(factory: StoreFactory, settings: settings | None = None)
 
 def check_agreement(*factories: StoreFactory, settings: settings | None = None) -> None:
     """Drive one fresh store from each factory and the model with the same random operations
-    (puts, batches, refused writes, gets, listings by cursor, chains, refs, search): every
+    (puts, batches, refused writes, gets, listings by cursor, chains, refs, advances, search): every
     store's every answer must equal the model's, so the stores also agree with each other."""
 
     def on_loop(run_async: RunAsync[Any]) -> None:
@@ -183,6 +184,24 @@ def _machine(
             step = (name, target, expected_id)
             self.agree(
                 "set_ref", step, lambda s: s.set_ref(name, target, expected=expected_id), expected
+            )
+
+        @rule(data=st.data())
+        def advance(self, data: st.DataObject) -> None:
+            datum = self.draw_datum(data)
+            name = data.draw(st.sampled_from(_REF_NAMES), label="ref")
+            current = self.model.refs.get(name)
+            expected_id = data.draw(st.sampled_from([current, None, *self.known()[:3]]))
+            try:
+                expected: Any = self.model.advance(datum, name, expected_id)
+            except DualtrackError as error:
+                expected = ("raised", error_kind(error))
+            step = (datum, name, expected_id)
+            self.agree(
+                "advance",
+                step,
+                lambda s: advance(s, datum, name, expected=expected_id),
+                expected,
             )
 
         @rule(data=st.data())

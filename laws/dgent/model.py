@@ -95,6 +95,15 @@ class DgentModel:
             raise ConflictError(name)
         self.refs[name] = datum_id
 
+    def advance(self, datum: Datum, name: str, expected: str | None) -> Datum:
+        """``put`` then ``set_ref`` as one step: a moved ref refuses first, then ``put``'s
+        refusals; a refusal changes nothing."""
+        if self.refs.get(name) != expected:
+            raise ConflictError(name)
+        stored = self.put_many([datum])[0]
+        self.refs[name] = stored.id
+        return stored
+
     def searchable(self, metadata: Mapping[str, Any] | None = None) -> list[Datum]:
         """Datums ``search`` may return: UTF-8 content, matching the metadata filter."""
         found = []

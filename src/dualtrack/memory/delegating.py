@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
+from dualtrack.memory.advancing import advance
 from dualtrack.memory.cursor import Page
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol, SearchHit
@@ -120,6 +121,12 @@ class DelegatingDgent:
     async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
         """``inner.set_ref``."""
         await self.inner.set_ref(name, datum_id, expected=expected)
+
+    async def advance(self, datum: Datum, ref: str, *, expected: str | None = None) -> Datum:
+        """:func:`~dualtrack.memory.advancing.advance` on ``inner`` (atomic when ``inner`` is
+        :class:`~dualtrack.memory.advancing.Advancing`): a subclass that changes ``put`` or
+        ``set_ref`` changes this too, or its change is bypassed here."""
+        return await advance(self.inner, datum, ref, expected=expected)
 
     async def list_refs(
         self, *, after: str | None = None, limit: int | None = None

@@ -405,6 +405,19 @@ class MemoryDgent:
             raise refuse_swap(name, current, expected)
         data.refs[name] = datum_id
 
+    async def advance(self, datum: Datum, ref: str, *, expected: str | None = None) -> Datum:
+        """``put(datum)`` and point ``ref`` at it if it still names ``expected``, in one
+        step (see :class:`~dualtrack.memory.advancing.Advancing`)."""
+        check_datum(datum)
+        check_name(ref)
+        check_expected(expected)
+        current = await self.get_ref(ref)
+        if current != expected:
+            raise refuse_swap(ref, current, expected)
+        stored = (await self.put_many([datum]))[0]
+        self._data().refs[ref] = stored.id
+        return stored
+
     async def list_refs(
         self, *, after: str | None = None, limit: int | None = None
     ) -> builtins.list[tuple[str, str]]:

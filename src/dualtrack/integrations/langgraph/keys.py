@@ -16,6 +16,8 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 
 PREFIX = "lg-"
+#: The metadata key marking checkpoints whose writes follow their id (see :func:`writes_prefix`).
+LAYOUT = "lg.layout"
 
 
 def digest(kind: str, *parts: object) -> str:
@@ -30,13 +32,20 @@ def checkpoint_id(thread: str, ns: str, checkpoint: str) -> str:
 
 
 def writes_prefix(thread: str, ns: str, checkpoint: str) -> str:
-    """The id prefix shared by every pending write of one checkpoint (a range scan)."""
+    """The id prefix shared by every pending write of one checkpoint: its checkpoint's id and
+    a dash, so one range scan from the checkpoint's id reads it and its writes together."""
+    return checkpoint_id(thread, ns, checkpoint) + "-"
+
+
+def legacy_writes_prefix(thread: str, ns: str, checkpoint: str) -> str:
+    """Where savers before pending writes followed their checkpoint's id kept them (read for
+    checkpoints stored then, which carry no :data:`LAYOUT` key)."""
     return digest("w", thread, ns, checkpoint) + "-"
 
 
 def write_id(thread: str, ns: str, checkpoint: str, task: str, idx: int, revision: int) -> str:
     """The datum id of one revision of one pending write: its checkpoint's prefix, then a
-    digest of the task, index and revision (147 characters, under the id limit)."""
+    digest of the task, index and revision (139 characters, under the id limit)."""
     return writes_prefix(thread, ns, checkpoint) + digest("r", task, idx, revision)
 
 
@@ -86,6 +95,10 @@ class Thread:
     def writes_prefix(self, checkpoint: str) -> str:
         """The id prefix of the pending writes of ``checkpoint`` in this thread."""
         return writes_prefix(self.thread, self.ns, checkpoint)
+
+    def legacy_writes_prefix(self, checkpoint: str) -> str:
+        """Where older savers kept the pending writes of ``checkpoint`` in this thread."""
+        return legacy_writes_prefix(self.thread, self.ns, checkpoint)
 
     def write_id(self, checkpoint: str, task: str, idx: int, revision: int) -> str:
         """The datum id of one revision of one pending write of ``checkpoint``."""

@@ -26,11 +26,12 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.serde.base import SerializerProtocol
 
-from dualtrack.errors import ConflictError
+from dualtrack.errors import ConflictError, MissingParentError
 from dualtrack.integrations.langgraph.home import HomeLoop
 from dualtrack.integrations.langgraph.instants import instant_of
-from dualtrack.integrations.langgraph.keys import Thread
+from dualtrack.integrations.langgraph.keys import LAYOUT, Thread
 from dualtrack.integrations.langgraph.serde import SafeSerializer
+from dualtrack.memory.advancing import advance
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.retention.protocol import retention_of
@@ -75,12 +76,16 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
     async def _aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         where = Thread.of_config(config)
         wanted = get_checkpoint_id(config)
-        if wanted:
-            datum = await self.store.get(where.checkpoint_id(wanted))
-        else:
-            head = await self.store.get_ref(where.head_ref())
-            datum = None if head is None else await self.store.get(head)
-        return None if datum is None else await self._tuple(datum)
+        target = (
+            where.checkpoint_id(wanted) if wanted else await self.store.get_ref(where.head_ref())
+        )
+        if target is None:
+            return None
+        rows = await self._all(None, prefix=target)  # the checkpoint, then its writes
+        found = [row for row in rows if row.id == target]
+        if not found:
+            return None
+        return await self._tuple(found[0], [row for row in rows if row.id != target])
 
     async def _alist(
         self,
@@ -102,7 +107,23 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             found = [d for d in found if str(d.metadata["lg.checkpoint"]) < bound]
         if limit is not None:
             found = found[:limit]
-        return [await self._tuple(datum) for datum in found]
+        if len(found) < 2 or "lg.thread" not in wanted:
+            return [await self._tuple(datum) for datum in found]
+        # many checkpoints of one thread: read all its pending writes at once, not one by one
+        rows = await self._all({**wanted, KIND: "write"})
+        by_checkpoint: dict[tuple[str, str], builtins.list[Datum]] = {}
+        for row in rows:
+            key = (str(row.metadata["lg.ns"]), str(row.metadata["lg.checkpoint"]))
+            by_checkpoint.setdefault(key, []).append(row)
+        return [
+            await self._tuple(
+                datum,
+                by_checkpoint.get(
+                    (str(datum.metadata["lg.ns"]), str(datum.metadata["lg.checkpoint"])), []
+                ),
+            )
+            for datum in found
+        ]
 
     async def _aput(
         self,
@@ -115,14 +136,11 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         parent = config["configurable"].get("checkpoint_id")
         kind, body = self.serde.dumps_typed(checkpoint)
         meta = get_checkpoint_metadata(config, metadata)
-        parent_id = where.checkpoint_id(parent) if parent else None
-        if parent_id is not None and not await self.store.exists(parent_id):
-            parent_id = None
         datum = Datum(
             id=where.checkpoint_id(checkpoint["id"]),
             content=body,
             created_at=instant_of(checkpoint["id"]),
-            causal_parent=parent_id,
+            causal_parent=where.checkpoint_id(parent) if parent else None,
             metadata={
                 KIND: "checkpoint",
                 "lg.thread": where.thread,
@@ -133,10 +151,10 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
                 "lg.meta": _encode(self.serde.dumps_typed(meta)),
                 "lg.run": meta.get("run_id"),
                 "lg.filter": json.loads(json.dumps(meta, default=repr)),
+                LAYOUT: 2,
             },
         )
-        await self.store.put(datum)
-        await self._advance_head(where, datum)
+        await self._append(where, datum)
         return where.config(checkpoint["id"])
 
     async def _aput_writes(
@@ -151,6 +169,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         checkpoint = str(conf["checkpoint_id"])
         stored = await self._writes(where, checkpoint)
         run = conf.get("run_id")
+        batch: builtins.list[Datum] = []
         for position, (channel, value) in enumerate(writes):
             idx = WRITES_IDX_MAP.get(channel, position)
             previous = stored.get((task_id, idx))
@@ -158,27 +177,28 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
                 continue
             revision = 0 if previous is None else int(previous.metadata["lg.revision"]) + 1
             kind, body = self.serde.dumps_typed(value)
-            await self.store.put(
-                Datum(
-                    id=where.write_id(checkpoint, task_id, idx, revision),
-                    content=body,
-                    created_at=instant_of(checkpoint),
-                    causal_parent=None if previous is None else previous.id,
-                    metadata={
-                        KIND: "write",
-                        "lg.thread": where.thread,
-                        "lg.ns": where.ns,
-                        "lg.checkpoint": checkpoint,
-                        "lg.task": task_id,
-                        "lg.path": task_path,
-                        "lg.idx": idx,
-                        "lg.channel": channel,
-                        "lg.type": kind,
-                        "lg.revision": revision,
-                        "lg.run": run,
-                    },
-                )
+            write = Datum(
+                id=where.write_id(checkpoint, task_id, idx, revision),
+                content=body,
+                created_at=instant_of(checkpoint),
+                causal_parent=None if previous is None else previous.id,
+                metadata={
+                    KIND: "write",
+                    "lg.thread": where.thread,
+                    "lg.ns": where.ns,
+                    "lg.checkpoint": checkpoint,
+                    "lg.task": task_id,
+                    "lg.path": task_path,
+                    "lg.idx": idx,
+                    "lg.channel": channel,
+                    "lg.type": kind,
+                    "lg.revision": revision,
+                    "lg.run": run,
+                },
             )
+            stored[(task_id, idx)] = write
+            batch.append(write)
+        await self.store.put_many(batch)  # one transaction for the step's writes
 
     async def _adelete_thread(self, thread_id: str) -> None:
         await retention_of(self.store).forget(metadata={"lg.thread": str(thread_id)})
@@ -196,6 +216,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             meta["lg.thread"] = target
             where, checkpoint = Thread.of_metadata(meta), str(meta["lg.checkpoint"])
             if meta[KIND] == "checkpoint":
+                meta[LAYOUT] = 2
                 new_id = where.checkpoint_id(checkpoint)
                 parent = meta.get("lg.parent")
                 parent_id = where.checkpoint_id(parent) if parent else None
@@ -207,9 +228,10 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             if parent_id is not None and not await self.store.exists(parent_id):
                 parent_id = None
             copy = Datum(new_id, datum.content, datum.created_at, parent_id, meta)
-            await self.store.put(copy)
             if meta[KIND] == "checkpoint":
-                await self._advance_head(where, copy)
+                await self._append(where, copy)
+            else:
+                await self.store.put(copy)
 
     async def _aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         for thread in thread_ids:
@@ -347,35 +369,60 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
                 return found
 
     async def _writes(self, where: Thread, checkpoint: str) -> dict[tuple[str, int], Datum]:
-        rows = await self._all(None, prefix=where.writes_prefix(checkpoint))
-        latest: dict[tuple[str, int], Datum] = {}
-        for row in rows:
-            key = (str(row.metadata["lg.task"]), int(row.metadata["lg.idx"]))
-            kept = latest.get(key)
-            if kept is None or row.metadata["lg.revision"] > kept.metadata["lg.revision"]:
-                latest[key] = row
-        return latest
+        return _latest(await self._all(None, prefix=where.writes_prefix(checkpoint)))
 
-    async def _advance_head(self, where: Thread, datum: Datum) -> None:
+    async def _legacy_writes(self, where: Thread, checkpoint: str) -> builtins.list[Datum]:
+        return await self._all(None, prefix=where.legacy_writes_prefix(checkpoint))
+
+    async def _append(self, where: Thread, datum: Datum) -> None:
+        """Store the checkpoint ``datum``, moving its thread's head ref to it in the same step
+        unless the head names a later checkpoint (LangGraph orders checkpoints by id); a
+        parent the store does not hold (deleted, or never here) starts a new chain."""
+        try:
+            await self._append_to_head(where, datum)
+        except MissingParentError:
+            orphan = Datum(datum.id, datum.content, datum.created_at, None, datum.metadata)
+            await self._append_to_head(where, orphan)
+
+    async def _append_to_head(self, where: Thread, datum: Datum) -> None:
         name = where.head_ref()
         mine = str(datum.metadata["lg.checkpoint"])
+        parent = datum.metadata["lg.parent"]
         while True:
             current = await self.store.get_ref(name)
             if current is not None:
-                held = await self.store.get(current)
-                if held is not None and str(held.metadata["lg.checkpoint"]) >= mine:
+                if current == datum.causal_parent:  # the head is the parent: no read needed
+                    latest = str(parent)
+                else:
+                    held = await self.store.get(current)
+                    latest = "" if held is None else str(held.metadata["lg.checkpoint"])
+                if latest >= mine:
+                    await self.store.put(datum)
                     return
             try:
-                await self.store.set_ref(name, datum.id, expected=current)
+                await advance(self.store, datum, name, expected=current)
                 return
             except ConflictError:
                 continue
 
-    async def _tuple(self, datum: Datum) -> CheckpointTuple:
+    async def _tuple(
+        self, datum: Datum, write_rows: builtins.list[Datum] | None = None
+    ) -> CheckpointTuple:
+        """The tuple of the checkpoint ``datum``, with its pending writes (``write_rows``
+        when the caller read them already)."""
         meta = datum.metadata
         where = Thread.of_metadata(meta)
         checkpoint = self.serde.loads_typed((str(meta["lg.type"]), datum.content))
-        writes = await self._writes(where, str(meta["lg.checkpoint"]))
+        if write_rows is None:
+            write_rows = await self._all(
+                None, prefix=where.writes_prefix(str(meta["lg.checkpoint"]))
+            )
+        if LAYOUT not in meta:  # stored by an older saver: its writes may be there too
+            write_rows = [
+                *await self._legacy_writes(where, str(meta["lg.checkpoint"])),
+                *write_rows,
+            ]
+        writes = _latest(write_rows)
         pending = [
             (
                 str(w.metadata["lg.task"]),
@@ -392,6 +439,17 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             parent_config=where.config(str(parent)) if parent else None,
             pending_writes=pending,
         )
+
+
+def _latest(rows: Sequence[Datum]) -> dict[tuple[str, int], Datum]:
+    """The latest revision of each pending write among ``rows``, by (task, index)."""
+    latest: dict[tuple[str, int], Datum] = {}
+    for row in rows:
+        key = (str(row.metadata["lg.task"]), int(row.metadata["lg.idx"]))
+        kept = latest.get(key)  # ties: the later row (the current layout, after legacy rows)
+        if kept is None or row.metadata["lg.revision"] >= kept.metadata["lg.revision"]:
+            latest[key] = row
+    return latest
 
 
 def _encode(pair: tuple[str, bytes]) -> builtins.list[str]:

@@ -101,6 +101,15 @@ READ_QUERIES = 1
 _THREAD_RANKING = 2000
 
 
+#: Batches up to this size try one conditional insert per datum before the general path.
+_FEW = 8
+
+
+class _NotAllNew(DualtrackError):
+    """A datum of a small batch did not insert by itself: take the general path (a
+    ``DualtrackError`` so the transaction rolls back; it never reaches a caller)."""
+
+
 def _storable(text: str) -> bool:
     """Whether ``text`` can be bound as SQL text at all (ids that cannot are never stored)."""
     if "\x00" in text or len(text) > MAX_ID_LENGTH:
@@ -487,12 +496,7 @@ class SQLDgent:
         """Store ``datum`` (append-only, idempotent) and return it: one conditional insert."""
         datum = check_datum(datum)
         expiry = expires_at(datum)
-        parent = datum.causal_parent
-        row = {
-            **self._row(datum),
-            "digest": id_digest(datum.id),
-            "parent_digest": None if parent is None else id_digest(parent),
-        }
+        row = self._one_row(datum)
         statements = self._statements
 
         async def write(session: Session) -> Datum:
@@ -507,24 +511,72 @@ class SQLDgent:
                         await self._expire(session, [datum.id], [expiry])
                 if inserted:
                     return datum
-            key = {"ns": self._namespace, "ids": [datum.id], "now": params["now"]}
-            held = await session.fetch(statements.held, key)
-            if held:
-                if not held[0][5]:
-                    raise refuse_forgotten(self._namespace, datum.id)
-                stored = _datum(held[0][:5])
-                if stored != datum:
-                    raise refuse_change(stored, datum)
-                return stored
-            digests = {"ns": self._namespace, "digests": [row["digest"]]}
-            stones = await session.fetch(
-                statements.tombstoned, {"ns": self._namespace, "ids": [datum.id]}
-            )
-            if await session.fetch(statements.erased_among, digests) or (stones and stones[0][1]):
-                raise refuse_forgotten(self._namespace, datum.id)
-            raise refuse_orphan(datum)
+            return await self._already(session, datum, row["digest"], params["now"])
 
         return await self._run("put", write, writes=True)
+
+    def _one_row(self, datum: Datum) -> dict[str, Any]:
+        """The parameters of ``insert_one`` for ``datum`` (all but ``now``)."""
+        parent = datum.causal_parent
+        return {
+            **self._row(datum),
+            "digest": id_digest(datum.id),
+            "parent_digest": None if parent is None else id_digest(parent),
+        }
+
+    async def _already(self, session: Session, datum: Datum, digest: str, now: float) -> Datum:
+        """Why ``insert_one`` stored nothing: the equal datum already there (returned), or the
+        refusal ``put`` raises (changed, forgotten, or an orphan)."""
+        statements = self._statements
+        key = {"ns": self._namespace, "ids": [datum.id], "now": now}
+        held = await session.fetch(statements.held, key)
+        if held:
+            if not held[0][5]:
+                raise refuse_forgotten(self._namespace, datum.id)
+            stored = _datum(held[0][:5])
+            if stored != datum:
+                raise refuse_change(stored, datum)
+            return stored
+        digests = {"ns": self._namespace, "digests": [digest]}
+        stones = await session.fetch(
+            statements.tombstoned, {"ns": self._namespace, "ids": [datum.id]}
+        )
+        if await session.fetch(statements.erased_among, digests) or (stones and stones[0][1]):
+            raise refuse_forgotten(self._namespace, datum.id)
+        raise refuse_orphan(datum)
+
+    async def advance(self, datum: Datum, ref: str, *, expected: str | None = None) -> Datum:
+        """``put(datum)`` and point ``ref`` at it if it still names ``expected``, in one
+        transaction (see :class:`~dualtrack.memory.advancing.Advancing`)."""
+        datum = check_datum(datum)
+        check_name(ref)
+        check_expected(expected)
+        expiry = expires_at(datum)
+        row = self._one_row(datum)
+        statements = self._statements
+
+        async def write(session: Session) -> Datum:
+            params = {**row, "now": self._clock()}
+            async with session.atomic():
+                stored = datum
+                if await session.fetch(statements.insert_one, params):
+                    if expiry is not None:
+                        await self._expire(session, [datum.id], [expiry])
+                else:
+                    where = {
+                        "ns": params["ns"],
+                        "ref": ref,
+                        "target": datum.id,
+                        "now": params["now"],
+                    }
+                    current = (await session.fetch(statements.ref_state, where))[0][1]
+                    if current != expected:
+                        raise refuse_swap(ref, current, expected)
+                    stored = await self._already(session, datum, row["digest"], params["now"])
+                await self._swap(session, ref, datum.id, expected)
+            return stored
+
+        return await self._run("advance", write, writes=True)
 
     async def put_many(self, datums: Iterable[Datum]) -> builtins.list[Datum]:
         """Store every datum in one transaction, or none of them."""
@@ -541,8 +593,14 @@ class SQLDgent:
         named = sorted(set(ids) | set(parents))
         digests = {id_digest(datum_id): datum_id for datum_id in named}
         statements = self._statements
+        singles = [self._one_row(d) for d in batch] if len(batch) <= _FEW else None
 
         async def write(session: Session) -> builtins.list[Datum]:
+            if singles is not None and len(ids) == len(batch):
+                try:
+                    return await self._insert_each(session, batch, singles, expiry_of)
+                except _NotAllNew:
+                    pass  # rolled back: the checks below say what to do
             async with session.atomic():
                 now = self._clock()
                 held = await self._held(session, ids, now)
@@ -576,6 +634,26 @@ class SQLDgent:
             return [stored.get(datum.id, datum) for datum in batch]
 
         return await self._run("put_many", write, writes=True)
+
+    async def _insert_each(
+        self,
+        session: Session,
+        batch: builtins.list[Datum],
+        rows: builtins.list[dict[str, Any]],
+        expiry_of: Mapping[str, float | None],
+    ) -> builtins.list[Datum]:
+        """A few new datums, each by its conditional insert, in one transaction: a round trip
+        each instead of the reads of the general path; ``_NotAllNew`` (rolled back) when one
+        did not insert (stored already, refused, or a child before its parent)."""
+        statements = self._statements
+        async with session.atomic():
+            now = self._clock()
+            for row in rows:
+                if not await session.fetch(statements.insert_one, {**row, "now": now}):
+                    raise _NotAllNew
+            expiring = [d.id for d in batch if expiry_of[d.id] is not None]
+            await self._expire(session, expiring, [expiry_of[i] for i in expiring])
+        return batch
 
     async def _fetch_many(
         self, session: Session, ids: Sequence[str], *, include_hidden: bool = False
@@ -669,32 +747,34 @@ class SQLDgent:
         check_name(name)
         check_lookup(datum_id)
         check_expected(expected)
-        statements = self._statements
-        bindable = _storable(datum_id) and (expected is None or _storable(expected))
 
         async def swap(session: Session) -> None:
-            ref = {"ns": self._namespace, "ref": name, "target": datum_id, "now": self._clock()}
-            while True:
-                if bindable:
-                    if expected is None:
-                        moved = await session.fetch(statements.create_ref, ref)
-                        if not moved:
-                            moved = await session.fetch(statements.revive_ref, ref)
-                    else:
-                        moved = await session.fetch(
-                            statements.move_ref, {**ref, "expected": expected}
-                        )
-                    if moved:
-                        return
-                target = ref if _storable(datum_id) else {**ref, "target": ""}
-                known, current = (await session.fetch(statements.ref_state, target))[0]
-                if not known:
-                    raise UnknownDatum(f"ref {name!r} cannot point at {datum_id!r}: no such datum")
-                if current != expected or not bindable:
-                    raise refuse_swap(name, current, expected)
-                # the ref moved back to ``expected`` between the two statements: try again
+            await self._swap(session, name, datum_id, expected)
 
         await self._run("set_ref", swap, writes=True)
+
+    async def _swap(self, session: Session, name: str, datum_id: str, expected: str | None) -> None:
+        """The compare-and-set of ``set_ref``, in ``session``."""
+        statements = self._statements
+        bindable = _storable(datum_id) and (expected is None or _storable(expected))
+        ref = {"ns": self._namespace, "ref": name, "target": datum_id, "now": self._clock()}
+        while True:
+            if bindable:
+                if expected is None:
+                    moved = await session.fetch(statements.create_ref, ref)
+                    if not moved:
+                        moved = await session.fetch(statements.revive_ref, ref)
+                else:
+                    moved = await session.fetch(statements.move_ref, {**ref, "expected": expected})
+                if moved:
+                    return
+            target = ref if _storable(datum_id) else {**ref, "target": ""}
+            known, current = (await session.fetch(statements.ref_state, target))[0]
+            if not known:
+                raise UnknownDatum(f"ref {name!r} cannot point at {datum_id!r}: no such datum")
+            if current != expected or not bindable:
+                raise refuse_swap(name, current, expected)
+            # the ref moved back to ``expected`` between the two statements: try again
 
     # reads
 

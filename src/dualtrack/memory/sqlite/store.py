@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -94,6 +94,27 @@ def _checked_row(row: Row, datum: Datum) -> Row:
     """``row`` with the digests of the datum's id and parent (:data:`sql.INSERT_CHECKED`)."""
     parent = datum.causal_parent
     return (*row, id_digest(datum.id), None if parent is None else id_digest(parent))
+
+
+def _inserted_all(connection: sqlite3.Connection, checked: builtins.list[Row]) -> bool:
+    """Insert every row by :data:`sql.INSERT_CHECKED` (each new, its parent held), or none.
+
+    One row needs no savepoint: it inserted or it did not. A batch with a row that did not
+    insert (stored already, refused, or a child before its parent) is rolled back to the
+    savepoint, leaving the checks that name the reason to the caller.
+    """
+    before = connection.total_changes
+    if len(checked) == 1:
+        connection.execute(sql.INSERT_CHECKED, checked[0])
+        return connection.total_changes != before
+    connection.execute("SAVEPOINT put_many")
+    connection.executemany(sql.INSERT_CHECKED, checked)
+    if connection.total_changes - before == len(checked):
+        connection.execute("RELEASE put_many")
+        return True
+    connection.execute("ROLLBACK TO put_many")
+    connection.execute("RELEASE put_many")
+    return False
 
 
 def _store_vectors(
@@ -251,6 +272,37 @@ class SQLiteDgent:
         if not batch:
             await self._started()
             return []
+        writer = await self._started()
+        result: builtins.list[Datum] = await writer.submit(self._putting(batch))
+        return result
+
+    async def advance(self, datum: Datum, ref: str, *, expected: str | None = None) -> Datum:
+        """``put(datum)`` and point ``ref`` at it if it still names ``expected``, in one
+        transaction (see :class:`~dualtrack.memory.advancing.Advancing`)."""
+        check_datum(datum)
+        check_name(ref)
+        check_expected(expected)
+        put = self._putting([datum])
+        namespace = self._namespace
+        clock = self._clock
+
+        def write(connection: sqlite3.Connection) -> Datum:
+            row = connection.execute(sql.SHOWN_REF, (namespace, ref, clock())).fetchone()
+            current = None if row is None else row[0]
+            if current != expected:
+                raise refuse_swap(ref, current, expected)
+            stored: Datum = put(connection)[0]
+            connection.execute(sql.SET_REF, (namespace, ref, stored.id))
+            return stored
+
+        writer = await self._started()
+        result: Datum = await writer.submit(write)
+        return result
+
+    def _putting(
+        self, batch: builtins.list[Datum]
+    ) -> Callable[[sqlite3.Connection], builtins.list[Datum]]:
+        """The writer's work storing ``batch`` (refusing before it writes anything)."""
         expiries = [expires_at(datum) for datum in batch]
         namespace = self._namespace
         rows = [
@@ -269,19 +321,20 @@ class SQLiteDgent:
             for datum in batch
         ]
         clock = self._clock
-        lone = _checked_row(rows[0], batch[0]) if len(batch) == 1 else None
+        checked = [_checked_row(row, datum) for row, datum in zip(rows, batch, strict=True)]
 
         def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
-            if lone is not None:  # one new datum: one conditional insert, no reads first
-                before = connection.total_changes
-                connection.execute(sql.INSERT_CHECKED, lone)
-                if connection.total_changes != before:
-                    connection.executemany(sql.INSERT_METADATA, pairs[0])
-                    if expiries[0] is not None:
-                        connection.execute(
-                            sql.INSERT_TOMBSTONE, (namespace, batch[0].id, expiries[0], None)
-                        )
-                    return batch
+            if _inserted_all(connection, checked):  # all new: conditional inserts, no reads
+                connection.executemany(sql.INSERT_METADATA, [p for some in pairs for p in some])
+                connection.executemany(
+                    sql.INSERT_TOMBSTONE,
+                    [
+                        (namespace, datum.id, at, None)
+                        for datum, at in zip(batch, expiries, strict=True)
+                        if at is not None
+                    ],
+                )
+                return batch
             named = {d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent}
             wanted = json.dumps(sorted(named))
             digests = {id_digest(datum_id): datum_id for datum_id in named}
@@ -321,9 +374,7 @@ class SQLiteDgent:
                 raise RuntimeError("SQLiteDgent wrote an unexpected number of rows: rolled back")
             return [held.get(d.id, d) for d in batch]
 
-        writer = await self._started()
-        result: builtins.list[Datum] = await writer.submit(write)
-        return result
+        return write
 
     async def set_ref(self, name: str, datum_id: str, *, expected: str | None = None) -> None:
         """Point ``name`` at ``datum_id`` if it still points at ``expected`` (compare-and-set)."""
