@@ -15,7 +15,7 @@ pytest.importorskip("langgraph.checkpoint.base")
 
 from langgraph.checkpoint.base import create_checkpoint, empty_checkpoint
 
-from dualtrack import MemoryDgent, SQLiteDgent
+from dualtrack import Datum, MemoryDgent, SQLiteDgent
 from dualtrack.integrations.langgraph import DualtrackSaver
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.query import ListQuery
@@ -64,6 +64,9 @@ async def _cost(
 
 
 async def _short_and_long(store: DgentProtocol, examined: Callable[[], int]) -> list[Any]:
+    # a datum sorting after every saver id: a range scan then always ends on a row beyond its
+    # range, also when the latest checkpoint's id (a digest) happens to sort last
+    await store.put(Datum(id="~ after every lg- id", content=b"", created_at=0.0))
     recorder = Recorder(store)
     saver = DualtrackSaver(recorder)  # type: ignore[arg-type]
     await _grow(saver, 0, 20)
