@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from dualtrack import Datum, SQLDgent, open_dgent
 from dualtrack.memory.retention.digests import id_digest
 from dualtrack.memory.sql.facets import facets_json
+from dualtrack.memory.sql.oneshot import one_shot
 from dualtrack.memory.sql.schema import tables_in
 from dualtrack.memory.sql.sessions import Compiler
 from dualtrack.memory.sql.statements import Statements
@@ -104,6 +105,17 @@ class RawSQL:
             "facetses": "facets",
         }
         return {"ns": NAMESPACE, **{key: [r[name] for r in rows] for key, name in names.items()}}
+
+    def new_arrays(self, batch: Sequence[Datum]) -> dict[str, Any]:
+        """The array parameters of SQLDgent's one-statement insert of new datums."""
+        digests = {d.id: id_digest(d.id) for d in batch}
+        return {
+            **self.arrays(batch),
+            "digests": [digests[d.id] for d in batch],
+            "parent_digests": [
+                None if d.causal_parent is None else id_digest(d.causal_parent) for d in batch
+            ],
+        }
 
 
 async def best_rate(rounds: int, sides: dict[str, Timed]) -> dict[str, float]:
@@ -203,16 +215,15 @@ async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[A
     first = connections[0]
     statements = raw.statements
     insert_one, insert_many = raw.sql(statements.insert_one), raw.sql(statements.insert_many)
-    get_one, get_many = raw.sql(statements.get_one), raw.sql(statements.held)
+    get_one = raw.sql(statements.get_one)
+    insert_batch = one_shot(statements).insert_batch
+    insert_new = raw.sql(insert_batch)
 
     def key(datum_id: str | None) -> dict[str, Any]:
         return {"ns": NAMESPACE, "id": datum_id, "now": time.time()}
 
     def one(datum_id: str) -> list[Any]:
         return raw.args(statements.get_one, key(datum_id))
-
-    def by_ids(ids: list[str]) -> dict[str, Any]:
-        return {"ns": NAMESPACE, "ids": ids, "now": time.time()}
 
     chain_sql = raw.sql(statements.chain)
     await first.fetch(
@@ -239,13 +250,9 @@ async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[A
         work = []
         for _ in range(batches):
             batch = [datum(n, prefix="rb") for n in counter.take(100)]
-            work.append(
-                ([d.id for d in batch], raw.args(statements.insert_many, raw.arrays(batch)))
-            )
-        for ids, args in work:
-            async with first.transaction():
-                await first.fetch(get_many, *raw.args(statements.held, by_ids(ids)))
-                await first.fetch(insert_many, *args)
+            work.append(raw.args(insert_batch, raw.new_arrays(batch)))
+        for args in work:
+            await first.fetch(insert_new, *args)
         return batches * 100
 
     async def get() -> int:

@@ -42,6 +42,7 @@ from laws.dgent.inventory import (
     tangles,
 )
 from laws.dgent.kit import Law, check_dgent, conformance_laws
+from laws.dgent.racing import check_concurrent_writers
 
 __all__ = [
     "CountingEmbedder",
@@ -56,6 +57,7 @@ __all__ = [
     "check_causality",
     "check_concurrent_advance",
     "check_concurrent_refs",
+    "check_concurrent_writers",
     "check_dgent",
     "check_idempotent_put",
     "check_immutability",

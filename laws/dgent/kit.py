@@ -26,6 +26,7 @@ from laws.dgent.checks import (
 )
 from laws.dgent.inventory import check_causal_scan, check_namespace_listing, check_ref_listing
 from laws.dgent.machine import check_against_model
+from laws.dgent.racing import check_concurrent_writers
 from laws.dgent.support import StoreFactory
 
 __all__ = ["Law", "check_dgent", "conformance_laws"]
@@ -63,6 +64,7 @@ def conformance_laws(
         Law("causal scan", lambda f: check_causal_scan(f, settings=settings)),
         Law("search", lambda f: check_search(f, embedder=embedder, settings=settings)),
         Law("concurrent refs", lambda f: check_concurrent_refs(f, settings=settings)),
+        Law("concurrent writers", lambda f: check_concurrent_writers(f, settings=settings)),
         Law("agreement with the model", lambda f: check_against_model(f, stateful or settings)),
     ]
 

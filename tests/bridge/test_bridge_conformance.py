@@ -28,6 +28,7 @@ from laws.bridge import table_datums
 from laws.dgent import (
     check_causal_scan,
     check_causality,
+    check_concurrent_writers,
     check_idempotent_put,
     check_listing,
     check_namespace_listing,
@@ -64,3 +65,4 @@ def test_the_conformance_laws_that_apply_hold(tables: Database) -> None:
     check_namespace_listing(stores, batches=batches, settings=FEW)
     check_causal_scan(stores, batches=batches, settings=FEW)
     check_search(stores, batches=batches, embedder=HashedNgramEmbedder(), settings=FEW)
+    check_concurrent_writers(stores, batches=batches, settings=FEW)

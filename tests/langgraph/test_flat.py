@@ -60,7 +60,7 @@ async def _cost(
     found = await saver.aget_tuple(CONFIG)
     assert found is not None
     assert len(found.pending_writes or []) == 2
-    return list(recorder.calls), examined() - before
+    return sorted(recorder.calls), examined() - before
 
 
 async def _short_and_long(store: DgentProtocol, examined: Callable[[], int]) -> list[Any]:

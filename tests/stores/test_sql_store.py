@@ -4,6 +4,7 @@ ids no database can hold, shared reads, serialization retries and bad arguments.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
@@ -23,9 +24,12 @@ from dualtrack import (
     SQLDgent,
     UnknownDatum,
 )
+from dualtrack.memory.metadata import canonical_json
 from dualtrack.memory.query import ListQuery
 from dualtrack.memory.sql import store as sql_store
+from dualtrack.memory.sql.facets import facets_json, filter_json
 from laws.dgent.strategies import forests
+from laws.dgent.strategies import metadata as metadata_strategy
 from tests.stores.sql_support import POSTGRES, Database, database, postgres_schema
 
 __all__ = ["database", "postgres_schema"]
@@ -330,3 +334,16 @@ def test_cancelled_calls_leave_whole_batches_and_a_working_store(database: Datab
         asyncio.run(scenario())
 
     property_()
+
+
+@given(metadata=metadata_strategy)
+def test_facets_are_the_json_of_each_key_to_its_canonical_value(metadata: dict[str, Any]) -> None:
+    datum = Datum(id="f", content=b"", created_at=0.0, metadata=metadata)
+    written = facets_json(datum)
+    if not metadata:
+        assert written is None
+        return
+    assert written is not None
+    wanted = {canonical_json(key): canonical_json(value) for key, value in metadata.items()}
+    assert json.loads(written) == wanted
+    assert filter_json(datum.metadata.canonical_items()) == written

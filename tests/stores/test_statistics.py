@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from dualtrack import Datum, MemoryDgent
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.transfer.copying import copy_namespace
+from dualtrack.memory.transfer.jsonl import import_lines
 from tests.stores.sql_support import POSTGRES_URL, postgres_schema
 
 __all__ = ["postgres_schema"]
@@ -33,6 +34,22 @@ def test_a_copy_refreshes_the_destination_statistics() -> None:
         return destination.refreshed
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_an_import_refreshes_the_statistics_of_each_namespace_it_loaded() -> None:
+    opened: dict[str, Counting] = {}
+
+    async def open_store(namespace: str) -> Counting:
+        opened[namespace] = Counting(namespace)
+        return opened[namespace]
+
+    lines = [
+        '{"namespace":"loaded"}',
+        Datum(id="a", content=b"", created_at=1.0).to_json(),
+        '{"namespace":"empty"}',
+    ]
+    asyncio.run(import_lines(lines, open_store))
+    assert {name: store.refreshed for name, store in opened.items()} == {"loaded": 1, "empty": 0}
 
 
 @pytest.mark.postgres

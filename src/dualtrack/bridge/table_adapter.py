@@ -67,7 +67,12 @@ SEARCH_PAGE = 500
 
 
 class _Collided(Exception):
-    """An INSERT met a key written since the batch was planned: plan again once."""
+    """An INSERT met a key written since the batch was planned, which held ``known`` of the
+    batch's rows: plan again, as long as each plan finds more of them stored."""
+
+    def __init__(self, message: str, known: int) -> None:
+        super().__init__(message)
+        self.known = known
 
 
 class TableAdapter:
@@ -247,16 +252,18 @@ class TableAdapter:
         batch = check_batch(datums)
         if not batch:
             return []
-        try:
-            return await self.run_transaction("put", lambda session: self._write(session, batch))
-        except _Collided:
-            pass  # a racing writer stored one of the ids: plan again against what it stored
-        try:
-            return await self.run_transaction("put", lambda session: self._write(session, batch))
-        except _Collided as error:  # not a race after all: another constraint refused a row
-            raise InvalidRow(
-                f"{self.namespace} refused the put: {error}; the table is unchanged"
-            ) from None
+        known = -1
+        while True:
+            try:
+                return await self.run_transaction(
+                    "put", lambda session: self._write(session, batch)
+                )
+            except _Collided as error:
+                if error.known <= known:  # no racing writer stored more: a constraint refused
+                    raise InvalidRow(
+                        f"{self.namespace} refused the put: {error}; the table is unchanged"
+                    ) from None
+                known = error.known  # racing writers stored some ids: plan against them
 
     async def _write(
         self, session: AsyncSession, batch: builtins.list[Datum]
@@ -273,7 +280,7 @@ class TableAdapter:
             try:
                 inserted = (await session.execute(self._insert_for(params[0]), params)).all()
             except IntegrityError as error:
-                raise _Collided(describe(error)) from error
+                raise _Collided(describe(error), len(stored)) from error
             for new, row in zip(run, inserted, strict=True):
                 rows[new.datum.id] = row._mapping
         return [codec.datum(rows[datum.id]) for datum in batch]

@@ -42,12 +42,18 @@ async def advance(
     """
     if isinstance(store, Advancing):
         return await store.advance(datum, ref, expected=expected)
+    await check_head(store, datum, ref, expected)
+    stored = await store.put(datum)
+    await store.set_ref(ref, stored.id, expected=expected)
+    return stored
+
+
+async def check_head(store: DgentProtocol, datum: Datum, ref: str, expected: str | None) -> None:
+    """What an advance checks before it writes: valid arguments, then ``ref`` still naming
+    ``expected`` (else ``ConflictError``)."""
     check_datum(datum)
     check_name(ref)
     check_expected(expected)
     current = await store.get_ref(ref)
     if current != expected:
         raise refuse_swap(ref, current, expected)
-    stored = await store.put(datum)
-    await store.set_ref(ref, stored.id, expected=expected)
-    return stored

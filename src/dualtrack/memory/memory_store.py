@@ -10,6 +10,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from dualtrack.errors import UnknownDatum
+from dualtrack.memory.advancing import check_head
 from dualtrack.memory.causal import CausalOrder
 from dualtrack.memory.chain import Chain
 from dualtrack.memory.checks import (
@@ -408,12 +409,7 @@ class MemoryDgent:
     async def advance(self, datum: Datum, ref: str, *, expected: str | None = None) -> Datum:
         """``put(datum)`` and point ``ref`` at it if it still names ``expected``, in one
         step (see :class:`~dualtrack.memory.advancing.Advancing`)."""
-        check_datum(datum)
-        check_name(ref)
-        check_expected(expected)
-        current = await self.get_ref(ref)
-        if current != expected:
-            raise refuse_swap(ref, current, expected)
+        await check_head(self, datum, ref, expected)
         stored = (await self.put_many([datum]))[0]
         self._data().refs[ref] = stored.id
         return stored

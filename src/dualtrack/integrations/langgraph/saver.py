@@ -7,6 +7,7 @@ Deletion hides through the store's retention (``forget``); compaction removes th
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import builtins
 import json
@@ -26,7 +27,8 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.serde.base import SerializerProtocol
 
-from dualtrack.errors import ConflictError, MissingParentError
+from dualtrack.errors import ConflictError, ImmutableDatumError, MissingParentError
+from dualtrack.integrations.langgraph.heads import Heads
 from dualtrack.integrations.langgraph.home import HomeLoop
 from dualtrack.integrations.langgraph.instants import instant_of
 from dualtrack.integrations.langgraph.keys import LAYOUT, Thread
@@ -57,6 +59,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         super().__init__(serde=serde or SafeSerializer())
         self.store = store
         self._home = home or HomeLoop.current()
+        self._heads = Heads()
 
     @classmethod
     async def from_url(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
@@ -76,16 +79,41 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
     async def _aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         where = Thread.of_config(config)
         wanted = get_checkpoint_id(config)
-        target = (
-            where.checkpoint_id(wanted) if wanted else await self.store.get_ref(where.head_ref())
-        )
+        rows: builtins.list[Datum] | None = None
+        if wanted:
+            target: str | None = where.checkpoint_id(wanted)
+        else:
+            target, rows = await self._head(where)
         if target is None:
             return None
-        rows = await self._all(None, prefix=target)  # the checkpoint, then its writes
+        if rows is None:
+            rows = await self._all(None, prefix=target)  # the checkpoint, then its writes
         found = [row for row in rows if row.id == target]
         if not found:
             return None
         return await self._tuple(found[0], [row for row in rows if row.id != target])
+
+    async def _head(self, where: Thread) -> tuple[str | None, builtins.list[Datum] | None]:
+        """The thread's head, with the rows under it when the head this saver remembers is
+        still the head (read beside the ref, not after it)."""
+        name = where.head_ref()
+        guess = self._heads.guess(name)
+        if guess is None:
+            target = await self.store.get_ref(name)
+            rows = None
+        else:
+            ref, read = await asyncio.gather(
+                self.store.get_ref(name), self._all(None, prefix=guess), return_exceptions=True
+            )
+            if isinstance(ref, BaseException):
+                raise ref
+            if isinstance(read, BaseException) and ref == guess:
+                raise read
+            target = ref
+            rows = read if ref == guess and not isinstance(read, BaseException) else None
+        if target is not None:
+            self._heads.saw(name, target)
+        return target, rows
 
     async def _alist(
         self,
@@ -167,11 +195,40 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         conf = config["configurable"]
         where = Thread.of_config(config)
         checkpoint = str(conf["checkpoint_id"])
+        indexed = [
+            (WRITES_IDX_MAP.get(channel, i), channel, v) for i, (channel, v) in enumerate(writes)
+        ]
+        if all(idx >= 0 for idx, _, _ in indexed):
+            # ordinary channels keep their first write: store without reading what is there,
+            # unless a different first write is stored already (then the read below skips it)
+            try:
+                await self.store.put_many(
+                    self._write_batch(where, checkpoint, conf, indexed, task_id, task_path, {})
+                )
+                return
+            except ImmutableDatumError:
+                pass
         stored = await self._writes(where, checkpoint)
+        await self.store.put_many(
+            self._write_batch(where, checkpoint, conf, indexed, task_id, task_path, stored)
+        )
+
+    def _write_batch(
+        self,
+        where: Thread,
+        checkpoint: str,
+        conf: dict[str, Any],
+        writes: Sequence[tuple[int, str, Any]],
+        task_id: str,
+        task_path: str,
+        stored: dict[tuple[str, int], Datum],
+    ) -> builtins.list[Datum]:
+        """The datums of a task's ``writes`` to ``checkpoint``, given the latest ``stored``
+        revision of each (task, index): an ordinary channel keeps its first write, a special
+        one (negative index) gets the next revision."""
         run = conf.get("run_id")
         batch: builtins.list[Datum] = []
-        for position, (channel, value) in enumerate(writes):
-            idx = WRITES_IDX_MAP.get(channel, position)
+        for idx, channel, value in writes:
             previous = stored.get((task_id, idx))
             if previous is not None and idx >= 0:
                 continue
@@ -198,7 +255,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
             )
             stored[(task_id, idx)] = write
             batch.append(write)
-        await self.store.put_many(batch)  # one transaction for the step's writes
+        return batch
 
     async def _adelete_thread(self, thread_id: str) -> None:
         await retention_of(self.store).forget(metadata={"lg.thread": str(thread_id)})
@@ -388,6 +445,14 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         name = where.head_ref()
         mine = str(datum.metadata["lg.checkpoint"])
         parent = datum.metadata["lg.parent"]
+        if parent is None or str(parent) < mine:
+            # the usual step: the head is this checkpoint's parent (or unset for a first one)
+            try:
+                await advance(self.store, datum, name, expected=datum.causal_parent)
+                self._heads.saw(name, datum.id)
+                return
+            except ConflictError:
+                pass
         while True:
             current = await self.store.get_ref(name)
             if current is not None:
@@ -401,6 +466,7 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
                     return
             try:
                 await advance(self.store, datum, name, expected=current)
+                self._heads.saw(name, datum.id)
                 return
             except ConflictError:
                 continue

@@ -39,6 +39,10 @@ class Session(Protocol):
     #: The exception classes that mean "the database or driver failed".
     database_errors: tuple[type[BaseException], ...]
 
+    #: Whether a statement outside :meth:`atomic` commits alone (a failed one changes
+    #: nothing and leaves no transaction behind).
+    autocommit: bool
+
     @property
     def broken(self) -> bool:
         """Whether the connection is unusable (lost, or left mid-transaction) and must go."""
@@ -69,6 +73,7 @@ class CoreSession:
     def __init__(self, connection: AsyncConnection, *, caller: bool) -> None:
         self._connection = connection
         self._caller = caller
+        self.autocommit = not caller
         self._sqlite = connection.dialect.name == "sqlite"
         if connection.dialect.driver == "asyncpg":
             self.database_errors = (*CoreSession.database_errors, *asyncpg_errors())
@@ -177,6 +182,8 @@ class Compiler:
 class DriverSession:
     """A session that runs compiled Core statements on the asyncpg connection beneath
     ``connection`` (held in autocommit; atomic steps are asyncpg transactions)."""
+
+    autocommit = True
 
     def __init__(self, connection: AsyncConnection, driver: Any, compiler: Compiler) -> None:
         self.database_errors: tuple[type[BaseException], ...] = (

@@ -69,9 +69,11 @@ from dualtrack.memory.sql.errors import (
     failed,
     is_transient,
     pause,
+    sqlstate,
     unreachable,
 )
 from dualtrack.memory.sql.facets import facet_key, facets_json, filter_json
+from dualtrack.memory.sql.oneshot import DUPLICATE, one_shot
 from dualtrack.memory.sql.reads import Coalescer
 from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
 from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
@@ -101,7 +103,8 @@ READ_QUERIES = 1
 _THREAD_RANKING = 2000
 
 
-#: Batches up to this size try one conditional insert per datum before the general path.
+#: Batches up to this size try one conditional insert per datum before the general path
+#: (where no one-statement batch insert applies: SQLite, or a caller's transaction).
 _FEW = 8
 
 
@@ -125,6 +128,18 @@ def _settled(task: asyncio.Future[Any]) -> None:
     """Mark the outcome of shielded work whose caller stopped waiting as seen."""
     if not task.cancelled():
         task.exception()
+
+
+async def _stored_all(session: Session, statement: Any, params: Mapping[str, Any]) -> bool:
+    """Run a one-statement write; ``False`` when it stored nothing, or lost a race to a
+    writer of the same id (the statement then failed whole)."""
+    try:
+        rows = await session.fetch(statement, params)
+    except session.database_errors as error:
+        if sqlstate(error) != DUPLICATE:
+            raise
+        return False
+    return bool(rows[0][0])
 
 
 def _datum(row: Sequence[Any]) -> Datum:
@@ -245,9 +260,11 @@ class SQLDgent:
             if dialect.name != "postgresql":
                 raise InvalidArgument("schema= places tables in a PostgreSQL schema only")
         self._schema = schema
+        self._rendered: str | None = None
         self._tables = tables_in(schema)
         self._statements = Statements(self._tables, dialect.name)
         self._everything = Statements(self._tables, dialect.name, hidden=True)
+        self._oneshot = one_shot(self._statements) if self._statements.postgres else None
         self._chunk = None if self._statements.postgres else _SQLITE_CHUNK
         self._shielded = not self._statements.postgres
         # SQLite works on a local file, bounded by its busy timeout; a statement cut off in
@@ -289,9 +306,13 @@ class SQLDgent:
         return store
 
     def __repr__(self) -> str:
-        where = masked(self._engine.url)
-        schema = "" if self._schema is None else f", schema={self._schema!r}"
-        return f"SQLDgent({where!r}, namespace={self._namespace!r}{schema})"
+        rendered = self._rendered
+        if rendered is None:  # every operation names the store in its messages: render once
+            where = masked(self._engine.url)
+            schema = "" if self._schema is None else f", schema={self._schema!r}"
+            rendered = f"SQLDgent({where!r}, namespace={self._namespace!r}{schema})"
+            self._rendered = rendered
+        return rendered
 
     async def __aenter__(self) -> SQLDgent:
         await self._started()
@@ -557,6 +578,8 @@ class SQLDgent:
 
         async def write(session: Session) -> Datum:
             params = {**row, "now": self._clock()}
+            if expiry is None and await self._advanced_new(session, params, ref, expected):
+                return datum
             async with session.atomic():
                 stored = datum
                 if await session.fetch(statements.insert_one, params):
@@ -578,6 +601,45 @@ class SQLDgent:
 
         return await self._run("advance", write, writes=True)
 
+    async def _advanced_new(
+        self, session: Session, params: dict[str, Any], ref: str, expected: str | None
+    ) -> bool:
+        """Whether one statement stored the new datum of ``params`` and moved ``ref`` to it
+        (PostgreSQL in autocommit); ``False`` changed nothing."""
+        oneshot = self._oneshot
+        if oneshot is None or not session.autocommit:
+            return False
+        if expected is None:
+            statement = oneshot.advance_creating
+        elif _storable(expected):
+            statement = oneshot.advance_moving
+        else:
+            return False
+        return await _stored_all(session, statement, {**params, "ref": ref, "expected": expected})
+
+    async def _inserted_new(
+        self, session: Session, batch: Sequence[Datum], digests: Mapping[str, str]
+    ) -> bool:
+        """Whether one statement stored every datum of ``batch``, all new (PostgreSQL in
+        autocommit); ``False`` changed nothing."""
+        assert self._oneshot is not None
+        rows = [self._row(datum) for datum in batch]
+        arrays = {
+            "ns": self._namespace,
+            "ids": [row["id"] for row in rows],
+            "contents": [row["content"] for row in rows],
+            "created_ats": [row["created_at"] for row in rows],
+            "causal_parents": [row["causal_parent"] for row in rows],
+            "metadatas": [row["metadata"] for row in rows],
+            "facetses": [row["facets"] for row in rows],
+            "digests": [digests[datum.id] for datum in batch],
+            "parent_digests": [
+                None if datum.causal_parent is None else digests[datum.causal_parent]
+                for datum in batch
+            ],
+        }
+        return await _stored_all(session, self._oneshot.insert_batch, arrays)
+
     async def put_many(self, datums: Iterable[Datum]) -> builtins.list[Datum]:
         """Store every datum in one transaction, or none of them."""
         batch = check_batch(datums)
@@ -591,12 +653,18 @@ class SQLDgent:
             {d.causal_parent for d in batch if d.causal_parent and d.causal_parent not in inside}
         )
         named = sorted(set(ids) | set(parents))
-        digests = {id_digest(datum_id): datum_id for datum_id in named}
+        digest_of = {datum_id: id_digest(datum_id) for datum_id in named}
+        digests = {digest: datum_id for datum_id, digest in digest_of.items()}
         statements = self._statements
-        singles = [self._one_row(d) for d in batch] if len(batch) <= _FEW else None
+        distinct = len(ids) == len(batch)
+        lasting = all(at is None for at in expiry_of.values())
 
         async def write(session: Session) -> builtins.list[Datum]:
-            if singles is not None and len(ids) == len(batch):
+            if self._oneshot is not None and session.autocommit:
+                if distinct and lasting and await self._inserted_new(session, batch, digest_of):
+                    return batch
+            elif len(batch) <= _FEW and distinct:
+                singles = [self._one_row(d) for d in batch]
                 try:
                     return await self._insert_each(session, batch, singles, expiry_of)
                 except _NotAllNew:

@@ -27,7 +27,7 @@ from dualtrack.errors import DualtrackError, InvalidDatum, RetentionUnsupported
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.retention import Retention
-from dualtrack.memory.transfer.copying import DEFAULT_BATCH, Progress, place_ref
+from dualtrack.memory.transfer.copying import DEFAULT_BATCH, Analysable, Progress, place_ref
 from dualtrack.memory.transfer.digest import REF_PAGE
 
 #: The namespace of datum lines that come before any namespace line.
@@ -308,6 +308,8 @@ async def import_lines(
 async def _finish(importer: _Importer, last_line: int) -> ImportReport:
     try:
         await importer.flush(last_line)
+        if importer.datums and isinstance(importer.store, Analysable):
+            await importer.store.refresh_statistics()  # reads right after plan by index
     finally:
         await importer.store.close()
     return importer.report()
