@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    ARRAY,
     Double,
     Executable,
     LargeBinary,
@@ -29,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 
-from dualtrack.memory.sql.statements import INSERT_COLUMNS, Statements
+from dualtrack.memory.sql.statements import INSERT_COLUMNS, Statements, batch_rows
 
 #: the SQLSTATE of a unique violation: another writer stored one of the ids first
 DUPLICATE = "23505"
@@ -91,25 +90,7 @@ def insert_new(statements: Statements) -> Executable:
     tables = statements.tables
     d, t, e = tables.datums, tables.tombstones, tables.erased
     ns = _text("ns")
-    arrays = (
-        func.unnest(
-            bindparam("ids", type_=ARRAY(Text())),
-            bindparam("contents", type_=ARRAY(LargeBinary())),
-            bindparam("created_ats", type_=ARRAY(Double())),
-            bindparam("causal_parents", type_=ARRAY(Text())),
-            bindparam("metadatas", type_=ARRAY(Text())),
-            bindparam("facetses", type_=ARRAY(Text())),
-            bindparam("digests", type_=ARRAY(Text())),
-            bindparam("parent_digests", type_=ARRAY(Text())),
-        )
-        .table_valued(
-            *INSERT_COLUMNS[1:],
-            "digest",
-            "parent_digest",
-            with_ordinality="position",
-        )
-        .render_derived()
-    )
+    arrays = batch_rows("digest", "parent_digest", ordinality="position")
     batch = select(arrays).cte("batch")
     earlier = batch.alias("earlier")
     parent = batch.c.causal_parent

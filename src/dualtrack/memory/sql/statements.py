@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeEngine
 
 from dualtrack.errors import BackendUnavailable
 from dualtrack.memory.sql.schema import SQLTables
@@ -126,6 +127,28 @@ def forgotten(tables: SQLTables, table: Any) -> ColumnElement[bool]:
 
 def _text(name: str) -> Any:
     return bindparam(name, type_=Text())
+
+
+#: The arrays a PostgreSQL batch binds, one element per datum, with their columns' names.
+BATCH_ARRAYS: tuple[tuple[str, str, TypeEngine[Any]], ...] = (
+    ("ids", "id", Text()),
+    ("contents", "content", LargeBinary()),
+    ("created_ats", "created_at", Double()),
+    ("causal_parents", "causal_parent", Text()),
+    ("metadatas", "metadata", Text()),
+    ("facetses", "facets", Text()),
+)
+
+
+def batch_rows(*more: str, ordinality: str | None = None) -> Any:
+    """The rows of a PostgreSQL batch: the datum arrays of :data:`BATCH_ARRAYS` unnested side
+    by side, then text arrays ``more`` (each bound as ``name + "s"``, a column ``name``), and a
+    position column named ``ordinality`` if given."""
+    arrays = [bindparam(name, type_=ARRAY(kind)) for name, _, kind in BATCH_ARRAYS]
+    arrays += [bindparam(f"{name}s", type_=ARRAY(Text())) for name in more]
+    columns = [column for _, column, _ in BATCH_ARRAYS] + list(more)
+    valued = func.unnest(*arrays).table_valued(*columns, with_ordinality=ordinality)
+    return valued.render_derived()
 
 
 class Statements:
@@ -442,18 +465,7 @@ class Statements:
                 self._insert().values(values).on_conflict_do_nothing().returning(d.c.id)
             )
             return statement
-        arrays = (
-            func.unnest(
-                bindparam("ids", type_=ARRAY(Text())),
-                bindparam("contents", type_=ARRAY(LargeBinary())),
-                bindparam("created_ats", type_=ARRAY(Double())),
-                bindparam("causal_parents", type_=ARRAY(Text())),
-                bindparam("metadatas", type_=ARRAY(Text())),
-                bindparam("facetses", type_=ARRAY(Text())),
-            )
-            .table_valued(*INSERT_COLUMNS[1:])
-            .render_derived()
-        )
+        arrays = batch_rows()
         rows = select(
             _text("ns"),
             *(arrays.c[name] for name in INSERT_COLUMNS[1:6]),

@@ -77,7 +77,7 @@ from dualtrack.memory.sql.oneshot import DUPLICATE, one_shot
 from dualtrack.memory.sql.reads import Coalescer
 from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
 from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
-from dualtrack.memory.sql.statements import NEVER, PageShape, Statements
+from dualtrack.memory.sql.statements import BATCH_ARRAYS, NEVER, PageShape, Statements
 from dualtrack.memory.sql.timeouts import check_timeout, timed
 from dualtrack.memory.vectors import best_of, top_matches
 from dualtrack.memory.views import View
@@ -623,15 +623,8 @@ class SQLDgent:
         """Whether one statement stored every datum of ``batch``, all new (PostgreSQL in
         autocommit); ``False`` changed nothing."""
         assert self._oneshot is not None
-        rows = [self._row(datum) for datum in batch]
         arrays = {
-            "ns": self._namespace,
-            "ids": [row["id"] for row in rows],
-            "contents": [row["content"] for row in rows],
-            "created_ats": [row["created_at"] for row in rows],
-            "causal_parents": [row["causal_parent"] for row in rows],
-            "metadatas": [row["metadata"] for row in rows],
-            "facetses": [row["facets"] for row in rows],
+            **self._arrays(batch),
             "digests": [digests[datum.id] for datum in batch],
             "parent_digests": [
                 None if datum.causal_parent is None else digests[datum.causal_parent]
@@ -781,21 +774,21 @@ class SQLDgent:
         times = [float(at) for at in expiries if at is not None]
         await self._tombstones(session, ids, times, None)
 
+    def _arrays(self, batch: Sequence[Datum]) -> dict[str, Any]:
+        """The parameters of a PostgreSQL batch: the namespace, and an array per column."""
+        rows = [self._row(datum) for datum in batch]
+        arrays: dict[str, Any] = {"ns": self._namespace}
+        for name, column, _ in BATCH_ARRAYS:
+            arrays[name] = [row[column] for row in rows]
+        return arrays
+
     async def _insert(self, session: Session, fresh: Sequence[Datum]) -> None:
-        rows = [self._row(datum) for datum in fresh]
         statement = self._statements.insert_many
         if self._statements.postgres:
-            arrays = {
-                "ns": self._namespace,
-                "ids": [row["id"] for row in rows],
-                "contents": [row["content"] for row in rows],
-                "created_ats": [row["created_at"] for row in rows],
-                "causal_parents": [row["causal_parent"] for row in rows],
-                "metadatas": [row["metadata"] for row in rows],
-                "facetses": [row["facets"] for row in rows],
-            }
+            arrays = self._arrays(fresh)
             inserted = {row[0] for row in await session.fetch(statement, arrays)}
         else:
+            rows = [self._row(datum) for datum in fresh]
             inserted = {row[0] for row in await session.fetch(statement, rows)}
         raced = [datum for datum in fresh if datum.id not in inserted]
         if raced:
