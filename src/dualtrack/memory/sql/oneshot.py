@@ -13,9 +13,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Double,
     Executable,
-    LargeBinary,
     Text,
     and_,
     bindparam,
@@ -68,15 +66,7 @@ def advance_new(statements: Statements, *, create: bool) -> Executable:
             .values(datum_id=_text("id"))
         )
     step = moved.returning(r.c.name).cte("moved")
-    row = select(
-        _text("ns"),
-        _text("id"),
-        bindparam("content", type_=LargeBinary()),
-        bindparam("created_at", type_=Double()),
-        _text("causal_parent"),
-        _text("metadata"),
-        cast(_text("facets"), JSONB()),
-    ).where(exists(select(step.c.name)))
+    row = statements.one_row().where(exists(select(step.c.name)))
     stored = postgresql.insert(d).from_select(list(INSERT_COLUMNS), row).returning(d.c.id)
     inserted = stored.cte("inserted")
     return select(func.count()).select_from(inserted)

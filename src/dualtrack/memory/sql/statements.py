@@ -430,9 +430,10 @@ class Statements:
         )
         return statement
 
-    def _insert_one(self) -> Executable:
-        d = self.tables.datums
-        values = select(
+    def one_row(self) -> Select[Any]:
+        """The row of one datum, from the parameters ``ns``, ``id``, ``content``,
+        ``created_at``, ``causal_parent``, ``metadata`` and ``facets``, in INSERT_COLUMNS order."""
+        return select(
             _text("ns"),
             _text("id"),
             bindparam("content", type_=LargeBinary()),
@@ -440,7 +441,11 @@ class Statements:
             _text("causal_parent"),
             _text("metadata"),
             self._facets_value(_text("facets")),
-        ).where(*self.insertable)
+        )
+
+    def _insert_one(self) -> Executable:
+        d = self.tables.datums
+        values = self.one_row().where(*self.insertable)
         statement: Executable = (
             self._insert()
             .from_select(list(INSERT_COLUMNS), values)
