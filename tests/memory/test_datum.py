@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
+import json
 import pickle
 from typing import Any
 
@@ -180,12 +181,48 @@ def test_any_finite_time_round_trips(seconds: float) -> None:
     assert Datum.from_json(datum.to_json()).created_at == seconds
 
 
+#: Scalars on both sides of every rule the one-pass check applies: wide ints, non-finite
+#: floats, lone surrogates, str subclasses, and types JSON lacks.
+edge_scalars = st.one_of(
+    json_values,
+    st.sampled_from([1 << 12_999, -(1 << 12_999) + 1, 1 << 13_000, -(1 << 13_000)]),
+    st.sampled_from([float("nan"), float("inf"), -float("inf"), -0.0, True, False]),
+    st.text(alphabet="aé\ud800\udfff", max_size=3),
+    st.builds(type("Text", (str,), {}), st.text(max_size=3)),
+    st.sampled_from([b"x", {1, 2}, 1j]),
+)
+edge_keys = st.one_of(
+    st.text(max_size=8),
+    st.text(alphabet="aé\ud800\udfff", max_size=3),
+    st.builds(type("Key", (str,), {}), st.text(max_size=3)),
+    st.integers(0, 3),
+)
+
+
+@given(values=st.dictionaries(edge_keys, edge_scalars, max_size=4))
+def test_the_one_pass_check_agrees_with_the_full_check(values: dict[Any, Any]) -> None:
+    from dualtrack.memory.metadata import metadata_of, plain_json
+
+    try:
+        expected = plain_json(values)
+    except InvalidDatum:
+        with pytest.raises(InvalidDatum):
+            metadata_of(values)
+        return
+    made = metadata_of(values)
+    assert made.to_dict() == expected
+    assert made.to_json() == Metadata(values).to_json()
+    values.clear()  # the caller's dict is copied, not kept
+    assert made.to_dict() == expected
+
+
 @given(values=st.dictionaries(st.text(max_size=8), json_values, max_size=4))
 def test_fast_paths_build_the_metadata_the_full_check_builds(values: dict[str, Any]) -> None:
-    from dualtrack.memory.metadata import canonical_json, plain_json
+    from dualtrack.memory.metadata import canonical_json, metadata_of, plain_json
 
-    fast = Metadata(values)
+    fast = metadata_of(values)
     assert fast.to_dict() == plain_json(values)
+    assert fast.to_json() == json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     assert fast.to_json() == Metadata.from_json(fast.to_json()).to_json()
     assert fast.canonical_items() == [(k, canonical_json(v)) for k, v in plain_json(values).items()]
 

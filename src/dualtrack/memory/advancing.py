@@ -8,7 +8,7 @@ back to the two calls on a store that cannot (then not atomic under concurrent w
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeGuard, runtime_checkable
 
 from dualtrack.memory.checks import check_datum, check_expected, check_name, refuse_swap
 from dualtrack.memory.datum import Datum
@@ -40,12 +40,25 @@ async def advance(
     >>> asyncio.run(store.get_ref("head")) == second.id
     True
     """
-    if isinstance(store, Advancing):
+    if _advancing(store):
         return await store.advance(datum, ref, expected=expected)
     await check_head(store, datum, ref, expected)
     stored = await store.put(datum)
     await store.set_ref(ref, stored.id, expected=expected)
     return stored
+
+
+_ADVANCING: dict[type, bool] = {}
+
+
+def _advancing(store: object) -> TypeGuard[Advancing]:
+    """Whether ``store`` is :class:`Advancing`, judged once per class: a runtime protocol
+    check inspects every member and costs more than an in-memory advance."""
+    kind = type(store)
+    known = _ADVANCING.get(kind)
+    if known is None:
+        known = _ADVANCING[kind] = isinstance(store, Advancing)
+    return known
 
 
 async def check_head(store: DgentProtocol, datum: Datum, ref: str, expected: str | None) -> None:

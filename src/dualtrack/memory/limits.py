@@ -59,8 +59,10 @@ def check_unicode(value: str, name: str, error: type[Exception]) -> str:
 def holdable(text: str) -> bool:
     """Whether ``text`` could be a stored id: at most 255 characters, no NUL, valid Unicode.
     Looking up any other str finds nothing, on every store."""
-    if "\x00" in text or len(text) > 255:
+    if len(text) > 255 or "\x00" in text:
         return False
+    if text.isascii():
+        return True
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -140,7 +140,10 @@ class MemorySpace:
 
     def namespace(self, name: str) -> _Namespace:
         """The datums and refs of one namespace (created empty on first use)."""
-        return self._namespaces.setdefault(name, _Namespace())
+        data = self._namespaces.get(name)
+        if data is None:  # not setdefault: that would build an empty namespace on every call
+            data = self._namespaces[name] = _Namespace()
+        return data
 
     def holdings(self, name: str) -> builtins.list[bytes]:
         """Every byte string the space keeps for namespace ``name`` (contents, metadata JSON,

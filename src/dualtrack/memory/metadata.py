@@ -12,10 +12,14 @@ from dualtrack.errors import InvalidDatum
 from dualtrack.memory.limits import MAX_DEPTH, MAX_INT_BITS, int_too_wide, shown
 
 _SCALARS = (str, int, bool, type(None))
+_WIDEST = 1 << MAX_INT_BITS  # ints of more bits are refused
 
 
-def _json_text(value: Any, *, sort_keys: bool = False) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+# Encoders made once: ``json.dumps`` with options builds a new encoder on every call.
+_json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_sorted_json_text = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True
+).encode
 
 
 def plain_json(value: Any, where: str = "metadata", error: type[Exception] = InvalidDatum) -> Any:
@@ -106,47 +110,13 @@ def _check_text(text: str, reason: str) -> None:
         raise _Refused(reason) from None
 
 
-def _flat_copy(values: object) -> dict[str, Any] | None:
-    """A copy of ``values`` when it is a dict of ASCII keys to plain scalars (the common
-    metadata, checked in one pass), else ``None`` for :func:`plain_json` to judge."""
-    if type(values) is not dict:
-        return None
-    for name, value in values.items():
-        if type(name) is not str or not name.isascii():
-            return None
-        kind = type(value)
-        if kind is str:
-            if not value.isascii():
-                return None
-        elif kind is int:
-            if int_too_wide(value):
-                return None
-        elif kind is float:
-            if value - value != 0.0:  # NaN or infinite
-                return None
-        elif value is not None and kind is not bool:
-            return None
-    return dict(values)
-
-
 def canonical_json(value: Any) -> str:
     """The JSON text two equal JSON values share: sorted keys, compact, ``true`` unlike ``1``.
 
     >>> canonical_json({"b": 1, "a": [True, 1.0]})
     '{"a":[true,1.0],"b":1}'
     """
-    return _json_text(value, sort_keys=True)
-
-
-def _canonical_value(value: Any) -> str:
-    kind = type(value)
-    if kind is str:
-        return _json_string(value)
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float:
-        return float.__repr__(value)
-    return canonical_json(value)
+    return _sorted_json_text(value)
 
 
 def _thaw(value: Any) -> Any:
@@ -174,13 +144,11 @@ class Metadata(Mapping[str, Any]):
     __slots__ = ("_canonical", "_data", "_pairs", "_text")
 
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
-        data = _flat_copy(values)
-        if data is None:
-            data = plain_json({} if values is None else values)
-            if type(data) is not dict:
-                raise InvalidDatum(
-                    f"metadata must be a mapping of str to JSON values, got {shown(values)}"
-                )
+        data = plain_json({} if values is None else values)
+        if type(data) is not dict:
+            raise InvalidDatum(
+                f"metadata must be a mapping of str to JSON values, got {shown(values)}"
+            )
         self._data: dict[str, Any] | None = data
         self._text: str | None = None  # written on first use: many datums are never stored
         self._canonical: str | None = None
@@ -193,20 +161,20 @@ class Metadata(Mapping[str, Any]):
         >>> Metadata.of({}) is Metadata.of({})
         True
         """
-        if isinstance(values, Metadata):
-            return values
-        if type(values) is dict and not values:
-            return EMPTY_METADATA
-        return cls(values)
+        return metadata_of(values)
 
     @classmethod
     def from_json(cls, text: str) -> Metadata:
-        """Metadata from JSON text this module wrote; parsed on first use (trusted stored data)."""
-        made = cls.__new__(cls)
-        made._data = None
+        """Metadata from JSON text this module wrote; parsed on first use (trusted stored data).
+
+        >>> Metadata.from_json("{}") is Metadata.of({})
+        True
+        """
+        if text == "{}":
+            return EMPTY_METADATA
+        made = _new(cls)
+        made._data = made._canonical = made._pairs = None
         made._text = text
-        made._canonical = None
-        made._pairs = None
         return made
 
     def _values(self) -> dict[str, Any]:
@@ -218,7 +186,13 @@ class Metadata(Mapping[str, Any]):
     def to_json(self) -> str:
         """Compact JSON text of the mapping, keys in insertion order (what stores write)."""
         if self._text is None:
-            self._text = _json_text(self._values())
+            parts = []
+            for key, text in self.canonical_items():
+                if text[0] in "[{":  # a nested value keeps its own key order
+                    self._text = _json_text(self._values())
+                    return self._text
+                parts.append(_json_string(key) + ":" + text)
+            self._text = "{" + ",".join(parts) + "}"  # a scalar's canonical text is its JSON
         return self._text
 
     def canonical(self) -> str:
@@ -234,7 +208,23 @@ class Metadata(Mapping[str, Any]):
         [('n', '1'), ('tags', '{"a":2,"b":1}')]
         """
         if self._pairs is None:
-            self._pairs = [(key, _canonical_value(value)) for key, value in self._values().items()]
+            pairs = []
+            for key, value in self._values().items():  # one loop, no call per common value
+                kind = type(value)
+                if kind is str:
+                    text = _json_string(value)
+                elif kind is int:
+                    text = int.__repr__(value)
+                elif kind is float:
+                    text = float.__repr__(value)
+                elif value is None:
+                    text = "null"
+                elif kind is bool:
+                    text = "true" if value else "false"
+                else:
+                    text = canonical_json(value)
+                pairs.append((key, text))
+            self._pairs = pairs
         return self._pairs
 
     def to_dict(self) -> dict[str, Any]:
@@ -272,6 +262,43 @@ class Metadata(Mapping[str, Any]):
     def __reduce__(self) -> tuple[Any, tuple[str]]:
         return (Metadata.from_json, (self.to_json(),))
 
+
+def metadata_of(values: Mapping[str, Any]) -> Metadata:
+    """``values`` as checked metadata. The common case, a dict of ASCII keys to plain scalars,
+    is checked and copied in one pass here; anything else goes through :func:`plain_json`.
+
+    >>> metadata_of({"kind": "note", "n": 2})
+    Metadata({"kind":"note","n":2})
+    """
+    if type(values) is dict:
+        if not values:
+            return EMPTY_METADATA
+        for name, value in values.items():
+            if type(name) is not str or not name.isascii():
+                break
+            kind = type(value)
+            if kind is str:
+                if not value.isascii():
+                    break
+            elif kind is int:
+                if not -_WIDEST < value < _WIDEST:  # int_too_wide without a call
+                    break
+            elif kind is float:
+                if value - value != 0.0:  # NaN or infinite
+                    break
+            elif value is not None and kind is not bool:
+                break
+        else:
+            made = _new(Metadata)
+            made._data = dict(values)
+            made._text = made._canonical = made._pairs = None
+            return made
+    elif isinstance(values, Metadata):
+        return values
+    return Metadata(values)
+
+
+_new = object.__new__
 
 #: The empty metadata, shared: it is immutable, so one instance serves every datum without any.
 EMPTY_METADATA = Metadata()

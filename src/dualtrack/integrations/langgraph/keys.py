@@ -7,6 +7,7 @@ the real keys live in the datum's metadata.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -20,14 +21,19 @@ PREFIX = "lg-"
 LAYOUT = "lg.layout"
 
 
+_compact = json.JSONEncoder(separators=(",", ":")).encode  # made once, not per call
+
+
 def digest(kind: str, *parts: object) -> str:
     """A 64-hex id naming ``parts`` under ``kind`` (``c`` checkpoint, ``w`` write, ``h`` head)."""
-    body = json.dumps([kind, *parts], separators=(",", ":")).encode("utf-8")
+    body = _compact([kind, *parts]).encode("utf-8")
     return f"{PREFIX}{kind}-{hashlib.sha256(body).hexdigest()}"
 
 
+@functools.lru_cache(maxsize=4096)
 def checkpoint_id(thread: str, ns: str, checkpoint: str) -> str:
-    """The datum id of one checkpoint."""
+    """The datum id of one checkpoint (remembered: a step names the same one several times,
+    as a checkpoint, a parent and the prefix of its writes)."""
     return digest("c", thread, ns, checkpoint)
 
 
@@ -49,6 +55,7 @@ def write_id(thread: str, ns: str, checkpoint: str, task: str, idx: int, revisio
     return writes_prefix(thread, ns, checkpoint) + digest("r", task, idx, revision)
 
 
+@functools.lru_cache(maxsize=4096)
 def head_ref(thread: str, ns: str) -> str:
     """The ref naming the latest checkpoint of a thread and namespace."""
     return digest("h", thread, ns)

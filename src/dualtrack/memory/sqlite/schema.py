@@ -127,6 +127,14 @@ INSERT_CHECKED = """INSERT INTO dgent_datums
         OR EXISTS (SELECT 1 FROM dgent_erased WHERE namespace = ?1 AND digest = ?8))
     ON CONFLICT (namespace, id) DO NOTHING"""
 
+#: What a batch's plain inserts need to know first: whether the namespace holds any retention
+#: state (tombstones or erased ids, which every row must then be checked against) and how many
+#: of a JSON array of parent ids are stored.
+WRITE_GUARDS = """SELECT EXISTS (SELECT 1 FROM dgent_tombstones WHERE namespace = ?1)
+        OR EXISTS (SELECT 1 FROM dgent_erased WHERE namespace = ?1),
+    (SELECT count(*) FROM dgent_datums
+        WHERE namespace = ?1 AND id IN (SELECT value FROM json_each(?2)))"""
+
 #: A datum's search vector, stored by the first search that reads it (NULL until then; an
 #: empty blob for content that is not text). The datum itself never changes.
 SET_VECTOR = """UPDATE dgent_datums SET vector = ?1

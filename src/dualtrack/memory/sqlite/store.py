@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,20 +96,51 @@ def _checked_row(row: Row, datum: Datum) -> Row:
     return (*row, id_digest(datum.id), None if parent is None else id_digest(parent))
 
 
-def _inserted_all(connection: sqlite3.Connection, checked: builtins.list[Row]) -> bool:
-    """Insert every row by :data:`sql.INSERT_CHECKED` (each new, its parent held), or none.
+def _outside_parents(batch: builtins.list[Datum]) -> builtins.list[str]:
+    """The parents the batch names that are not stored earlier in it, each once."""
+    earlier: set[str] = set()
+    outside: dict[str, None] = {}
+    for datum in batch:
+        parent = datum.causal_parent
+        if parent is not None and parent not in earlier:
+            outside[parent] = None
+        earlier.add(datum.id)
+    return list(outside)
 
-    One row needs no savepoint: it inserted or it did not. A batch with a row that did not
-    insert (stored already, refused, or a child before its parent) is rolled back to the
-    savepoint, leaving the checks that name the reason to the caller.
+
+def _inserted_all(
+    connection: sqlite3.Connection,
+    namespace: str,
+    batch: builtins.list[Datum],
+    rows: builtins.list[Row],
+) -> bool:
+    """Insert every row (each new, its parent held), or none.
+
+    One query first asks whether the namespace has tombstones or erased ids and how many of
+    the batch's outside parents are stored. Without retention state (the common case) the
+    rows go in by plain inserts once every parent is held; with it, each row is inserted by
+    :data:`sql.INSERT_CHECKED` under the full checks. A batch with a row that did not insert
+    (stored already, refused, or a child before its parent) is rolled back to the savepoint,
+    leaving the checks that name the reason to the caller.
     """
+    outside = _outside_parents(batch)
+    guarded, held = connection.execute(
+        sql.WRITE_GUARDS, (namespace, json.dumps(outside) if outside else "[]")
+    ).fetchone()
+    if guarded:
+        statement = sql.INSERT_CHECKED
+        params = [_checked_row(row, datum) for row, datum in zip(rows, batch, strict=True)]
+    elif held == len(outside):
+        statement, params = sql.INSERT_DATUM, rows
+    else:
+        return False
     before = connection.total_changes
-    if len(checked) == 1:
-        connection.execute(sql.INSERT_CHECKED, checked[0])
+    if len(params) == 1:
+        connection.execute(statement, params[0])
         return connection.total_changes != before
     connection.execute("SAVEPOINT put_many")
-    connection.executemany(sql.INSERT_CHECKED, checked)
-    if connection.total_changes - before == len(checked):
+    connection.executemany(statement, params)
+    if connection.total_changes - before == len(params):
         connection.execute("RELEASE put_many")
         return True
     connection.execute("ROLLBACK TO put_many")
@@ -253,10 +284,15 @@ class SQLiteDgent:
         """Every row of a read, on this thread's reader (for reads run in worker threads)."""
         return self._reader().execute(statement, params).fetchall()
 
-    async def _read(self, statement: str, params: Iterable[object]) -> builtins.list[Any]:
-        await self._started()
+    async def _read(self, statement: str, params: Sequence[object]) -> builtins.list[Any]:
+        if self._writer is None or self._closed:
+            await self._started()
+        return self._rows(statement, params)
+
+    def _rows(self, statement: str, params: Sequence[object]) -> builtins.list[Any]:
+        """Every row of a read on this thread's reader, once the store has started."""
         try:
-            return self._reader().execute(statement, tuple(params)).fetchall()
+            return self._reader().execute(statement, params).fetchall()
         except sqlite3.Error as error:
             raise BackendUnavailable(f"SQLite refused a read of {self._path!r}: {error}") from error
 
@@ -321,19 +357,17 @@ class SQLiteDgent:
             for datum in batch
         ]
         clock = self._clock
-        checked = [_checked_row(row, datum) for row, datum in zip(rows, batch, strict=True)]
 
         def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
-            if _inserted_all(connection, checked):  # all new: conditional inserts, no reads
+            if _inserted_all(connection, namespace, batch, rows):  # all new, no datum read
                 connection.executemany(sql.INSERT_METADATA, [p for some in pairs for p in some])
-                connection.executemany(
-                    sql.INSERT_TOMBSTONE,
-                    [
-                        (namespace, datum.id, at, None)
-                        for datum, at in zip(batch, expiries, strict=True)
-                        if at is not None
-                    ],
-                )
+                expiring = [
+                    (namespace, datum.id, at, None)
+                    for datum, at in zip(batch, expiries, strict=True)
+                    if at is not None
+                ]
+                if expiring:
+                    connection.executemany(sql.INSERT_TOMBSTONE, expiring)
                 return batch
             named = {d.id for d in batch} | {d.causal_parent for d in batch if d.causal_parent}
             wanted = json.dumps(sorted(named))
@@ -415,10 +449,13 @@ class SQLiteDgent:
         """The datum with this id, or ``None`` (hidden ones only with ``include_hidden``)."""
         if not holdable(check_lookup(datum_id)):
             return None
-        rows = await self._read(
-            *self._point(sql.SHOWN_ONE, sql.SELECT_ONE, include_hidden, datum_id)
-        )
-        return _datum(rows[0]) if rows else None
+        if self._writer is None or self._closed:  # a started store reads without awaiting
+            await self._started()
+        if include_hidden:
+            rows = self._rows(sql.SELECT_ONE, (self._namespace, datum_id))
+        else:
+            rows = self._rows(sql.SHOWN_ONE, (self._namespace, datum_id, self._clock()))
+        return Datum.trusted(*rows[0]) if rows else None
 
     async def exists(self, datum_id: str, *, include_hidden: bool = False) -> bool:
         """Whether the store shows a datum with this id."""
