@@ -3,7 +3,8 @@
 On PostgreSQL, each SQLDgent operation is timed against raw asyncpg executing the very
 statements SQLDgent runs (compiled from its Core statements, so the SQL text is identical),
 with every row value and metadata facet precomputed outside the timing (no vectors: the first
-search embeds what it reads); the raw side
+search embeds what it reads); reads on the raw side build the same ``Datum`` objects from
+their rows (``Datum.trusted``, as ``benchmarks/memory.py``'s raw sqlite3 gets do); the raw side
 gets a connection of its own per task, with no pool in between. SQLDgent's own numbers on
 SQLite (``sqlite+aiosqlite``, WAL, ``synchronous=FULL``) are the second baseline. Both sides of
 a comparison are timed alternately, in many short rounds of which the best is kept: the machine
@@ -257,20 +258,22 @@ async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[A
 
     async def get() -> int:
         for number in range(gets):
-            await first.fetchrow(get_one, *one(f"rg{number % 1000:09d}"))
+            Datum.trusted(*await first.fetchrow(get_one, *one(f"rg{number % 1000:09d}")))
         return gets
 
     async def chain() -> int:
         for _ in range(5):
-            await first.fetch(chain_sql, *raw.args(statements.chain, key(parent)))
+            rows = await first.fetch(chain_sql, *raw.args(statements.chain, key(parent)))
+            [Datum.trusted(*row) for row in rows]
         return 5 * 1000
 
     async def concurrent() -> int:
         async def reader(connection: Any, offset: int) -> None:
             for number in range(gets // TASKS):
-                await connection.fetchrow(
+                row = await connection.fetchrow(
                     get_one, *one(f"rg{(number * TASKS + offset) % 1000:09d}")
                 )
+                Datum.trusted(*row)
 
         await asyncio.gather(*(reader(c, i) for i, c in enumerate(connections)))
         return (gets // TASKS) * TASKS

@@ -438,7 +438,7 @@ class SQLDgent:
         if ready is None or not ready.done() or self._closed:
             await self._started()
         deadline = self._deadline if bounded else None
-        async with timed(deadline, f"{where} on {self!r}", writes=writes):
+        async with timed(deadline, where, writes=writes, on=self):
             return await self._attempts_untimed(where, operation, writes=writes)
 
     async def _attempts_untimed(
