@@ -21,6 +21,7 @@ from dualtrack.errors import BackendUnavailable
 from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.retention.digests import id_digest
 from dualtrack.memory.retention.policy import Clock, CompactionPolicy, CompactionReceipt
+from dualtrack.memory.sqlite.metadata_rows import LOWER_INDEX_MARKS
 from dualtrack.memory.sqlite.schema import forgotten, shown
 from dualtrack.memory.sqlite.writer import Writer, connect, patiently
 
@@ -122,6 +123,7 @@ def _remove(
         ],
     )
     connection.executemany(DROP_DATUM, [(namespace, row[0]) for row in rows])
+    connection.execute(LOWER_INDEX_MARKS)
     connection.executemany(DROP_TOMBSTONE, [(namespace, row[0]) for row in rows])
     connection.executemany(ERASE, [(namespace, id_digest(row[0])) for row in rows])
 

@@ -56,7 +56,21 @@ SCHEMA = (
         namespace TEXT PRIMARY KEY,
         lifetime REAL NOT NULL
     ) WITHOUT ROWID""",
+    # every datum of the namespace with seq <= this has its dgent_metadata rows
+    """CREATE TABLE IF NOT EXISTS dgent_indexed (
+        namespace TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+    ) WITHOUT ROWID""",
 )
+
+#: Whether the file predates ``dgent_indexed`` (asked before ``SCHEMA`` runs).
+LACKS_INDEX_MARKS = """SELECT NOT EXISTS (SELECT 1 FROM sqlite_master
+    WHERE type = 'table' AND name = 'dgent_indexed')"""
+
+#: A file from before ``dgent_indexed`` wrote every datum's metadata rows with the datum: mark
+#: each of its namespaces as indexed up to the newest datum.
+SEED_INDEX_MARKS = """INSERT INTO dgent_indexed (namespace, seq)
+    SELECT namespace, (SELECT max(seq) FROM dgent_datums) FROM dgent_datums GROUP BY namespace"""
 
 
 def shown(alias: str, ns: str, now: str) -> str:
@@ -144,8 +158,27 @@ SET_VECTOR = """UPDATE dgent_datums SET vector = ?1
 UNINDEXED_AMONG = """SELECT id, content FROM dgent_datums
     WHERE namespace = ? AND id IN (SELECT value FROM json_each(?)) AND vector IS NULL"""
 
-INSERT_METADATA = """INSERT INTO dgent_metadata (namespace, key, value, created_at, datum_id)
-    VALUES (?, ?, ?, ?, ?)"""
+#: Metadata rows, written by the first filtered read after their datum (see
+#: :mod:`dualtrack.memory.sqlite.metadata_rows`); a writer of an older version may have
+#: written them already, with the datum.
+INSERT_METADATA = """INSERT OR IGNORE INTO dgent_metadata
+    (namespace, key, value, created_at, datum_id) VALUES (?, ?, ?, ?, ?)"""
+
+#: Whether datums were stored (in any namespace) since the namespace's metadata rows were last
+#: brought up to date: the maximum of ``seq`` is one step down its B-tree.
+METADATA_BEHIND = """SELECT (SELECT coalesce(max(seq), 0) FROM dgent_datums)
+    > coalesce((SELECT seq FROM dgent_indexed WHERE namespace = ?), 0)"""
+
+INDEX_MARK = "SELECT coalesce((SELECT seq FROM dgent_indexed WHERE namespace = ?), 0)"
+
+TOP_SEQ = "SELECT coalesce(max(seq), 0) FROM dgent_datums"
+
+#: The datums of a namespace above its mark that have metadata (parameters: mark, namespace).
+UNINDEXED_METADATA = """SELECT id, created_at, metadata FROM dgent_datums
+    WHERE seq > ? AND namespace = ? AND metadata != '{}'"""
+
+SET_INDEX_MARK = """INSERT INTO dgent_indexed (namespace, seq) VALUES (?, ?)
+    ON CONFLICT (namespace) DO UPDATE SET seq = excluded.seq"""
 
 SELECT_ONE = """SELECT id, content, created_at, causal_parent, metadata
     FROM dgent_datums WHERE namespace = ? AND id = ?"""

@@ -42,7 +42,6 @@ from dualtrack.memory.datum import Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
 from dualtrack.memory.indexing import NOT_TEXT, Indexed, Unindexed, index_unindexed
 from dualtrack.memory.limits import holdable
-from dualtrack.memory.metadata import Metadata
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit
 from dualtrack.memory.retention.digests import id_digest
@@ -60,6 +59,7 @@ from dualtrack.memory.retention.policy import (
 from dualtrack.memory.retention.selection import Selection, refuse_forgotten
 from dualtrack.memory.sqlite import schema as sql
 from dualtrack.memory.sqlite.compaction import compact_file
+from dualtrack.memory.sqlite.metadata_rows import catch_up
 from dualtrack.memory.sqlite.writer import Writer, connect
 from dualtrack.memory.vectors import Match, best_of, top_matches
 from dualtrack.memory.views import View
@@ -73,12 +73,6 @@ Row = tuple[Any, ...]
 
 def _datum(row: Row) -> Datum:
     return Datum.trusted(*row)
-
-
-def _pairs(datum: Datum) -> builtins.list[tuple[str, str]]:
-    metadata = datum.metadata
-    assert isinstance(metadata, Metadata)
-    return metadata.canonical_items()
 
 
 def _positions(batch: builtins.list[Datum], fresh: builtins.list[Datum]) -> builtins.list[int]:
@@ -155,8 +149,11 @@ def _store_vectors(
 
 
 def _create_schema(connection: sqlite3.Connection) -> None:
+    (unmarked,) = connection.execute(sql.LACKS_INDEX_MARKS).fetchone()
     for statement in sql.SCHEMA:
         connection.execute(statement)
+    if unmarked:  # a file from before lazy metadata rows: it holds every datum's rows
+        connection.execute(sql.SEED_INDEX_MARKS)
 
 
 class SQLiteDgent:
@@ -284,6 +281,13 @@ class SQLiteDgent:
         """Every row of a read, on this thread's reader (for reads run in worker threads)."""
         return self._reader().execute(statement, params).fetchall()
 
+    async def _metadata_rows(self) -> None:
+        """Write the metadata rows a filter searches for the datums stored since the last
+        filtered read (see :mod:`~dualtrack.memory.sqlite.metadata_rows`)."""
+        writer = await self._started()
+        if self._rows(sql.METADATA_BEHIND, (self._namespace,))[0][0]:
+            await writer.submit(functools.partial(catch_up, self._namespace))
+
     async def _read(self, statement: str, params: Sequence[object]) -> builtins.list[Any]:
         if self._writer is None or self._closed:
             await self._started()
@@ -352,15 +356,10 @@ class SQLiteDgent:
             )
             for datum in batch
         ]
-        pairs = [
-            [(namespace, key, value, datum.created_at, datum.id) for key, value in _pairs(datum)]
-            for datum in batch
-        ]
         clock = self._clock
 
         def write(connection: sqlite3.Connection) -> builtins.list[Datum]:
             if _inserted_all(connection, namespace, batch, rows):  # all new, no datum read
-                connection.executemany(sql.INSERT_METADATA, [p for some in pairs for p in some])
                 expiring = [
                     (namespace, datum.id, at, None)
                     for datum, at in zip(batch, expiries, strict=True)
@@ -388,11 +387,10 @@ class SQLiteDgent:
             held = {row[0]: _datum(row[:5]) for row in found if row[5]}
             fresh = plan_batch(batch, held, stored | set(stones) | erased)
             if len(fresh) == len(batch):
-                chosen, chosen_pairs, chosen_expiries = rows, pairs, expiries
+                chosen, chosen_expiries = rows, expiries
             else:
                 keep = _positions(batch, fresh)
                 chosen = [rows[place] for place in keep]
-                chosen_pairs = [pairs[place] for place in keep]
                 chosen_expiries = [expiries[place] for place in keep]
             expiring = [
                 (namespace, row[1], at, None)
@@ -401,9 +399,8 @@ class SQLiteDgent:
             ]
             before = connection.total_changes
             connection.executemany(sql.INSERT_DATUM, chosen)
-            connection.executemany(sql.INSERT_METADATA, [p for some in chosen_pairs for p in some])
             connection.executemany(sql.INSERT_TOMBSTONE, expiring)
-            written = len(chosen) + sum(map(len, chosen_pairs)) + len(expiring)
+            written = len(chosen) + len(expiring)
             if connection.total_changes - before != written:
                 raise RuntimeError("SQLiteDgent wrote an unexpected number of rows: rolled back")
             return [held.get(d.id, d) for d in batch]
@@ -500,6 +497,8 @@ class SQLiteDgent:
         position = decode_cursor(query, cursor)
         if query.prefix is not None and not holdable(query.prefix):
             return Page((), None)  # no id starts with text no id can hold
+        if query.metadata:
+            await self._metadata_rows()
         statement, params = sql.select_page(
             self._namespace,
             query,
@@ -580,6 +579,8 @@ class SQLiteDgent:
         query = ListQuery.of(metadata=metadata)
         (wanted,) = await embed_packed(self._embedder, [text])
         await self._started()
+        if query.metadata:
+            await self._metadata_rows()
         statement, params = sql.select_page(
             self._namespace, query, None, None, vectors=True, now=self._now(include_hidden)
         )
@@ -700,6 +701,8 @@ class SQLiteDgent:
                 chosen = connection.execute(sql.REF_HISTORY, (namespace, selection.ref)).fetchall()
             else:
                 query = selection.as_query()
+                if query.metadata:
+                    catch_up(namespace, connection)
                 statement, params = sql.select_page(namespace, query, None, None, forgettable=True)
                 chosen = connection.execute(statement, params).fetchall()
             connection.executemany(
