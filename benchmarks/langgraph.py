@@ -4,7 +4,8 @@ Pairs: dualtrack over an SQLite file against ``AsyncSqliteSaver``; with ``--post
 over PostgreSQL (SQLDgent) against ``AsyncPostgresSaver``, each in a fresh scratch database.
 Measured per pair, as the ratio dualtrack / LangGraph (lower is better):
 
-* **step**: ``aput`` of a checkpoint plus ``aput_writes`` of two writes, ``--steps`` times;
+* **step**: ``aput`` of a checkpoint plus ``aput_writes`` of two writes, ``--steps`` times,
+  the two savers taking turns every ten steps;
 * **latest**: ``aget_tuple`` of the latest checkpoint, 200 times;
 * **list**: ``alist`` of the whole thread, 5 times.
 
@@ -37,13 +38,6 @@ from dualtrack.app.scratch import DEFAULT_POSTGRES_SERVER, PostgresScratch
 from dualtrack.integrations.langgraph import DualtrackSaver
 
 
-async def _fill(saver: BaseCheckpointSaver[Any], thread: str, steps: int) -> float:
-    """Seconds to write ``steps`` checkpoints into a new ``thread``."""
-    started = time.perf_counter()
-    await _continue(saver, thread, 0, steps)
-    return time.perf_counter() - started
-
-
 async def _continue(saver: BaseCheckpointSaver[Any], thread: str, start: int, stop: int) -> None:
     """Grow ``thread`` from ``start`` to ``stop`` checkpoints, two writes each."""
     config: Any = {"configurable": {"thread_id": thread, "checkpoint_ns": ""}}
@@ -65,18 +59,40 @@ async def _timed(action: Callable[[], Awaitable[object]], times: int) -> float:
     return time.perf_counter() - started
 
 
-async def _measure(saver: BaseCheckpointSaver[Any], steps: int) -> dict[str, float]:
+async def _steps(savers: list[BaseCheckpointSaver[Any]], steps: int) -> list[float]:
+    """Seconds per step of each saver, growing one thread each in alternating rounds of ten
+    steps (who goes first alternates too), so that drift in the machine's or the server's load
+    falls on both sides alike."""
+    spent = [0.0] * len(savers)
+    for start in range(0, steps, 10):
+        stop = min(steps, start + 10)
+        order = list(enumerate(savers))
+        for place, saver in order if start % 20 else reversed(order):
+            began = time.perf_counter()
+            await _continue(saver, "bench", start, stop)
+            spent[place] += time.perf_counter() - began
+    return [seconds / steps for seconds in spent]
+
+
+async def _reads(saver: BaseCheckpointSaver[Any]) -> dict[str, float]:
     config: Any = {"configurable": {"thread_id": "bench"}}
-    step = await _fill(saver, "bench", steps)
 
     async def listing() -> object:
         return [t async for t in saver.alist(config)]
 
     return {
-        "step": step / steps,
         "latest": await _timed(lambda: saver.aget_tuple(config), 200) / 200,
         "list": await _timed(listing, 5) / 5,
     }
+
+
+async def _measure(ours: Any, theirs: Any, steps: int) -> tuple[dict[str, float], ...]:
+    """The step (alternating), then the reads of each side."""
+    ours_step, theirs_step = await _steps([ours, theirs], steps)
+    return (
+        {"step": ours_step, **await _reads(ours)},
+        {"step": theirs_step, **await _reads(theirs)},
+    )
 
 
 @asynccontextmanager
@@ -153,11 +169,11 @@ async def flat(sizes: list[int], calls: int, postgres: bool) -> None:
 async def main(steps: int, postgres: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         async with _sqlite_pair(Path(folder)) as (ours, theirs):
-            _report("sqlite", await _measure(ours, steps), await _measure(theirs, steps))
+            _report("sqlite", *await _measure(ours, theirs, steps))
     if postgres:
         with PostgresScratch(DEFAULT_POSTGRES_SERVER) as scratch:
             async with _postgres_pair(scratch) as (ours, theirs):
-                _report("postgres", await _measure(ours, steps), await _measure(theirs, steps))
+                _report("postgres", *await _measure(ours, theirs, steps))
 
 
 if __name__ == "__main__":

@@ -119,6 +119,23 @@ def canonical_json(value: Any) -> str:
     return _sorted_json_text(value)
 
 
+def _scalar_json(value: Any) -> str | None:
+    """The JSON text of a scalar, which is also its canonical text; ``None`` for a list or a
+    dict (whose canonical text sorts keys, unlike its JSON text)."""
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        return float.__repr__(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    return None
+
+
 def _thaw(value: Any) -> Any:
     if type(value) is list:
         return [_thaw(part) for part in value]
@@ -186,10 +203,12 @@ class Metadata(Mapping[str, Any]):
     def to_json(self) -> str:
         """Compact JSON text of the mapping, keys in insertion order (what stores write)."""
         if self._text is None:
+            values = self._values()
             parts = []
-            for key, text in self.canonical_items():
-                if text[0] in "[{":  # a nested value keeps its own key order
-                    self._text = _json_text(self._values())
+            for key, value in values.items():  # no pairs kept: a put needs only this text
+                text = _scalar_json(value)
+                if text is None:  # a nested value keeps its own key order
+                    self._text = _json_text(values)
                     return self._text
                 parts.append(_json_string(key) + ":" + text)
             self._text = "{" + ",".join(parts) + "}"  # a scalar's canonical text is its JSON
@@ -209,21 +228,9 @@ class Metadata(Mapping[str, Any]):
         """
         if self._pairs is None:
             pairs = []
-            for key, value in self._values().items():  # one loop, no call per common value
-                kind = type(value)
-                if kind is str:
-                    text = _json_string(value)
-                elif kind is int:
-                    text = int.__repr__(value)
-                elif kind is float:
-                    text = float.__repr__(value)
-                elif value is None:
-                    text = "null"
-                elif kind is bool:
-                    text = "true" if value else "false"
-                else:
-                    text = canonical_json(value)
-                pairs.append((key, text))
+            for key, value in self._values().items():
+                text = _scalar_json(value)
+                pairs.append((key, canonical_json(value) if text is None else text))
             self._pairs = pairs
         return self._pairs
 
