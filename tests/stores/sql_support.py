@@ -78,13 +78,15 @@ def postgres_schema() -> Iterator[str]:
         run_blocking(_schema("DROP SCHEMA IF EXISTS {} CASCADE", name))
 
 
-def postgres_stores(schema: str, *, tag: str = "", **options: Any) -> StoreFactory:
+def postgres_stores(
+    schema: str, *, tag: str = "", pool_size: int = 4, **options: Any
+) -> StoreFactory:
     """A factory of SQLDgent stores on PostgreSQL in ``schema``, each on an engine of its own
     (law checks run each check on a new event loop, and connections belong to one loop).
     ``tag`` prefixes namespaces, so two factories on one schema never share one."""
 
     async def fresh(namespace: str) -> DgentProtocol:
-        engine = create_async_engine(POSTGRES_URL, pool_size=4)
+        engine = create_async_engine(POSTGRES_URL, pool_size=pool_size)
         return await SQLDgent.open(
             engine, namespace=tag + namespace, schema=schema, dispose_engine=True, **options
         )

@@ -7,18 +7,15 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from dualtrack.errors import InvalidArgument
 from dualtrack.memory import Datum, DelegatingDgent, DgentProtocol
 from dualtrack.memory.advancing import Advancing
 from dualtrack.memory.memory_store import MemoryDgent, MemorySpace
-from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.store import SQLiteDgent
-from dualtrack.memory.urls import open_dgent
 from laws.dgent import check_advance, check_concurrent_advance
 from tests.seeded import caught_on_seeds
-from tests.stores.sql_support import POSTGRES_URL, postgres_schema
+from tests.stores.sql_support import postgres_schema, postgres_stores, sqlite_stores
 
 __all__ = ["postgres_schema"]
 
@@ -42,21 +39,12 @@ def test_sqlite_store_advances_atomically(tmp_path: Path) -> None:
 
 
 def test_sql_store_on_sqlite_advances_atomically(tmp_path: Path) -> None:
-    async def fresh(namespace: str) -> DgentProtocol:
-        return await open_dgent(f"sqlite+aiosqlite:///{tmp_path / 'b.db'}", namespace=namespace)
-
-    check_concurrent_advance(fresh, settings=RACES)
+    check_concurrent_advance(sqlite_stores(tmp_path / "b.db"), settings=RACES)
 
 
 @pytest.mark.postgres
 def test_sql_store_on_postgres_advances_atomically(postgres_schema: str) -> None:
-    async def fresh(namespace: str) -> DgentProtocol:
-        engine = create_async_engine(POSTGRES_URL, pool_size=4)
-        return await SQLDgent.open(
-            engine, namespace=namespace, schema=postgres_schema, dispose_engine=True
-        )
-
-    check_concurrent_advance(fresh, settings=RACES)
+    check_concurrent_advance(postgres_stores(postgres_schema), settings=RACES)
 
 
 class TwoCalls(DelegatingDgent):

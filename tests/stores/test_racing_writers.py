@@ -8,28 +8,23 @@ from collections.abc import Iterable
 
 import pytest
 from hypothesis import settings
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from dualtrack.errors import ConflictError
 from dualtrack.memory import Datum, DelegatingDgent, DgentProtocol
 from dualtrack.memory.memory_store import MemoryDgent, MemorySpace
-from dualtrack.memory.sql.store import SQLDgent
 from laws.dgent import check_concurrent_writers
 from tests.seeded import NO_DATABASE, caught_on_seeds
-from tests.stores.sql_support import POSTGRES_URL, postgres_schema
+from tests.stores.sql_support import postgres_schema, postgres_stores
 
 __all__ = ["postgres_schema"]
 
 
 @pytest.mark.postgres
 def test_racing_writers_on_postgres_each_succeed_and_store_once(postgres_schema: str) -> None:
-    async def fresh(namespace: str) -> DgentProtocol:
-        engine = create_async_engine(POSTGRES_URL, pool_size=6)
-        return await SQLDgent.open(
-            engine, namespace=namespace, schema=postgres_schema, dispose_engine=True
-        )
-
-    check_concurrent_writers(fresh, settings=settings(max_examples=60, deadline=None))
+    check_concurrent_writers(
+        postgres_stores(postgres_schema, pool_size=6),
+        settings=settings(max_examples=60, deadline=None),
+    )
 
 
 class CheckThenInsert(DelegatingDgent):
