@@ -3,7 +3,7 @@ and a refused call leaves the store exactly as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from hypothesis import settings
@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from dualtrack.errors import DualtrackError, LawViolation
 from dualtrack.memory import Datum, DgentProtocol, Retention
 from dualtrack.memory.limits import shown
-from laws.dgent.support import StoreFactory, on_fresh_store
+from laws.dgent.support import StoreFactory, fresh_stores, on_fresh_store
+from laws.private_loop import event_loop
 
-__all__ = ["check_hostile_inputs", "hostile_values"]
+__all__ = ["HOSTILE_SCALARS", "check_hostile_catalogue", "check_hostile_inputs", "hostile_values"]
 
 Call = Callable[[DgentProtocol, Any], Awaitable[Any]]
 
@@ -61,17 +62,25 @@ _NUMBERS = (2**31, 2**31 - 1, 2**63, 10**20, 10**400, 10**5000, -(2**63), 0, -1,
 _FLOATS = (float("inf"), float("nan"), 1e308, -0.0)
 
 
+#: Text no id may hold and text that is fine: lone surrogates, empty, NUL, too long, stored ids.
+_TEXTS = ("\ud800", "a\udfffb", "", "\x00", "x" * 300, "seed", "r")
+
+#: Values of types no method takes, or takes only in some positions.
+_OTHERS = (None, b"seed", object(), 5.5, ("seed",), {"seed"})
+
+#: Every fixed hostile value: numbers past every bound, non-finite floats, deep nesting, bad
+#: and edge text, and types no method takes.
+HOSTILE_SCALARS: tuple[Any, ...] = (*_NUMBERS, *_FLOATS, *_DEEP, *_TEXTS, *_OTHERS)
+
+#: What the stores hold before each hostile call (unless a law is given other seeds).
+_SEED = (Datum(id="seed", content=b"seed", created_at=1.0, metadata={"k": 1}),)
+
+
 def hostile_values() -> st.SearchStrategy[Any]:
     """Lone surrogates, huge ints and floats, deep nesting and wrong types, alone or inside a
     list or a one-key dict (as a key too)."""
-    text = st.sampled_from(["\ud800", "a\udfffb", "", "\x00", "x" * 300, "seed", "r"]) | st.text(
-        max_size=5
-    )
-    scalar = (
-        st.sampled_from(_NUMBERS + _FLOATS + _DEEP)
-        | text
-        | st.sampled_from([None, b"seed", object(), 5.5, ("seed",), {"seed"}])
-    )
+    text = st.sampled_from(_TEXTS) | st.text(max_size=5)
+    scalar = st.sampled_from(_NUMBERS + _FLOATS + _DEEP) | text | st.sampled_from(_OTHERS)
     wrapped = st.builds(lambda v: [v], scalar) | st.builds(lambda k, v: {k: v}, text, scalar)
     return scalar | wrapped
 
@@ -129,6 +138,41 @@ async def _dump(store: DgentProtocol) -> tuple[list[Datum], list[Any]]:
     return [d async for d in store.scan()], list(await store.list_refs())
 
 
+async def _seeded(store: DgentProtocol, seed: Sequence[Datum]) -> DgentProtocol:
+    """``store`` holding ``seed``, and ref ``r`` on its first datum."""
+    stored = await store.put_many(seed)
+    if stored:
+        await store.set_ref("r", stored[0].id)
+    return store
+
+
+async def _call_hostile(store: DgentProtocol, method: str, value: Any) -> None:
+    """One hostile call: it succeeds, or raises a ``DualtrackError`` and leaves the store's
+    dump as it was."""
+    if method not in CALLS and not isinstance(store, Retention):
+        return
+    before = await _dump(store)
+    try:
+        if method in CALLS:
+            await CALLS[method](store, _built(value))
+        else:
+            assert isinstance(store, Retention)
+            await RETENTION_CALLS[method](store, _built(value))
+    except DualtrackError:
+        after = await _dump(store)
+        if after != before:
+            raise LawViolation(
+                "a refused call changes nothing", (method, shown(value)), after, before
+            ) from None
+    except Exception as error:  # the law: no builtin error escapes a public method
+        raise LawViolation(
+            "hostile input raises DualtrackError or succeeds",
+            (method, shown(value)),
+            f"{type(error).__name__}: {str(error)[:200]}",
+            "a DualtrackError",
+        ) from error
+
+
 def check_hostile_inputs(
     factory: StoreFactory,
     settings: settings | None = None,
@@ -138,39 +182,45 @@ def check_hostile_inputs(
     hostile value in one argument, returns or raises a
     ``DualtrackError`` (never a builtin error); after a refusal the store's dump is unchanged.
 
-    The store first holds ``seeds`` (default: one datum ``seed``) and ref ``r`` on the first."""
-    default = [Datum(id="seed", content=b"seed", created_at=1.0, metadata={"k": 1})]
+    The store first holds ``seeds`` (default: one datum ``seed``) and ref ``r`` on the first.
+    Hypothesis samples method and value pairs; :func:`check_hostile_catalogue` tries them all."""
 
     async def body(store: DgentProtocol, method: str, value: Any, seed: list[Datum]) -> None:
-        stored = await store.put_many(seed)
-        if stored:
-            await store.set_ref("r", stored[0].id)
-        if method not in CALLS and not isinstance(store, Retention):
-            return
-        before = await _dump(store)
-        try:
-            if method in CALLS:
-                await CALLS[method](store, _built(value))
-            else:
-                assert isinstance(store, Retention)
-                await RETENTION_CALLS[method](store, _built(value))
-        except DualtrackError:
-            after = await _dump(store)
-            if after != before:
-                raise LawViolation(
-                    "a refused call changes nothing", (method, shown(value)), after, before
-                ) from None
-        except Exception as error:  # the law: no builtin error escapes a public method
-            raise LawViolation(
-                "hostile input raises DualtrackError or succeeds",
-                (method, shown(value)),
-                f"{type(error).__name__}: {str(error)[:200]}",
-                "a DualtrackError",
-            ) from error
+        await _call_hostile(await _seeded(store, seed), method, value)
 
     strategies = {
         "method": st.sampled_from(sorted([*CALLS, *RETENTION_CALLS])),
         "value": hostile_values(),
-        "seed": st.just(default) if seeds is None else seeds,
+        "seed": st.just(list(_SEED)) if seeds is None else seeds,
     }
     on_fresh_store(factory, strategies, body, settings)
+
+
+#: The methods that may change a store when they succeed: each such call gets a fresh store.
+_WRITERS = frozenset(
+    {"put", "put_many", "put_many([v])", "set_ref(name)", "set_ref(target)"}
+    | {"set_ref(expected)", "set_lifetime"}
+    | {name for name in RETENTION_CALLS if name.startswith("forget")}
+)
+
+
+def check_hostile_catalogue(factory: StoreFactory, seed: Sequence[Datum] = _SEED) -> None:
+    """The hostile-input law for every public method with every value of
+    :data:`HOSTILE_SCALARS`, on stores holding ``seed``: the whole table that
+    :func:`check_hostile_inputs` samples from. Each call that may write gets a fresh store;
+    the reads of one value share one."""
+    methods = [*CALLS, *RETENTION_CALLS]
+
+    async def sweep() -> None:
+        for value in HOSTILE_SCALARS:
+            async with fresh_stores(factory) as (reader,):
+                await _seeded(reader, seed)
+                for method in methods:
+                    if method in _WRITERS:
+                        async with fresh_stores(factory) as (writer,):
+                            await _call_hostile(await _seeded(writer, seed), method, value)
+                    else:
+                        await _call_hostile(reader, method, value)
+
+    with event_loop() as run_async:
+        run_async(sweep())

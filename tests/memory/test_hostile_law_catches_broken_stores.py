@@ -9,7 +9,7 @@ import pytest
 from hypothesis import Phase, settings
 
 from dualtrack import Datum, DgentProtocol, InvalidArgument, LawViolation, MemoryDgent
-from laws.dgent.hostile import check_hostile_inputs
+from laws.dgent.hostile import check_hostile_catalogue, check_hostile_inputs
 
 SEARCHING = settings(
     max_examples=300,
@@ -52,6 +52,22 @@ def test_the_hostile_law_catches_a_broken_store(store: type[MemoryDgent], law: s
 
     with pytest.raises(LawViolation) as caught:
         check_hostile_inputs(fresh, settings=SEARCHING)
+    assert caught.value.law == law
+
+
+@pytest.mark.parametrize(
+    ("store", "law"),
+    [
+        (LeaksTypeError, "hostile input raises DualtrackError or succeeds"),
+        (WritesThenRefuses, "a refused call changes nothing"),
+    ],
+)
+def test_the_hostile_catalogue_catches_a_broken_store(store: type[MemoryDgent], law: str) -> None:
+    async def fresh(namespace: str) -> DgentProtocol:
+        return store(namespace)
+
+    with pytest.raises(LawViolation) as caught:
+        check_hostile_catalogue(fresh)
     assert caught.value.law == law
 
 

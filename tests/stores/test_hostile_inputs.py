@@ -24,7 +24,7 @@ from dualtrack.memory.memory_store import MemoryDgent
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.sqlite import writer as sqlite_writer
 from dualtrack.memory.sqlite.store import SQLiteDgent
-from laws.dgent.hostile import check_hostile_inputs
+from laws.dgent.hostile import check_hostile_catalogue, check_hostile_inputs
 from laws.dgent.support import StoreFactory
 from laws.private_loop import event_loop
 from tests.stores.sql_support import postgres_schema, postgres_stores, sqlite_stores
@@ -65,6 +65,22 @@ def test_sql_store_on_postgres_survives_hostile_input(postgres_schema: str) -> N
     check_hostile_inputs(
         postgres_stores(postgres_schema), settings=settings(HOSTILE, max_examples=30)
     )
+
+
+def test_every_store_survives_the_whole_hostile_catalogue(tmp_path: Path) -> None:
+    for factory in (
+        memory_stores(),
+        sqlite_files(tmp_path / "catalogue.db"),
+        sqlite_stores(tmp_path / "catalogue-sql.db"),
+    ):
+        check_hostile_catalogue(factory)
+
+
+@pytest.mark.postgres
+def test_sql_store_on_postgres_survives_the_whole_hostile_catalogue(
+    postgres_schema: str,
+) -> None:
+    check_hostile_catalogue(postgres_stores(postgres_schema))
 
 
 def _stores(tmp_path: Path) -> list[StoreFactory]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import codecs
 import inspect
-import math
 import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from itertools import chain
 
 from dualtrack.errors import InvalidArgument
+from dualtrack.memory.limits import finite_number
 from dualtrack.memory.protocol import Embedder
 from dualtrack.memory.vectors import pack_sparse, pack_vector
 
@@ -121,10 +121,7 @@ class CallableEmbedder:
                 f"embedder returned {len(vectors)} vectors for {len(texts)} texts"
             )
         for vector in vectors:
-            if not all(
-                type(x) is not bool and isinstance(x, int | float) and math.isfinite(x)
-                for x in vector
-            ):
+            if not all(finite_number(x) for x in vector):
                 raise InvalidArgument(
                     "embedder returned a vector holding a non-finite or non-number"
                 )

@@ -7,6 +7,7 @@ alike on every interpreter before any store touches it (or queues it behind othe
 from __future__ import annotations
 
 import math
+from typing import TypeGuard
 
 #: The largest limit or batch size a store accepts (fits a 32-bit SQL integer everywhere).
 MAX_COUNT = 2**31 - 1
@@ -45,6 +46,20 @@ def check_seconds(value: object, name: str, error: type[Exception]) -> float:
     if not math.isfinite(seconds):
         raise error(f"{name} must be finite float seconds, got {shown(value)}")
     return seconds
+
+
+def finite_number(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` is an int or float (not bool) that a float holds as a finite number.
+
+    >>> finite_number(1.5), finite_number(10**400), finite_number(float("nan")), finite_number(True)
+    (True, False, False, False)
+    """
+    if type(value) is bool or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int wider than any float
+        return False
 
 
 def check_unicode(value: str, name: str, error: type[Exception]) -> str:

@@ -450,6 +450,8 @@ class MemoryDgent:
         """Hide the selected datums from every read path (see ``Retention.forget``); the ids
         newly forgotten, in ``(created_at, id)`` order."""
         selection = Selection.of(ids, prefix=prefix, metadata=metadata, ref=ref)
+        if selection.matches_nothing:
+            return []
         data = self._data()
         now = self._clock()
         if selection.ids is not None:

@@ -8,10 +8,9 @@ at ``put`` and hide the datum from the moment ``expires_at <= now``.
 
 from __future__ import annotations
 
-import math
-
 from dualtrack.errors import InvalidDatum
 from dualtrack.memory.datum import Datum
+from dualtrack.memory.limits import finite_number, shown
 
 #: The metadata key holding a datum's expiry time (float seconds since the epoch).
 EXPIRES_AT = "dualtrack.expires_at"
@@ -43,8 +42,8 @@ def expires_at(datum: Datum) -> float | None:
 
 
 def _checked(value: object) -> float:
-    if type(value) is bool or not isinstance(value, int | float) or not math.isfinite(value):
+    if not finite_number(value):
         raise InvalidDatum(
-            f"metadata[{EXPIRES_AT!r}] must be float seconds since the epoch, got {value!r}"
+            f"metadata[{EXPIRES_AT!r}] must be float seconds since the epoch, got {shown(value)}"
         )
     return float(value)

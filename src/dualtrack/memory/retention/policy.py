@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from dualtrack.errors import InvalidArgument
+from dualtrack.memory.limits import check_seconds, shown
 
 #: Where an id stands in a store: ``live`` (read paths show it), ``forgotten`` (hidden by a
 #: tombstone), ``expired`` (hidden by its expiry or the namespace lifetime), ``erased``
@@ -29,7 +29,9 @@ def check_clock(clock: object) -> Clock:
     if clock is None:
         return time.time
     if not callable(clock):
-        raise InvalidArgument(f"clock must be a callable returning float seconds, got {clock!r}")
+        raise InvalidArgument(
+            f"clock must be a callable returning float seconds, got {shown(clock)}"
+        )
     return clock
 
 
@@ -37,14 +39,10 @@ def check_lifetime(seconds: object) -> float | None:
     """A namespace lifetime: positive finite seconds, or ``None`` for none."""
     if seconds is None:
         return None
-    if (
-        type(seconds) is bool
-        or not isinstance(seconds, int | float)
-        or not math.isfinite(seconds)
-        or seconds <= 0
-    ):
-        raise InvalidArgument(f"lifetime must be positive finite seconds or None, got {seconds!r}")
-    return float(seconds)
+    lifetime = check_seconds(seconds, "lifetime", InvalidArgument)
+    if lifetime <= 0:
+        raise InvalidArgument(f"lifetime must be positive seconds or None, got {shown(seconds)}")
+    return lifetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +154,12 @@ class CompactionReceipt:
 def check_policy(policy: object, dry_run: object) -> CompactionPolicy:
     """``compact``'s arguments: a policy (``None``: the default one) and a bool ``dry_run``."""
     if type(dry_run) is not bool:
-        raise InvalidArgument(f"dry_run must be a bool, got {dry_run!r}")
+        raise InvalidArgument(f"dry_run must be a bool, got {shown(dry_run)}")
     if policy is None:
         return CompactionPolicy()
     if not isinstance(policy, CompactionPolicy):
         raise InvalidArgument(
-            f"policy must be a CompactionPolicy, got {policy!r}: e.g. "
+            f"policy must be a CompactionPolicy, got {shown(policy)}: e.g. "
             "CompactionPolicy(unreachable=True)"
         )
     return policy

@@ -9,6 +9,7 @@ from typing import Any
 from dualtrack.errors import ForgottenDatumError, InvalidArgument
 from dualtrack.memory.checks import check_lookup, check_name
 from dualtrack.memory.datum import Datum
+from dualtrack.memory.limits import holdable, shown
 from dualtrack.memory.query import ListQuery, check_filter, matches_filter
 
 
@@ -47,7 +48,7 @@ class Selection:
                 "ids=[id]"
             )
         if prefix is not None and (type(prefix) is not str or not prefix):
-            raise InvalidArgument(f"prefix must be a non-empty str or None, got {prefix!r}")
+            raise InvalidArgument(f"prefix must be a non-empty str or None, got {shown(prefix)}")
         if metadata is not None and not metadata:
             raise InvalidArgument("an empty metadata filter would match every datum")
         pairs = check_filter(metadata)
@@ -63,11 +64,17 @@ class Selection:
                 "match), or ref=; call it once per kind"
             )
         return cls(
-            ids=None if ids is None else tuple(dict.fromkeys(check_lookup(i) for i in ids)),
+            ids=None if ids is None else _held(ids),
             prefix=prefix,
             metadata=pairs,
             ref=None if ref is None else check_name(ref),
         )
+
+    @property
+    def matches_nothing(self) -> bool:
+        """Whether the selection is a ``prefix`` no stored id can start with (a lone
+        surrogate, a NUL, longer than any id): forgetting it hides nothing, on every store."""
+        return self.prefix is not None and not holdable(self.prefix)
 
     def as_query(self) -> ListQuery:
         """A filter selection as the ``list`` query that finds the same datums."""
@@ -87,3 +94,13 @@ def refuse_forgotten(namespace: str, datum_id: str) -> ForgottenDatumError:
         "forgotten id is never stored again, so an erasure cannot be undone by a replay; "
         "store the content under a new id, e.g. Datum.create(content)"
     )
+
+
+def _held(ids: Iterable[str]) -> tuple[str, ...]:
+    """The distinct ids to forget, in order, leaving out text no id can hold (never stored,
+    and never storable: nothing to hide, and nothing to keep out later).
+
+    >>> _held(["a", "\\x00", "b", "a"])
+    ('a', 'b')
+    """
+    return tuple(dict.fromkeys(i for i in map(check_lookup, ids) if holdable(i)))

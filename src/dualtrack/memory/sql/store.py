@@ -47,6 +47,7 @@ from dualtrack.memory.cursor import Page, Position, decode_cursor
 from dualtrack.memory.datum import MAX_ID_LENGTH, Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder, embed_packed
 from dualtrack.memory.indexing import Indexed, Unindexed, index_unindexed
+from dualtrack.memory.limits import shown
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_limit, prefix_end
 from dualtrack.memory.retention.digests import id_digest
@@ -275,7 +276,7 @@ class SQLDgent:
         self._fast = driver_statements and self._caller is None and dialect.driver == "asyncpg"
         self._compiler = Compiler(dialect)
         if connections is not None and (type(connections) is not int or connections < 1):
-            raise InvalidArgument(f"connections must be a positive int, got {connections!r}")
+            raise InvalidArgument(f"connections must be a positive int, got {shown(connections)}")
         size = getattr(self._engine.pool, "size", None)
         default = size() if callable(size) else 5
         limit = 1 if self._caller is not None else connections or default
@@ -1153,6 +1154,8 @@ class SQLDgent:
         """Hide the selected datums from every read path (see ``Retention.forget``): one
         transaction appending tombstones; the ids newly forgotten, by ``(created_at, id)``."""
         selection = Selection.of(ids, prefix=prefix, metadata=metadata, ref=ref)
+        if selection.matches_nothing:
+            return []
         statements = self._statements
 
         async def hide(session: Session) -> builtins.list[str]:

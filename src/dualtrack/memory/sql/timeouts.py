@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from dualtrack.errors import InvalidArgument, OperationTimedOut
+from dualtrack.memory.limits import finite_number, shown
 
 
 def check_timeout(timeout: object) -> float | None:
@@ -32,14 +33,9 @@ def check_timeout(timeout: object) -> float | None:
     """
     if timeout is None:
         return None
-    if (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int | float)
-        or not math.isfinite(timeout)
-        or timeout <= 0
-    ):
+    if not finite_number(timeout) or timeout <= 0:
         raise InvalidArgument(
-            f"timeout must be a positive number of seconds or None, got {timeout!r}"
+            f"timeout must be a positive number of seconds or None, got {shown(timeout)}"
         )
     return float(timeout)
 

@@ -673,6 +673,8 @@ class SQLiteDgent:
         """Hide the selected datums from every read path (see ``Retention.forget``): one
         transaction appending tombstones; the ids newly forgotten, by ``(created_at, id)``."""
         selection = Selection.of(ids, prefix=prefix, metadata=metadata, ref=ref)
+        if selection.matches_nothing:
+            return []
         namespace = self._namespace
         clock = self._clock
 
