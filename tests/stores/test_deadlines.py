@@ -23,7 +23,7 @@ operations = st.lists(st.tuples(TIMEOUTS, st.booleans(), st.integers(0, 3)), max
 async def _bounded(limit: float | None, seconds: float, delay: int) -> str:
     for _ in range(delay):  # start at different moments: later ones may be due earlier
         await asyncio.sleep(0)
-    async with timed(limit, "reading", writes=False, on="the store"):
+    with timed(limit, "reading", writes=False, on="the store"):
         await asyncio.sleep(seconds)
     return "done"
 
@@ -75,7 +75,7 @@ def test_a_cancellation_from_outside_stays_a_cancellation() -> None:
 
 def test_a_timeout_error_from_inside_becomes_typed_and_names_the_write() -> None:
     async def run() -> None:
-        async with timed(None, "putting", writes=True):
+        with timed(None, "putting", writes=True):
             raise TimeoutError("the driver gave up")
 
     with pytest.raises(OperationTimedOut, match="either committed whole") as caught:
@@ -85,10 +85,12 @@ def test_a_timeout_error_from_inside_becomes_typed_and_names_the_write() -> None
 
 def test_an_inner_deadline_fires_inside_a_longer_outer_one() -> None:
     async def run() -> str:
-        async with timed(5.0, "outer", writes=False):
-            with pytest.raises(OperationTimedOut, match="inner"):
-                async with timed(0.05, "inner", writes=False):
-                    await asyncio.sleep(SLOW)
+        with timed(5.0, "outer", writes=False):
+            with (
+                pytest.raises(OperationTimedOut, match="inner"),
+                timed(0.05, "inner", writes=False),
+            ):
+                await asyncio.sleep(SLOW)
             return "outer went on"
 
     assert asyncio.run(run()) == "outer went on"

@@ -9,6 +9,7 @@ again; the next operation opens a fresh one.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -16,22 +17,38 @@ from dualtrack.memory.sql.sessions import Session
 
 
 class Sessions:
-    """Lends sessions made by ``open_session``, at most ``limit`` at a time."""
+    """Lends sessions made by ``open_session``, at most ``limit`` at a time, first come first
+    served: a caller waits in line only while every slot is lent, and a slot given back goes
+    straight to the first in line (so someone waits only while all ``limit`` are lent)."""
 
     def __init__(self, open_session: Callable[[], Awaitable[Session]], limit: int) -> None:
         self._open = open_session
         self._limit = limit
-        self._slots: asyncio.Semaphore | None = None
+        self._lent = 0
+        self._line: collections.deque[asyncio.Future[None]] = collections.deque()
         self._idle: list[Session] = []
         self._closing: set[asyncio.Task[None]] = set()
         self._closed = False
 
+    def idle(self) -> Session | None:
+        """An idle session lent at once, when a slot is free (then no one waits in line) and
+        a session idles: a point read takes this path, with no await; else ``None``, and
+        :meth:`borrow` it is."""
+        if self._lent >= self._limit:
+            return None
+        idle = self._idle
+        while idle:
+            session = idle.pop()
+            if not session.broken:
+                self._lent += 1
+                return session
+            self._discard(session)
+        return None
+
     async def borrow(self) -> Session:
         """A session for one operation: an idle one, or a new one; hand it back with
         :meth:`give_back` whatever happens."""
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self._limit)
-        await self._slots.acquire()
+        await self._slot()
         try:
             while self._idle:
                 session = self._idle.pop()
@@ -40,8 +57,34 @@ class Sessions:
                 self._discard(session)
             return await self._open()
         except BaseException:
-            self._slots.release()
+            self._free()
             raise
+
+    async def _slot(self) -> None:
+        """Take a slot, waiting in line while all are lent."""
+        if self._lent < self._limit:
+            self._lent += 1
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self._line.append(turn)
+        try:
+            await turn  # the slot of whoever wakes us passes to us
+        except BaseException:
+            if turn.done() and not turn.cancelled():
+                self._free()  # handed a slot, then cancelled: pass it on
+            else:
+                self._line.remove(turn)
+            raise
+
+    def _free(self) -> None:
+        """Pass a slot to the first in line, or leave it free."""
+        line = self._line
+        while line:
+            turn = line.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._lent -= 1
 
     def give_back(self, session: Session, *, interrupted: bool = False) -> None:
         """Return ``session`` after use; ``interrupted`` when its operation was cut off (a
@@ -52,8 +95,7 @@ class Sessions:
             self._discard(session)
         else:
             self._idle.append(session)
-        assert self._slots is not None
-        self._slots.release()
+        self._free()
 
     @contextlib.asynccontextmanager
     async def lend(self) -> AsyncIterator[Session]:

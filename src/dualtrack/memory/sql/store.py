@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import MetaData, text
@@ -296,11 +304,9 @@ class SQLDgent:
         store = cls(bind, **options)
         try:
             await store._started()
-            async with (
-                timed(store._deadline, f"connecting {store!r}", writes=False),
-                store._sessions.lend(),
-            ):
-                pass  # a connection opens: the database answers
+            with timed(store._deadline, f"connecting {store!r}", writes=False):
+                async with store._sessions.lend():
+                    pass  # a connection opens: the database answers
         except BaseException:
             await store.close()
             raise
@@ -360,7 +366,7 @@ class SQLDgent:
             self._ready = asyncio.get_running_loop().create_future()
             try:
                 if self._create:
-                    async with timed(self._deadline, "creating SQLDgent's tables", writes=True):
+                    with timed(self._deadline, "creating SQLDgent's tables", writes=True):
                         await self._create_tables()
             except BaseException as error:
                 self._ready.set_exception(error)
@@ -401,25 +407,28 @@ class SQLDgent:
                 await connection.close()
             await pause(attempt)  # another process created them at the same moment
 
-    async def _run(
+    def _run(
         self,
         where: str,
         operation: Callable[[Session], Awaitable[T]],
         *,
         writes: bool,
         bounded: bool = True,
-    ) -> T:
+    ) -> Awaitable[T]:
         """Run ``operation``. On SQLite, it runs to its end even when the caller is cancelled
         (the caller stops waiting; the work commits or rolls back): a statement cut off in
         aiosqlite's thread can leave its connection open, holding the file's lock. On
         PostgreSQL a cancelled call closes its connection instead, and the server rolls back
-        whatever was under way, so no task per call is spent there. ``bounded`` applies the
-        store's timeout (compaction, which may rightly run for minutes, goes unbounded)."""
+        whatever was under way, so no task per call is spent there (and no coroutine of its
+        own: this returns the attempts themselves). ``bounded`` applies the store's timeout
+        (compaction, which may rightly run for minutes, goes unbounded)."""
+        attempts = self._attempts(where, operation, writes=writes, bounded=bounded)
         if self._caller is not None or not self._shielded:
-            return await self._attempts(where, operation, writes=writes, bounded=bounded)
-        task = asyncio.ensure_future(
-            self._attempts(where, operation, writes=writes, bounded=bounded)
-        )
+            return attempts
+        return self._shielded_run(attempts)
+
+    async def _shielded_run(self, attempts: Coroutine[Any, Any, T]) -> T:
+        task = asyncio.ensure_future(attempts)
         self._unfinished.add(task)
         task.add_done_callback(_settled)
         task.add_done_callback(self._unfinished.discard)
@@ -438,35 +447,29 @@ class SQLDgent:
         ready = self._ready
         if ready is None or not ready.done() or self._closed:
             await self._started()
-        deadline = self._deadline if bounded else None
-        async with timed(deadline, where, writes=writes, on=self):
-            return await self._attempts_untimed(where, operation, writes=writes)
-
-    async def _attempts_untimed(
-        self, where: str, operation: Callable[[Session], Awaitable[T]], *, writes: bool
-    ) -> T:
         sessions = self._sessions
         attempt = 0
-        while True:
-            session = await sessions.borrow()
-            try:
-                result = await operation(session)
-            except DualtrackError:
-                sessions.give_back(session)
-                raise
-            except session.database_errors as error:
-                if confused(error):
-                    session.abandon()
-                sessions.give_back(session)
-                self._judge(where, error, session.broken, writes, attempt)
-            except BaseException:
-                sessions.give_back(session, interrupted=True)
-                raise
-            else:
-                sessions.give_back(session)
-                return result
-            attempt += 1
-            await pause(attempt)
+        with timed(self._deadline if bounded else None, where, writes=writes, on=self):
+            while True:
+                session = sessions.idle() or await sessions.borrow()
+                try:
+                    result = await operation(session)
+                except DualtrackError:
+                    sessions.give_back(session)
+                    raise
+                except session.database_errors as error:
+                    if confused(error):
+                        session.abandon()
+                    sessions.give_back(session)
+                    self._judge(where, error, session.broken, writes, attempt)
+                except BaseException:
+                    sessions.give_back(session, interrupted=True)
+                    raise
+                else:
+                    sessions.give_back(session)
+                    return result
+                attempt += 1
+                await pause(attempt)
 
     def _judge(
         self, where: str, error: BaseException, lost: bool, writes: bool, attempt: int
@@ -851,9 +854,14 @@ class SQLDgent:
             return found[0] if found else None
         return await self._reads.load(datum_id)
 
-    async def _get_one(self, datum_id: str) -> Datum | None:
-        found = await self._rows("get", self._statements.get_one, self._key(datum_id))
-        return found[0] if found else None
+    def _get_one(self, datum_id: str) -> Awaitable[Datum | None]:
+        statement, params = self._statements.get_one, self._key(datum_id)
+
+        async def read(session: Session) -> Datum | None:
+            rows = await session.fetch(statement, params)
+            return Datum.trusted(*rows[0]) if rows else None
+
+        return self._run("get", read, writes=False)
 
     async def _get_many(self, ids: Sequence[str]) -> dict[str, Datum]:
         async def read(session: Session) -> builtins.list[Datum]:

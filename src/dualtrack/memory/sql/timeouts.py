@@ -41,14 +41,15 @@ def check_timeout(timeout: object) -> float | None:
 
 
 def timed(seconds: float | None, where: str, *, writes: bool, on: object = None) -> Timed:
-    """Run the block for at most ``seconds``; past that, raise ``OperationTimedOut`` naming
-    ``where`` (and ``on``, rendered only then)."""
+    """Run the block (``with``, inside a task) for at most ``seconds``; past that, raise
+    ``OperationTimedOut`` naming ``where`` (and ``on``, rendered only then)."""
     return Timed(seconds, where, writes, on)
 
 
 class Timed:
     """The context of :func:`timed`: a deadline watched by the loop's :class:`Deadlines`; its
-    expiry (or a ``TimeoutError`` from the block) becomes ``OperationTimedOut``."""
+    expiry (or a ``TimeoutError`` from the block) becomes ``OperationTimedOut``. A plain
+    ``with`` inside a task: arming a deadline awaits nothing."""
 
     __slots__ = (
         "_cancelling",
@@ -73,18 +74,19 @@ class Timed:
         self._expired = False
         self.deadline = math.inf
 
-    async def __aenter__(self) -> None:
-        if self._seconds is None:
+    def __enter__(self) -> None:
+        seconds = self._seconds
+        if seconds is None:
             return
-        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task(loop)
         if task is None:
             raise RuntimeError("timed() must be used inside a task")
         self._task = task
         self._cancelling = task.cancelling()
-        loop = asyncio.get_running_loop()
-        self.deadline = loop.time() + self._seconds
-        self._deadlines = deadlines(loop)
-        self._deadlines.watch(self)
+        self.deadline = loop.time() + seconds
+        watcher = self._deadlines = deadlines(loop)
+        watcher.watch(self)
 
     def expire(self) -> None:
         """Cancel the block: its deadline passed (called by :class:`Deadlines`)."""
@@ -92,7 +94,7 @@ class Timed:
         self._expired = True
         self._task.cancel()
 
-    async def __aexit__(
+    def __exit__(
         self,
         kind: type[BaseException] | None,
         error: BaseException | None,
