@@ -5,7 +5,8 @@ over PostgreSQL (SQLDgent) against ``AsyncPostgresSaver``, each in a fresh scrat
 Measured per pair, as the ratio dualtrack / LangGraph (lower is better):
 
 * **step**: ``aput`` of a checkpoint plus ``aput_writes`` of two writes, ``--steps`` times,
-  the two savers taking turns every ten steps;
+  the two savers taking turns every ten steps, each after 40 untimed steps and reads on a
+  thread of its own (connections opened, statements prepared: steady state, not start-up);
 * **latest**: ``aget_tuple`` of the latest checkpoint, 200 times;
 * **list**: ``alist`` of the whole thread, 5 times.
 
@@ -36,6 +37,9 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from dualtrack.app.scratch import DEFAULT_POSTGRES_SERVER, PostgresScratch
 from dualtrack.integrations.langgraph import DualtrackSaver
+
+#: Untimed steps each saver takes first, on a thread of its own.
+WARM_UP = 40
 
 
 async def _continue(saver: BaseCheckpointSaver[Any], thread: str, start: int, stop: int) -> None:
@@ -86,8 +90,21 @@ async def _reads(saver: BaseCheckpointSaver[Any]) -> dict[str, float]:
     }
 
 
+async def _warmed(saver: BaseCheckpointSaver[Any]) -> None:
+    """Steps and reads on a thread of their own, untimed: both sides open their connections
+    and prepare their statements (a store's first use of a pooled connection prepares each
+    statement and looks up the array types, several milliseconds at first) before any timing."""
+    for start in range(0, WARM_UP, 10):  # in rounds, as timed: each begins with a read
+        await _continue(saver, "warm-up", start, start + 10)
+    config: Any = {"configurable": {"thread_id": "warm-up"}}
+    await saver.aget_tuple(config)
+    [t async for t in saver.alist(config)]
+
+
 async def _measure(ours: Any, theirs: Any, steps: int) -> tuple[dict[str, float], ...]:
-    """The step (alternating), then the reads of each side."""
+    """After a warm-up of each, the step (alternating), then the reads of each side."""
+    for saver in (ours, theirs):
+        await _warmed(saver)
     ours_step, theirs_step = await _steps([ours, theirs], steps)
     return (
         {"step": ours_step, **await _reads(ours)},

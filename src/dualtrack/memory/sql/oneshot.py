@@ -20,6 +20,7 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal_column,
     or_,
     select,
 )
@@ -72,6 +73,14 @@ def advance_new(statements: Statements, *, create: bool) -> Executable:
     return select(func.count()).select_from(inserted)
 
 
+def _probed(*conditions: Any) -> Any:
+    """``EXISTS`` of one row by index, probed once per batch row: ``OFFSET 0`` keeps
+    PostgreSQL from hashing the whole namespace instead, which it chooses when statistics
+    make the table look small (before the first ``ANALYZE``, or when autovacuum lags), at a
+    cost that grows with everything stored."""
+    return exists(select(literal_column("1")).where(*conditions).offset(literal_column("0")))
+
+
 def insert_new(statements: Statements) -> Executable:
     """Store a batch of new datums (arrays ``ids``, ``contents``, ``created_ats``,
     ``causal_parents``, ``metadatas``, ``facetses``, ``digests``, ``parent_digests``) if
@@ -86,15 +95,15 @@ def insert_new(statements: Statements) -> Executable:
     parent = batch.c.causal_parent
     known_parent = or_(
         parent.is_(None),
-        exists().where(d.c.namespace == ns, d.c.id == parent),
-        exists().where(t.c.namespace == ns, t.c.datum_id == parent),
-        exists().where(e.c.namespace == ns, e.c.digest == batch.c.parent_digest),
+        _probed(d.c.namespace == ns, d.c.id == parent),
+        _probed(t.c.namespace == ns, t.c.datum_id == parent),
+        _probed(e.c.namespace == ns, e.c.digest == batch.c.parent_digest),
         exists().where(earlier.c.id == parent, earlier.c.position < batch.c.position),
     )
     storable = and_(
-        ~exists().where(d.c.namespace == ns, d.c.id == batch.c.id),
-        ~exists().where(e.c.namespace == ns, e.c.digest == batch.c.digest),
-        ~exists().where(t.c.namespace == ns, t.c.datum_id == batch.c.id),
+        ~_probed(d.c.namespace == ns, d.c.id == batch.c.id),
+        ~_probed(e.c.namespace == ns, e.c.digest == batch.c.digest),
+        ~_probed(t.c.namespace == ns, t.c.datum_id == batch.c.id),
         known_parent,
     )
     refused = select(batch.c.id).where(~storable).limit(1).cte("refused")
