@@ -52,6 +52,7 @@ from dualtrack.memory.checks import (
 from dualtrack.memory.cursor import Page
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.embedder import HashedNgramEmbedder
+from dualtrack.memory.limits import holdable
 from dualtrack.memory.protocol import Embedder, SearchHit
 from dualtrack.memory.query import ListQuery, Order, check_filter, check_limit, matches_filter
 from dualtrack.memory.sql.errors import MAX_RETRIES, describe, is_transient, pause
@@ -362,6 +363,8 @@ class TableAdapter:
         position = decode_position(query, cursor)
         if not self._tagged_as(query.metadata):
             return Page((), None)
+        if query.prefix is not None and not holdable(query.prefix):
+            return Page((), None)  # no key starts with text no id can hold
         codec = self._codec
 
         async def read(session: AsyncSession) -> Page:
