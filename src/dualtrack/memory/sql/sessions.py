@@ -48,7 +48,7 @@ class Session(Protocol):
         """Whether the connection is unusable (lost, or left mid-transaction) and must go."""
         ...
 
-    async def fetch(self, statement: Executable, params: Params | Sequence[Params]) -> Rows:
+    def fetch(self, statement: Executable, params: Params | Sequence[Params]) -> Awaitable[Rows]:
         """Run ``statement`` (once, or once per parameter set) and return its rows."""
         ...
 
@@ -202,12 +202,13 @@ class DriverSession:
         """Whether the driver connection closed, or was abandoned mid-transaction."""
         return self._abandoned or bool(self._driver.is_closed())
 
-    async def fetch(self, statement: Executable, params: Params | Sequence[Params]) -> Rows:
-        """Run ``statement`` as a prepared statement of the driver (cached by SQL text)."""
+    def fetch(self, statement: Executable, params: Params | Sequence[Params]) -> Awaitable[Rows]:
+        """Run ``statement`` as a prepared statement of the driver (cached by SQL text): the
+        driver's own awaitable, with no coroutine of this session's around it."""
         if not isinstance(params, Mapping):
             raise TypeError("DriverSession runs one parameter set per statement")
         compiled = self._compile(statement)
-        rows: Rows = await self._driver.fetch(compiled.sql, *compiled.arguments(params))
+        rows: Awaitable[Rows] = self._driver.fetch(compiled.sql, *compiled.arguments(params))
         return rows
 
     @contextlib.asynccontextmanager
