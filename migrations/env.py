@@ -8,7 +8,8 @@ it, else on ``DUALTRACK_DATABASE_URL``, else on the SQLite file in the user's da
 
 Every run checks the dialect (SQLite gets batch mode, so ALTERs it lacks become table copies)
 and refuses downgrades in production. From the shell, dualtrack's own errors (a bad URL, a
-refused downgrade) are reported by alembic as one ``FAILED: <error>: <what to do>`` line.
+refused downgrade) are reported by alembic as a ``FAILED: <error>: <what to do>`` line (its
+logging repeats it once at ``ERROR`` level).
 """
 
 from __future__ import annotations

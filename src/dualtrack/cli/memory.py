@@ -277,7 +277,13 @@ def chain(datum_id: str, url_option: str | None, namespace: str, as_json: bool) 
 @memory.command("children", short_help="Draw the datums derived from a datum.")
 @click.argument("datum_id", metavar="ID")
 @store_options
-@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--depth",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Generations drawn below the datum.",
+)
 @click.option(
     "--limit",
     default=50,
@@ -332,7 +338,9 @@ def _drawn(node: Any, tree: Tree) -> Tree:
 @memory.command("search", short_help="Find the datums most similar to TEXT.")
 @click.argument("text")
 @store_options
-@click.option("-k", "top", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "-k", "top", default=10, show_default=True, type=click.IntRange(min=1), help="Matches shown."
+)
 @click.option("--meta", "meta", multiple=True, metavar="K=V", help="Only this metadata (repeat).")
 def search(
     text: str,

@@ -30,7 +30,7 @@ T = TypeVar("T")
 DEFAULT_NAMESPACE = "default"
 
 #: Help text of every ``--namespace`` option.
-NAMESPACE_HELP = "The namespace to read (default: 'default')."
+NAMESPACE_HELP = "The namespace to work in."
 
 
 def run(work: Coroutine[Any, Any, T]) -> T:
