@@ -13,6 +13,7 @@ import pytest
 
 from dualtrack import Datum
 from dualtrack.app.scratch import PostgresScratch
+from dualtrack.cli.output import preview
 from dualtrack.urls import masked
 from tests.cli.cli_support import dualtrack, fill, invoke, sample, store_url
 
@@ -168,6 +169,11 @@ def test_show_chain_children_search_refs(filled: str, tmp_path: Path) -> None:
     drawn_tree = invoke("memory", "children", root, "-u", filled, "-n", "notes", home=tmp_path)
     assert drawn_tree.code == 0
     assert all(child in drawn_tree.out for child in direct)
+    by_id = {d.id: d for d in NOTES}
+    for line in drawn_tree.out.splitlines()[1:]:  # each child's line previews its content
+        child = line.replace("├──", " ").replace("└──", " ").split()[0]
+        assert child in direct
+        assert preview(by_id[child].content)[:12] in line
 
     hits = invoke(
         "memory",

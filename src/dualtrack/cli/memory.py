@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -307,29 +308,39 @@ def children(
             root = await _required(store, datum_id, where)
             tree = await _descendants(store, root, depth, limit)
         if as_json:
-            emit_json(tree)
+            emit_json(tree.as_json())
             return
         show(_drawn(tree, Tree(_line(root))))
 
     run(work())
 
 
-async def _descendants(store: DgentProtocol, datum: Datum, depth: int, limit: int) -> Any:
+@dataclass(frozen=True)
+class _Descent:
+    """A datum, how many children it has (``None`` below the drawn depth), and those shown."""
+
+    datum: Datum
+    count: int | None
+    children: list[_Descent]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **summary(self.datum),
+            "children_count": self.count,
+            "children": [child.as_json() for child in self.children],
+        }
+
+
+async def _descendants(store: DgentProtocol, datum: Datum, depth: int, limit: int) -> _Descent:
     found = await store.children(datum.id) if depth > 0 else []
-    return {
-        **summary(datum),
-        "children_count": len(found) if depth > 0 else None,
-        "children": [await _descendants(store, c, depth - 1, limit) for c in found[:limit]],
-    }
+    shown = [await _descendants(store, c, depth - 1, limit) for c in found[:limit]]
+    return _Descent(datum, len(found) if depth > 0 else None, shown)
 
 
-def _drawn(node: Any, tree: Tree) -> Tree:
-    for child in node["children"]:
-        label = Text()
-        label.append(child["id"], style="bold")
-        label.append(f"  {moment(child['created_at'])}  {size(child['size'])}")
-        _drawn(child, tree.add(label))
-    hidden = (node["children_count"] or 0) - len(node["children"])
+def _drawn(node: _Descent, tree: Tree) -> Tree:
+    for child in node.children:
+        _drawn(child, tree.add(_line(child.datum)))
+    hidden = (node.count or 0) - len(node.children)
     if hidden > 0:
         tree.add(Text(f"… {hidden} more", style="dim"))
     return tree
