@@ -39,35 +39,31 @@ class WritesThenRefuses(MemoryDgent):
         return await super().children(datum_id, **options)
 
 
-@pytest.mark.parametrize(
-    ("store", "law"),
-    [
-        (LeaksTypeError, "hostile input raises DualtrackError or succeeds"),
-        (WritesThenRefuses, "a refused call changes nothing"),
-    ],
-)
-def test_the_hostile_law_catches_a_broken_store(store: type[MemoryDgent], law: str) -> None:
+#: Each broken store, with the law that must catch it.
+BROKEN = [
+    (LeaksTypeError, "hostile input raises DualtrackError or succeeds"),
+    (WritesThenRefuses, "a refused call changes nothing"),
+]
+
+
+@pytest.mark.parametrize("check", ["drawn", "catalogue"])
+@pytest.mark.parametrize(("store", "law"), BROKEN)
+def test_the_hostile_law_catches_a_broken_store(
+    store: type[MemoryDgent], law: str, check: str
+) -> None:
+    """Both the random draws and the whole catalogue catch each broken store."""
+
     async def fresh(namespace: str) -> DgentProtocol:
         return store(namespace)
 
-    with pytest.raises(LawViolation) as caught:
-        check_hostile_inputs(fresh, settings=SEARCHING)
-    assert caught.value.law == law
-
-
-@pytest.mark.parametrize(
-    ("store", "law"),
-    [
-        (LeaksTypeError, "hostile input raises DualtrackError or succeeds"),
-        (WritesThenRefuses, "a refused call changes nothing"),
-    ],
-)
-def test_the_hostile_catalogue_catches_a_broken_store(store: type[MemoryDgent], law: str) -> None:
-    async def fresh(namespace: str) -> DgentProtocol:
-        return store(namespace)
+    def run() -> None:
+        if check == "drawn":
+            check_hostile_inputs(fresh, settings=SEARCHING)
+        else:
+            check_hostile_catalogue(fresh)
 
     with pytest.raises(LawViolation) as caught:
-        check_hostile_catalogue(fresh)
+        run()
     assert caught.value.law == law
 
 

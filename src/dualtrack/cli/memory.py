@@ -279,11 +279,7 @@ def chain(datum_id: str, url_option: str | None, namespace: str, as_json: bool) 
 @click.argument("datum_id", metavar="ID")
 @store_options
 @click.option(
-    "--depth",
-    default=1,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Generations drawn below the datum.",
+    "--depth", default=1, show_default=True, type=click.IntRange(min=1), help="Levels drawn."
 )
 @click.option(
     "--limit",
