@@ -1,5 +1,6 @@
 """SQLDgent's session lending (``memory.sql.connections.Sessions``): never more than the limit
-lent at once, first come first served, and no slot lost to a borrower cancelled in line."""
+lent at once, first come first served, no slot lost to a borrower cancelled in line, and each
+borrower ends served or cancelled, never with another error."""
 
 from __future__ import annotations
 
@@ -87,7 +88,9 @@ async def _lend(
         if cancel_at is not None:
             tasks.append(asyncio.ensure_future(cancel_later(task, wait, cancel_at)))
     # a lost slot would leave a borrower waiting for ever: fail instead
-    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=5)
+    outcomes = await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=5)
+    # a borrower ends served or cancelled, nothing else
+    assert all(o is None or isinstance(o, asyncio.CancelledError) for o in outcomes), outcomes
     return peak, asked, served, sessions
 
 
@@ -142,5 +145,32 @@ def test_a_broken_session_is_closed_not_lent_again() -> None:
         assert second is not first
         await sessions.close()
         assert first.closed
+
+    asyncio.run(scenario())
+
+
+def test_a_borrower_cancelled_in_line_as_the_slot_frees_sees_only_its_cancellation() -> None:
+    async def scenario() -> None:
+        async def open_session() -> FakeSession:
+            return FakeSession()
+
+        sessions = Sessions(open_session, 1)
+
+        async def hold() -> None:
+            session = await sessions.borrow()
+            try:
+                await asyncio.sleep(30)
+            finally:
+                sessions.give_back(session)
+
+        first = asyncio.ensure_future(hold())
+        await _ticks(2)
+        second = asyncio.ensure_future(hold())
+        await _ticks(2)  # the second waits in line
+        first.cancel()  # gives its slot back before the second sees its own cancellation
+        second.cancel()
+        outcomes = await asyncio.gather(first, second, return_exceptions=True)
+        assert all(isinstance(o, asyncio.CancelledError) for o in outcomes), outcomes
+        assert await asyncio.wait_for(sessions.borrow(), timeout=1) is not None
 
     asyncio.run(scenario())

@@ -19,7 +19,7 @@ from dualtrack.memory.sql.sessions import Session
 class Sessions:
     """Lends sessions made by ``open_session``, at most ``limit`` at a time, first come first
     served: a caller waits in line only while every slot is lent, and a slot given back goes
-    straight to the first in line (so someone waits only while all ``limit`` are lent)."""
+    straight to the first in line."""
 
     def __init__(self, open_session: Callable[[], Awaitable[Session]], limit: int) -> None:
         self._open = open_session
@@ -36,29 +36,30 @@ class Sessions:
         :meth:`borrow` it is."""
         if self._lent >= self._limit:
             return None
-        idle = self._idle
-        while idle:
-            session = idle.pop()
-            if not session.broken:
-                self._lent += 1
-                return session
-            self._discard(session)
-        return None
+        session = self._take_idle()
+        if session is not None:
+            self._lent += 1
+        return session
 
     async def borrow(self) -> Session:
         """A session for one operation: an idle one, or a new one; hand it back with
         :meth:`give_back` whatever happens."""
         await self._slot()
         try:
-            while self._idle:
-                session = self._idle.pop()
-                if not session.broken:
-                    return session
-                self._discard(session)
-            return await self._open()
+            return self._take_idle() or await self._open()
         except BaseException:
             self._free()
             raise
+
+    def _take_idle(self) -> Session | None:
+        """The most recently used idle session that still works (broken ones are closed)."""
+        idle = self._idle
+        while idle:
+            session = idle.pop()
+            if not session.broken:
+                return session
+            self._discard(session)
+        return None
 
     async def _slot(self) -> None:
         """Take a slot, waiting in line while all are lent."""
@@ -72,7 +73,7 @@ class Sessions:
         except BaseException:
             if turn.done() and not turn.cancelled():
                 self._free()  # handed a slot, then cancelled: pass it on
-            else:
+            elif turn in self._line:  # a slot freed meanwhile may have dropped it already
                 self._line.remove(turn)
             raise
 

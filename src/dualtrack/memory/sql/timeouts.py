@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any
 
 from dualtrack.errors import InvalidArgument, OperationTimedOut
-from dualtrack.memory.limits import finite_number, shown
+from dualtrack.memory.limits import check_seconds, shown
 
 
 def check_timeout(timeout: object) -> float | None:
@@ -33,11 +33,10 @@ def check_timeout(timeout: object) -> float | None:
     """
     if timeout is None:
         return None
-    if not finite_number(timeout) or timeout <= 0:
-        raise InvalidArgument(
-            f"timeout must be a positive number of seconds or None, got {shown(timeout)}"
-        )
-    return float(timeout)
+    seconds = check_seconds(timeout, "timeout", InvalidArgument)
+    if seconds <= 0:
+        raise InvalidArgument(f"timeout must be positive seconds or None, got {shown(timeout)}")
+    return seconds
 
 
 def timed(seconds: float | None, where: str, *, writes: bool, on: object = None) -> Timed:
