@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import multiprocessing
 import os
 import queue
@@ -160,6 +161,19 @@ async def abest_of(repeat: int, measure: Callable[[], Awaitable[float]]) -> floa
     return statistics.median([await measure() for _ in range(repeat)])
 
 
+async def interleaved(
+    repeat: int, measures: dict[str, Callable[[], float | Awaitable[float]]]
+) -> dict[str, float]:
+    """The median rate of each measure over ``repeat`` rounds in which they take turns, so a
+    change in the machine's speed during the run falls on every side alike."""
+    rates: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(repeat):
+        for name, measure in measures.items():
+            value = measure()
+            rates[name].append(await value if inspect.isawaitable(value) else value)
+    return {name: statistics.median(values) for name, values in rates.items()}
+
+
 def report(title: str, ours: float, baselines: dict[str, float], unit: str = "/s") -> None:
     print(f"\n{title}")
     print(f"  {'SQLiteDgent':<28}{ours:>14,.0f} {unit}")
@@ -265,18 +279,19 @@ class Bench:
                 recorder.insert_events([event(number)])
             return rate(count, time.perf_counter() - started)
 
-        single = await abest_of(self.repeat, ours)
-        report(
-            f"single durable put ({count} puts, one transaction and fsync each)",
-            single,
+        rates = await interleaved(
+            self.repeat,
             {
-                "raw sqlite3, plain table": best_of(self.repeat, plain),
-                "raw sqlite3 (same SQL)": best_of(self.repeat, raw),
-                "plain table, writer thread": await abest_of(self.repeat, plain_on_thread),
-                "raw aiosqlite (same SQL)": await abest_of(self.repeat, aio),
-                "eventsourcing SQLite": best_of(self.repeat, events),
+                "ours": ours,
+                "raw sqlite3, plain table": plain,
+                "raw sqlite3 (same SQL)": raw,
+                "plain table, writer thread": plain_on_thread,
+                "raw aiosqlite (same SQL)": aio,
+                "eventsourcing SQLite": events,
             },
         )
+        single = rates.pop("ours")
+        report(f"single durable put ({count} puts, one transaction and fsync each)", single, rates)
         print("  target: >= 0.8x raw sqlite3 (plain table) and >= eventsourcing")
         print("  (writer thread: the plain table's commits on one thread, awaited from the loop)")
         report(
@@ -346,16 +361,17 @@ class Bench:
                 recorder.insert_events([event(batch * 100 + i) for i in range(100)])
             return rate(100 * batches, time.perf_counter() - started)
 
-        report(
-            f"put_many, batches of 100 ({batches} batches), datums/s",
-            await abest_of(self.repeat, ours),
+        rates = await interleaved(
+            self.repeat,
             {
-                "raw sqlite3, plain table": best_of(self.repeat, plain),
-                "raw sqlite3 (same SQL)": best_of(self.repeat, raw),
-                "raw aiosqlite (same SQL)": await abest_of(self.repeat, aio),
-                "eventsourcing SQLite": best_of(self.repeat, events),
+                "ours": ours,
+                "raw sqlite3, plain table": plain,
+                "raw sqlite3 (same SQL)": raw,
+                "raw aiosqlite (same SQL)": aio,
+                "eventsourcing SQLite": events,
             },
         )
+        report(f"put_many, batches of 100 ({batches} batches), datums/s", rates.pop("ours"), rates)
         print("  target: >= 0.6x raw sqlite3 (plain table)")
 
     async def point_gets(self) -> None:
@@ -393,15 +409,17 @@ class Bench:
                 await asyncio.gather(*(getter(ids[k::64]) for k in range(64)))
                 return rate(count, time.perf_counter() - started)
 
-            single = await abest_of(self.repeat, ours)
-            concurrent = await abest_of(self.repeat, ours_concurrent)
+            def raw() -> float:
+                started = time.perf_counter()
+                for datum_id in ids:
+                    row = connection.execute(sql.SELECT_ONE, (NAMESPACE, datum_id)).fetchone()
+                    Datum.trusted(*row)
+                return rate(count, time.perf_counter() - started)
 
-        def raw() -> float:
-            started = time.perf_counter()
-            for datum_id in ids:
-                row = connection.execute(sql.SELECT_ONE, (NAMESPACE, datum_id)).fetchone()
-                Datum.trusted(*row)
-            return rate(count, time.perf_counter() - started)
+            rates = await interleaved(
+                self.repeat, {"ours": ours, "raw": raw, "concurrent": ours_concurrent}
+            )
+            single, concurrent = rates["ours"], rates["concurrent"]
 
         async with aiosqlite.connect(path) as db:
 
@@ -435,7 +453,7 @@ class Bench:
             f"point get ({count} ids, one caller)",
             single,
             {
-                "raw sqlite3 (same SQL)": best_of(self.repeat, raw),
+                "raw sqlite3 (same SQL)": rates["raw"],
                 "raw aiosqlite (same SQL)": aio_single,
                 "eventsourcing select_events": best_of(self.repeat, events),
             },

@@ -455,10 +455,16 @@ class SQLiteDgent:
             return None
         if self._writer is None or self._closed:  # a started store reads without awaiting
             await self._started()
+        params: tuple[object, ...]
         if include_hidden:
-            rows = self._rows(sql.SELECT_ONE, (self._namespace, datum_id))
+            statement, params = sql.SELECT_ONE, (self._namespace, datum_id)
         else:
-            rows = self._rows(sql.SHOWN_ONE, (self._namespace, datum_id, self._clock()))
+            statement, params = sql.SHOWN_ONE, (self._namespace, datum_id, self._clock())
+        cursor = getattr(self._readers, "cursor", None) or self._cursor()  # the hottest read
+        try:  # all rows: a statement left unfinished would hold this thread's read snapshot
+            rows = cursor.execute(statement, params).fetchall()
+        except sqlite3.Error as error:
+            raise BackendUnavailable(f"SQLite refused a read of {self._path!r}: {error}") from error
         return Datum.trusted(*rows[0]) if rows else None
 
     async def exists(self, datum_id: str, *, include_hidden: bool = False) -> bool:
