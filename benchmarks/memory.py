@@ -114,18 +114,18 @@ def raw_write(connection: sqlite3.Connection, datums: Sequence[Datum]) -> None:
 
 
 class OneWriterThread:
-    """The least any store pays to keep fsync off the event loop: each commit handed to one
-    thread and awaited, no other work (the floor for a single durable put from async code)."""
+    """Each commit handed to one thread and awaited, with no other work: what a single durable
+    put from async code pays at least when the fsync must stay off the event loop."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
-        self._requests: queue.SimpleQueue[tuple[Row, str, asyncio.Future[None]] | None] = (
+        self._loop = asyncio.get_running_loop()
+        self._requests: queue.SimpleQueue[tuple[str, Row, asyncio.Future[None]] | None] = (
             queue.SimpleQueue()
         )
         self._thread = threading.Thread(target=self._run)
 
     async def __aenter__(self) -> OneWriterThread:
-        self._loop = asyncio.get_running_loop()
         self._thread.start()
         return self
 
@@ -136,16 +136,22 @@ class OneWriterThread:
     def commit(self, statement: str, row: Row) -> asyncio.Future[None]:
         """Run ``statement`` with ``row`` in a transaction of its own on the thread."""
         done: asyncio.Future[None] = self._loop.create_future()
-        self._requests.put((row, statement, done))
+        self._requests.put((statement, row, done))
         return done
 
     def _run(self) -> None:
         while (request := self._requests.get()) is not None:
-            row, statement, done = request
-            self._connection.execute("BEGIN IMMEDIATE")
-            self._connection.execute(statement, row)
-            self._connection.execute("COMMIT")
-            self._loop.call_soon_threadsafe(done.set_result, None)
+            statement, row, done = request
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+                self._connection.execute(statement, row)
+                self._connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                if self._connection.in_transaction:
+                    self._connection.execute("ROLLBACK")
+                self._loop.call_soon_threadsafe(done.set_exception, error)
+            else:
+                self._loop.call_soon_threadsafe(done.set_result, None)
 
 
 def rate(count: int, seconds: float) -> float:
@@ -164,11 +170,12 @@ async def abest_of(repeat: int, measure: Callable[[], Awaitable[float]]) -> floa
 async def interleaved(
     repeat: int, measures: dict[str, Callable[[], float | Awaitable[float]]]
 ) -> dict[str, float]:
-    """The median rate of each measure over ``repeat`` rounds in which they take turns, so a
-    change in the machine's speed during the run falls on every side alike."""
+    """The median rate of each measure over ``repeat`` rounds in which they take turns (in
+    reverse order every other round), so drift in the machine's speed falls on every side."""
     rates: dict[str, list[float]] = {name: [] for name in measures}
-    for _ in range(repeat):
-        for name, measure in measures.items():
+    turns = list(measures.items())
+    for round_number in range(repeat):
+        for name, measure in turns if round_number % 2 == 0 else reversed(turns):
             value = measure()
             rates[name].append(await value if inspect.isawaitable(value) else value)
     return {name: statistics.median(values) for name, values in rates.items()}
@@ -453,8 +460,8 @@ class Bench:
             f"point get ({count} ids, one caller)",
             single,
             {
-                "raw sqlite3 (same SQL)": rates["raw"],
-                "raw aiosqlite (same SQL)": aio_single,
+                "raw sqlite3, select by id": rates["raw"],
+                "raw aiosqlite, select by id": aio_single,
                 "eventsourcing select_events": best_of(self.repeat, events),
             },
         )

@@ -103,9 +103,9 @@ def shown(alias: str, ns: str, now: str) -> str:
 
 
 def shown_by_id(alias: str, ns: str, datum_id: str, now: str) -> str:
-    """``shown`` for the one datum a point read looks up by id (placeholders ``ns``,
-    ``datum_id`` and ``now``): a probe for its own tombstone and one for a lifetime it has
-    outlived, with no aggregate, which makes a point get a tenth cheaper."""
+    """``shown`` for the one datum a point read looks up by id, with placeholders ``ns``,
+    ``datum_id`` and ``now``: one probe for its tombstone, one for a lifetime it has outlived,
+    no aggregate. The caller's WHERE must already fix ``alias`` to that namespace and id."""
     return "".join(
         [
             "NOT EXISTS (SELECT 1 FROM dgent_tombstones WHERE namespace = ",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import functools
 import json
 import os
@@ -266,27 +267,36 @@ class SQLiteDgent:
         assert self._writer is not None
         return self._writer
 
-    def _cursor(self) -> sqlite3.Cursor:
-        """This thread's cursor on its own read-only connection, reused by every read that
-        fetches all its rows at once (a cursor per read would cost a third of a point get)."""
-        cursor: sqlite3.Cursor | None = getattr(self._readers, "cursor", None)
-        if cursor is None:
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's own read-only connection (WAL readers never wait for the writer)."""
+        connection: sqlite3.Connection | None = getattr(self._readers, "connection", None)
+        if connection is None:
             if self._closed:
                 raise BackendUnavailable(f"{self!r} is closed: open a new store")
             connection = connect(self._path, self._busy_timeout, read_only=True)
-            cursor = connection.cursor()
-            self._readers.cursor = cursor
+            self._readers.connection = connection
             with self._connections_lock:
                 self._connections.append(connection)
-        return cursor
+        return connection
 
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's read-only connection (for reads that stream their rows)."""
-        return self._cursor().connection
+    def _fetch(self, statement: str, params: Sequence[object]) -> builtins.list[Any]:
+        """Every row of a read, on one cursor per thread that every such read reuses (cheaper
+        than a cursor each). A read that fails drops its cursor: the statement it left
+        unfinished would otherwise keep this thread's snapshot of the file open."""
+        cursor: sqlite3.Cursor | None = getattr(self._readers, "cursor", None)
+        if cursor is None:
+            cursor = self._readers.cursor = self._reader().cursor()
+        try:
+            return cursor.execute(statement, params).fetchall()
+        except BaseException:
+            self._readers.cursor = None
+            with contextlib.suppress(sqlite3.Error):
+                cursor.close()
+            raise
 
     def _read_here(self, statement: str, params: tuple[object, ...]) -> builtins.list[Any]:
         """Every row of a read, on this thread's reader (for reads run in worker threads)."""
-        return self._cursor().execute(statement, params).fetchall()
+        return self._fetch(statement, params)
 
     async def _metadata_rows(self) -> None:
         """Write the metadata rows a filter searches for the datums stored since the last
@@ -303,7 +313,7 @@ class SQLiteDgent:
     def _rows(self, statement: str, params: Sequence[object]) -> builtins.list[Any]:
         """Every row of a read on this thread's reader, once the store has started."""
         try:
-            return self._cursor().execute(statement, params).fetchall()
+            return self._fetch(statement, params)
         except sqlite3.Error as error:
             raise BackendUnavailable(f"SQLite refused a read of {self._path!r}: {error}") from error
 
@@ -455,16 +465,10 @@ class SQLiteDgent:
             return None
         if self._writer is None or self._closed:  # a started store reads without awaiting
             await self._started()
-        params: tuple[object, ...]
         if include_hidden:
-            statement, params = sql.SELECT_ONE, (self._namespace, datum_id)
+            rows = self._rows(sql.SELECT_ONE, (self._namespace, datum_id))
         else:
-            statement, params = sql.SHOWN_ONE, (self._namespace, datum_id, self._clock())
-        cursor = getattr(self._readers, "cursor", None) or self._cursor()  # the hottest read
-        try:  # all rows: a statement left unfinished would hold this thread's read snapshot
-            rows = cursor.execute(statement, params).fetchall()
-        except sqlite3.Error as error:
-            raise BackendUnavailable(f"SQLite refused a read of {self._path!r}: {error}") from error
+            rows = self._rows(sql.SHOWN_ONE, (self._namespace, datum_id, self._clock()))
         return Datum.trusted(*rows[0]) if rows else None
 
     async def exists(self, datum_id: str, *, include_hidden: bool = False) -> bool:
