@@ -80,17 +80,19 @@ def _worked(max_size: int) -> st.SearchStrategy[str]:
 def _texts(nul: bool, max_size: int) -> st.SearchStrategy[str]:
     """Text of at most ``max_size`` characters, often padded mixed-case text (drawn on
     purpose); with ``nul``, often holding a NUL character (an arbitrary character is rarely
-    one)."""
-    plain = st.text(TEXT_CHARACTERS, max_size=max_size)
-    if max_size >= 4:
-        plain = plain | _worked(max_size)
-    if not nul:
-        return plain
-    text = st.text(_NUL_CHARACTERS, max_size=max_size) | plain
-    if max_size < 1:
-        return text
-    halves = st.text(_NUL_CHARACTERS, max_size=(max_size - 1) // 2)
-    return text | st.builds(lambda left, right: f"{left}\x00{right}", halves, halves)
+    one). The padded text comes first, so it is also the simplest text drawn: the example
+    hypothesis tries first holds text that any trimming or case folding rewrites."""
+    anything = st.text(TEXT_CHARACTERS, max_size=max_size)
+    if nul:
+        anything = st.text(_NUL_CHARACTERS, max_size=max_size) | anything
+        if max_size >= 1:
+            halves = st.text(_NUL_CHARACTERS, max_size=(max_size - 1) // 2)
+            anything = anything | st.builds(
+                lambda left, right: f"{left}\x00{right}", halves, halves
+            )
+    if max_size < 4:
+        return anything
+    return _worked(max_size) | anything
 
 
 #: Longest string or byte string generated for a column that declares no length.

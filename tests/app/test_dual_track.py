@@ -175,6 +175,7 @@ def test_captures_work_on_an_engine_from_open_engine(tmp_path: Path) -> None:
             await asyncio.wait_for(track.capture(*_split(_thought(f"note {n}"))), 30)
         async with engine.connect() as connection:
             count = (await connection.execute(select(func.count()).select_from(Crystal))).scalar()
+        await track.close()
         await engine.dispose()
         return int(count or 0)
 
