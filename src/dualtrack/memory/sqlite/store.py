@@ -279,25 +279,6 @@ class SQLiteDgent:
                 self._connections.append(connection)
         return connection
 
-    def _fetch(self, statement: str, params: Sequence[object]) -> builtins.list[Any]:
-        """Every row of a read, on one cursor per thread that every such read reuses (cheaper
-        than a cursor each). A read that fails drops its cursor: the statement it left
-        unfinished would otherwise keep this thread's snapshot of the file open."""
-        cursor: sqlite3.Cursor | None = getattr(self._readers, "cursor", None)
-        if cursor is None:
-            cursor = self._readers.cursor = self._reader().cursor()
-        try:
-            return cursor.execute(statement, params).fetchall()
-        except BaseException:
-            self._readers.cursor = None
-            with contextlib.suppress(sqlite3.Error):
-                cursor.close()
-            raise
-
-    def _read_here(self, statement: str, params: tuple[object, ...]) -> builtins.list[Any]:
-        """Every row of a read, on this thread's reader (for reads run in worker threads)."""
-        return self._fetch(statement, params)
-
     async def _metadata_rows(self) -> None:
         """Write the metadata rows a filter searches for the datums stored since the last
         filtered read (see :mod:`~dualtrack.memory.sqlite.metadata_rows`)."""
@@ -311,11 +292,24 @@ class SQLiteDgent:
         return self._rows(statement, params)
 
     def _rows(self, statement: str, params: Sequence[object]) -> builtins.list[Any]:
-        """Every row of a read on this thread's reader, once the store has started."""
+        """Every row of a read, on this thread's reader through the one cursor every such read
+        reuses (cheaper than a cursor each). A read that fails drops the cursor: the statement
+        it left unfinished would otherwise keep this thread's snapshot of the file open."""
+        cursor: sqlite3.Cursor | None = getattr(self._readers, "cursor", None)
         try:
-            return self._fetch(statement, params)
-        except sqlite3.Error as error:
-            raise BackendUnavailable(f"SQLite refused a read of {self._path!r}: {error}") from error
+            if cursor is None:
+                cursor = self._readers.cursor = self._reader().cursor()
+            return cursor.execute(statement, params).fetchall()
+        except BaseException as error:
+            self._readers.cursor = None
+            if cursor is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    cursor.close()
+            if isinstance(error, sqlite3.Error):
+                raise BackendUnavailable(
+                    f"SQLite refused a read of {self._path!r}: {error}"
+                ) from error
+            raise
 
     # writes
 
@@ -461,7 +455,8 @@ class SQLiteDgent:
 
     async def get(self, datum_id: str, *, include_hidden: bool = False) -> Datum | None:
         """The datum with this id, or ``None`` (hidden ones only with ``include_hidden``)."""
-        if not holdable(check_lookup(datum_id)):
+        if type(datum_id) is not str or not holdable(datum_id):
+            check_lookup(datum_id)  # refuses what is not a str; any other id is not found
             return None
         if self._writer is None or self._closed:  # a started store reads without awaiting
             await self._started()
@@ -643,7 +638,7 @@ class SQLiteDgent:
 
         async def contents(ids: builtins.list[str]) -> builtins.list[tuple[str, bytes]]:
             chosen = (namespace, json.dumps(ids))
-            return await asyncio.to_thread(self._read_here, sql.UNINDEXED_AMONG, chosen)
+            return await asyncio.to_thread(self._rows, sql.UNINDEXED_AMONG, chosen)
 
         async def store(pairs: builtins.list[tuple[str, bytes]]) -> None:
             updates = [(vector, namespace, datum_id) for datum_id, vector in pairs]
