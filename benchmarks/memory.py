@@ -4,10 +4,12 @@ Every baseline runs in the same process and the same run, on its own fresh file 
 pragmas (WAL, synchronous=FULL). "Plain table" is raw sqlite3 inserting each datum's five
 fields into a five-column table with a primary key; "same SQL" runs SQLiteDgent's own schema
 and the insert a put runs (``dualtrack.memory.sqlite.schema``: the datum row and its indexes)
-with every value precomputed outside the timing. Neither search vectors nor the rows metadata
-filters search are part of a write (the first search, or the first filtered list, writes what
-it needs): the "search" rows measure those costs. Numbers on a shared machine are
-noisy: read the ratios, which compare rates measured moments apart. Run::
+with every value precomputed outside the timing; "writer thread" hands the plain table's
+commits to one thread and awaits them, the floor for a durable put from async code. In the rows
+with a target, ours and the baselines take turns round by round. Neither search vectors nor the
+rows metadata filters search are part of a write (the first search, or the first filtered
+list, writes what it needs): the "search" rows measure those costs. Numbers on a shared machine
+are noisy: read the ratios, which compare rates measured moments apart. Run::
 
     .venv/bin/python benchmarks/memory.py            # full sizes (a few minutes)
     .venv/bin/python benchmarks/memory.py --scale 0.1 # quick look
