@@ -7,9 +7,10 @@ search embeds what it reads); reads on the raw side build the same ``Datum`` obj
 their rows (``Datum.trusted``, as ``benchmarks/memory.py``'s raw sqlite3 gets do); the raw side
 gets a connection of its own per task, with no pool in between. SQLDgent's own numbers on
 SQLite (``sqlite+aiosqlite``, WAL, ``synchronous=FULL``) are the second baseline. Both sides of
-a comparison are timed alternately, in many short rounds of which the best is kept: the machine
-is shared (and so is the PostgreSQL server, whose commit latency others' work moves), so read
-the ratios, and repeat. Needs the PostgreSQL server (``DUALTRACK_TEST_POSTGRES``, default
+a comparison are timed alternately, in many short rounds of which the median is kept (a best
+round is one lucky moment, which one side may get and the other not): the machine is shared
+(and so is the PostgreSQL server, whose commit latency others' work moves), so read the
+ratios, and repeat. Needs the PostgreSQL server (``DUALTRACK_TEST_POSTGRES``, default
 ``postgresql://postgres@127.0.0.1:5432/test``); it works in a fresh schema, dropped at the end.
 
 Run::
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -119,15 +121,15 @@ class RawSQL:
         }
 
 
-async def best_rate(rounds: int, sides: dict[str, Timed]) -> dict[str, float]:
-    """Operations per second of each side: the best of ``rounds``, sides alternating."""
-    best = dict.fromkeys(sides, 0.0)
+async def median_rate(rounds: int, sides: dict[str, Timed]) -> dict[str, float]:
+    """Operations per second of each side: the median of ``rounds``, sides alternating."""
+    rates: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(rounds):
         for name, side in sides.items():
             start = time.perf_counter()
             done = await side()
-            best[name] = max(best[name], done / (time.perf_counter() - start))
-    return best
+            rates[name].append(done / (time.perf_counter() - start))
+    return {name: statistics.median(values) for name, values in rates.items()}
 
 
 def sizes(scale: float) -> tuple[int, int, int]:
@@ -314,7 +316,7 @@ async def main(scale: float, rounds: int) -> None:
             f"{'SQLDgent sqlite/s':>19}"
         )
         for name in ours:
-            rates = await best_rate(
+            rates = await median_rate(
                 rounds, {"ours": ours[name], "raw": theirs[name], "sqlite": sqlite_sides[name]}
             )
             ratio = rates["raw"] / rates["ours"]
@@ -322,7 +324,7 @@ async def main(scale: float, rounds: int) -> None:
                 f"{name:<12}{rates['ours']:>15,.0f}{rates['raw']:>15,.0f}{ratio:>7.2f}x"
                 f"{rates['sqlite']:>19,.0f}"
             )
-        scaled = await best_rate(rounds, {"1": ours["get"], "32": ours["get x32"]})
+        scaled = await median_rate(rounds, {"1": ours["get"], "32": ours["get x32"]})
         print(
             f"SQLDgent pg gets: 32 tasks {scaled['32']:,.0f}/s vs 1 task {scaled['1']:,.0f}/s = "
             f"{scaled['32'] / scaled['1']:.2f}x (target >= 4x). Ratio: SQLDgent time / raw "
@@ -340,6 +342,8 @@ async def main(scale: float, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes")
-    parser.add_argument("--rounds", type=int, default=40, help="rounds per comparison (best kept)")
+    parser.add_argument(
+        "--rounds", type=int, default=40, help="rounds per comparison (median kept)"
+    )
     arguments = parser.parse_args()
     asyncio.run(main(arguments.scale, arguments.rounds))
