@@ -22,15 +22,27 @@ ENVIRONMENT_VARIABLE = "DUALTRACK_ENV"
 DEFAULT_DATABASE_FILE = "dualtrack.db"
 
 
-def data_dir() -> Path:
-    """The user's dualtrack data directory, created if missing.
+def data_dir(*, create: bool = True) -> Path:
+    """The user's dualtrack data directory, created if missing (unless ``create=False``).
 
     It is ``platformdirs.user_data_dir("dualtrack")``: ``~/.local/share/dualtrack`` on Linux
     (or under ``$XDG_DATA_HOME``), ``~/Library/Application Support/dualtrack`` on macOS.
     """
     path = Path(platformdirs.user_data_dir("dualtrack"))
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def make_room_for(database: str) -> None:
+    """Create the data directory when ``database`` (an SQLite file's path) lies in it.
+
+    The default files live there: naming one (:func:`database_url`, :func:`memory_url`) creates
+    nothing, so a command that only looks leaves no trace; opening one to write makes the folder.
+    """
+    folder = Path(database).expanduser().absolute().parent
+    if folder == data_dir(create=False).absolute():
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def database_url() -> str:
@@ -42,7 +54,7 @@ def database_url() -> str:
     configured = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
     if configured:
         return configured
-    return f"sqlite+aiosqlite:///{(data_dir() / DEFAULT_DATABASE_FILE).as_posix()}"
+    return f"sqlite+aiosqlite:///{(data_dir(create=False) / DEFAULT_DATABASE_FILE).as_posix()}"
 
 
 def environment() -> str:
@@ -72,4 +84,4 @@ def memory_url() -> str:
     configured = os.environ.get(MEMORY_URL_VARIABLE, "").strip()
     if configured:
         return configured
-    return f"sqlite:///{(data_dir() / DEFAULT_MEMORY_FILE).as_posix()}"
+    return f"sqlite:///{(data_dir(create=False) / DEFAULT_MEMORY_FILE).as_posix()}"

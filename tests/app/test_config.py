@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from dualtrack.config import data_dir, database_url, environment, is_production
+from dualtrack.config import (
+    data_dir,
+    database_url,
+    environment,
+    is_production,
+    make_room_for,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +35,16 @@ def test_database_url_defaults_to_an_sqlite_file_in_the_data_directory(
 ) -> None:
     expected = (clean_environment / "dualtrack" / "dualtrack.db").as_posix()
     assert database_url() == f"sqlite+aiosqlite:///{expected}"
+    assert not clean_environment.exists()  # naming the file makes nothing
+
+
+def test_opening_a_file_in_the_data_directory_makes_the_directory(
+    clean_environment: Path, tmp_path: Path
+) -> None:
+    make_room_for(str(tmp_path / "elsewhere" / "app.db"))
+    assert not (tmp_path / "elsewhere").exists()  # only the data directory is made
+    make_room_for(str(clean_environment / "dualtrack" / "app.db"))
     assert (clean_environment / "dualtrack").is_dir()
-    assert not Path(expected).exists()
 
 
 def test_database_url_comes_from_the_environment_first(

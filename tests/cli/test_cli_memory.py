@@ -233,6 +233,14 @@ def test_looking_creates_nothing(tmp_path: Path) -> None:
     assert not missing.exists()
 
 
+def test_looking_at_the_default_store_creates_no_data_directory(tmp_path: Path) -> None:
+    for command in ("ls", "stats"):
+        ran = invoke("memory", command, home=tmp_path, DUALTRACK_MEMORY_URL="")
+        assert ran.code == 1
+        assert "dualtrack/memory.db' does not exist" in ran.err
+    assert not (tmp_path / "data").exists()
+
+
 @pytest.mark.postgres
 def test_a_postgres_database_without_dualtrack_tables_is_an_error(
     postgres_databases: PostgresScratch, tmp_path: Path

@@ -137,7 +137,8 @@ async def test_the_environment_names_the_default(
         await open_dgent()
     monkeypatch.delenv(MEMORY_URL_VARIABLE)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    store = await open_dgent()
+    assert not (tmp_path / "dualtrack").exists()
+    store = await open_dgent()  # the default file's folder is made when the store opens
     try:
         assert isinstance(store, SQLiteDgent)
         assert Path(store.path) == tmp_path / "dualtrack" / "memory.db"

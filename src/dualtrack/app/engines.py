@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from dualtrack.config import make_room_for
 from dualtrack.errors import BackendUnavailable
 from dualtrack.urls import check_sqlite_url, dialect_of, driver_missing, masked, parse_url
 
@@ -143,6 +144,7 @@ def _check_reachable(url: URL) -> None:
         return
     if url.query.get("uri") or path.startswith("file:"):
         return
+    make_room_for(path)
     folder = Path(path).expanduser().absolute().parent
     if not folder.is_dir():
         raise BackendUnavailable(

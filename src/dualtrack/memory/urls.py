@@ -29,7 +29,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from dualtrack.config import memory_url
+from dualtrack.config import make_room_for, memory_url
 from dualtrack.errors import BackendUnavailable, InvalidArgument
 from dualtrack.memory.memory_store import MemoryDgent
 from dualtrack.memory.protocol import DgentProtocol
@@ -169,6 +169,8 @@ async def _open(url: str | None, options: dict[str, Any]) -> DgentProtocol:
             f"{nearest(scheme, SCHEMES)}: use {_EXPECTED}"
         )
     check_sqlite_url(parsed)
+    if parsed.database:
+        make_room_for(parsed.database)  # the default file's folder, made when first opened
     if driver == "sqlite":
         _refuse_extra("sqlite", text, options)
         return await SQLiteDgent.open(_sqlite_file(parsed, text), **options)
