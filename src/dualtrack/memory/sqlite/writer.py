@@ -170,7 +170,6 @@ class Writer:
     def _commit(self, connection: sqlite3.Connection, group: list[_Request]) -> None:
         outcomes: list[tuple[Any, BaseException | None]] = []
         try:
-            self._check_file("refused")
             patiently(connection, "BEGIN IMMEDIATE", self._busy_timeout)
             for request in group:
                 try:
@@ -180,7 +179,7 @@ class Writer:
                 else:
                     outcomes.append((result, None))
             connection.execute("COMMIT")
-            self._check_file("lost: it went to the file no longer there")
+            self._check_file()
         except Exception as error:  # the thread lives on for the next group
             if connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
@@ -192,13 +191,15 @@ class Writer:
             outcomes = [(None, _wrapped(error))] * len(group)
         _settle_all(group, outcomes)
 
-    def _check_file(self, fate: str) -> None:
-        """Raise unless the file at the store's path is still the one its connection opened
-        (a deleted or replaced file would swallow acknowledged writes)."""
+    def _check_file(self) -> None:
+        """Raise unless the file at the store's path is still the one its connection opened:
+        a commit to a deleted or replaced file went nowhere anyone will read, so it is not
+        acknowledged. One check after the commit covers a swap at any moment before it."""
         if self._identity is None or identity(self._where) != self._identity:
             raise StorageReplaced(
                 f"the SQLite file {self._path!r} was deleted or replaced while this store "
-                f"ran, so the write was {fate}. Close this store and open a new one"
+                "ran, so the write was lost: it went to the file no longer there. Close this "
+                "store and open a new one"
             )
 
 
