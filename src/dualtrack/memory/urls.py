@@ -169,7 +169,7 @@ async def _open(url: str | None, options: dict[str, Any]) -> DgentProtocol:
             f"{nearest(scheme, SCHEMES)}: use {_EXPECTED}"
         )
     check_sqlite_url(parsed)
-    if parsed.database:
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
         make_room_for(parsed.database)  # the default file's folder, made when first opened
     if driver == "sqlite":
         _refuse_extra("sqlite", text, options)
