@@ -62,27 +62,29 @@ class Timed:
         "deadline",
     )
 
+    _cancelling: int
+    _deadlines: Deadlines
+    _expired: bool
+    deadline: float
+
     def __init__(self, seconds: float | None, where: str, writes: bool, on: object) -> None:
         self._seconds = seconds
         self._where = where
         self._writes = writes
         self._on = on
-        self._task: asyncio.Task[Any] | None = None
-        self._deadlines: Deadlines | None = None
-        self._cancelling = 0
-        self._expired = False
-        self.deadline = math.inf
+        self._task: asyncio.Task[Any] | None = None  # the rest is set when a deadline is armed
 
     def __enter__(self) -> None:
         seconds = self._seconds
         if seconds is None:
             return
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task(loop)
+        task = asyncio.current_task()
         if task is None:
             raise RuntimeError("timed() must be used inside a task")
+        loop = task.get_loop()
         self._task = task
         self._cancelling = task.cancelling()
+        self._expired = False
         self.deadline = loop.time() + seconds
         watcher = self._deadlines = deadlines(loop)
         watcher.watch(self)
@@ -101,7 +103,6 @@ class Timed:
     ) -> None:
         task = self._task
         if task is not None:
-            assert self._deadlines is not None
             self._deadlines.release(self)
             if (
                 self._expired
