@@ -5,8 +5,10 @@ its writes fail instead of being acknowledged and lost."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
+import sqlite3
 import threading
 import time
 import warnings
@@ -61,6 +63,31 @@ def test_a_closed_store_is_not_warned_about(tmp_path: Path) -> None:
         asyncio.run(closed())
         gc.collect()
     assert not [w for w in caught if "SQLiteDgent" in str(w.message)]
+
+
+def test_a_file_moved_over_the_store_keeps_its_own_data(tmp_path: Path) -> None:
+    """The WAL beside a file is found by name: a store whose file was replaced must write
+    nothing, or its pages would land in the WAL of the file moved over it."""
+    path, backup = tmp_path / "m.db", tmp_path / "backup.db"
+
+    async def scenario() -> None:
+        async with SQLiteDgent(backup) as restored:
+            await restored.put(Datum(id="from-backup", content=b"o", created_at=1.0))
+        async with SQLiteDgent(path) as first:
+            await first.put(Datum(id="live", content=b"b", created_at=1.0))
+        store = SQLiteDgent(path)
+        try:
+            await store.put(Datum(id="live", content=b"b", created_at=1.0))  # starts its writer
+            backup.replace(path)
+            with pytest.raises(StorageReplaced, match="refused"):
+                await store.put(Datum(id="after-restore", content=b"n", created_at=2.0))
+        finally:
+            await store.close()
+
+    asyncio.run(scenario())
+    with contextlib.closing(sqlite3.connect(path)) as reader:
+        ids = [row[0] for row in reader.execute("SELECT id FROM dgent_datums")]
+    assert ids == ["from-backup"]
 
 
 def _swap(path: Path, other: Path, how: str) -> None:

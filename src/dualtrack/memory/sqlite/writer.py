@@ -171,6 +171,7 @@ class Writer:
         outcomes: list[tuple[Any, BaseException | None]] = []
         try:
             patiently(connection, "BEGIN IMMEDIATE", self._busy_timeout)
+            self._check_file("refused")  # before any page reaches the WAL, which goes by name
             for request in group:
                 try:
                     result = request.work(connection)
@@ -179,7 +180,7 @@ class Writer:
                 else:
                     outcomes.append((result, None))
             connection.execute("COMMIT")
-            self._check_file()
+            self._check_file("lost: it went to the file no longer there")
         except Exception as error:  # the thread lives on for the next group
             if connection.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
@@ -191,15 +192,17 @@ class Writer:
             outcomes = [(None, _wrapped(error))] * len(group)
         _settle_all(group, outcomes)
 
-    def _check_file(self) -> None:
-        """Raise unless the file at the store's path is still the one its connection opened:
-        a commit to a deleted or replaced file went nowhere anyone will read, so it is not
-        acknowledged. One check after the commit covers a swap at any moment before it."""
+    def _check_file(self, fate: str) -> None:
+        """Raise unless the file at the store's path is still the one its connection opened.
+
+        Checked once the write lock is held, before anything is written: the WAL beside the
+        file is found by name, so a write through the old file's connection would land in
+        the WAL of a file moved over it. Checked again after the commit, so that a swap
+        during the write is never acknowledged."""
         if self._identity is None or identity(self._where) != self._identity:
             raise StorageReplaced(
                 f"the SQLite file {self._path!r} was deleted or replaced while this store "
-                "ran, so the write was lost: it went to the file no longer there. Close this "
-                "store and open a new one"
+                f"ran, so the write was {fate}. Close this store and open a new one"
             )
 
 
