@@ -92,3 +92,22 @@ def test_the_database_comes_from_the_environment(tmp_path: Path) -> None:
     ran = invoke("db", "upgrade", home=tmp_path, DUALTRACK_DATABASE_URL=f"sqlite:///{database}")
     assert ran.code == 0, ran
     assert current(f"sqlite:///{database}") == heads()
+
+
+def test_looking_at_a_database_not_there_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "never-made.db"
+    url = f"sqlite:///{missing}"
+    at = invoke("db", "current", "--url", url, "--json", home=tmp_path)
+    assert at.code == 0, at
+    assert at.json()["current"] == []
+    history = invoke("db", "history", "--url", url, "--json", home=tmp_path)
+    assert history.code == 0, history
+    assert not any(row["current"] for row in history.json())
+    checked = invoke("db", "check", "--url", url, home=tmp_path)
+    assert checked.code == 1
+    assert "does not exist yet; run dualtrack db upgrade" in checked.err
+    default = invoke("db", "current", home=tmp_path, DUALTRACK_DATABASE_URL="")
+    assert default.code == 0, default
+    assert "base (never migrated)" in default.out
+    assert not missing.exists()
+    assert not (tmp_path / "data").exists()  # nor the default file's data directory

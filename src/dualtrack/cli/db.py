@@ -2,7 +2,8 @@
 
 Each command calls :mod:`dualtrack.app.migrate` (so the rules are the API's: downgrades are
 refused when ``DUALTRACK_ENV=production``); the database is ``--url``, else
-``DUALTRACK_DATABASE_URL``, else the default SQLite file.
+``DUALTRACK_DATABASE_URL``, else the default SQLite file. Commands that only look (``current``,
+``history``, ``check``) create no SQLite file: one that is not there is at base.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dualtrack.app.scripts import alembic_config, heads
 from dualtrack.bridge.refs_table import REFS_TABLE
 from dualtrack.cli.failures import CommandFailed
 from dualtrack.cli.output import emit_json, listing, note, show
+from dualtrack.cli.stores import sqlite_file
 from dualtrack.config import database_url
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.urls import masked
@@ -43,6 +45,17 @@ def database_option(function: F) -> F:
 
 def _target(url: str | None) -> str:
     return url or database_url()
+
+
+def _missing(target: str) -> bool:
+    """Whether ``target`` is an SQLite file that does not exist (connecting would create it)."""
+    path = sqlite_file(target)
+    return path is not None and not path.exists()
+
+
+def _looked_at(target: str) -> tuple[str, ...]:
+    """The revisions ``target`` is at, creating nothing: a file that is not there is at base."""
+    return () if _missing(target) else current(target)
 
 
 def _label(revisions: tuple[str, ...]) -> str:
@@ -104,7 +117,7 @@ def current_command(url: str | None, as_json: bool) -> None:
       dualtrack db current --json
     """
     target = _target(url)
-    found = current(target)
+    found = _looked_at(target)
     newest = heads()
     at_head = sorted(found) == sorted(newest)
     if as_json:
@@ -128,7 +141,7 @@ def history(url: str | None, as_json: bool) -> None:
     script = ScriptDirectory.from_config(alembic_config())
     scripts = list(reversed(list(script.walk_revisions("base", "heads"))))
     target = _target(url)
-    at = set(current(target))
+    at = set(_looked_at(target))
     newest = set(script.get_heads())
     rows: list[dict[str, Any]] = [
         {
@@ -167,6 +180,11 @@ def check(url: str | None, as_json: bool) -> None:
       dualtrack db check --url postgresql://me@db/app && echo "no drift"
     """
     target = _target(url)
+    if _missing(target):
+        raise CommandFailed(
+            f"no database at {masked(target)}: the file does not exist yet; run dualtrack db "
+            "upgrade to create and migrate it"
+        )
     found = current(target)
     newest = heads()
     drift = on_connection(
