@@ -24,13 +24,14 @@ from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.cli.stores import sqlite_file
 from dualtrack.config import database_url
 from dualtrack.memory.sql.store import SQLDgent
+from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
 from dualtrack.urls import masked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Tables in an application database that are agent memory's, not the models': ``check``
 #: leaves them out (they are there when both tracks share one database).
-MEMORY_TABLES = frozenset({*SQLDgent.metadata.tables, REFS_TABLE})
+MEMORY_TABLES = frozenset({*SQLDgent.metadata.tables, *SQLITE_TABLES, REFS_TABLE})
 
 
 def database_option(function: F) -> F:

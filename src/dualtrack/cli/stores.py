@@ -8,19 +8,25 @@ error naming it, and SQL stores are opened without creating tables.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 
 from dualtrack.cli.failures import CommandFailed
 from dualtrack.config import memory_url
 from dualtrack.errors import BackendUnavailable
 from dualtrack.memory import DgentProtocol
+from dualtrack.memory.sql.schema import datums
+from dualtrack.memory.sql.store import SQLDgent
+from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
 from dualtrack.memory.urls import open_dgent
 from dualtrack.urls import masked
 
@@ -74,17 +80,74 @@ def _is_sql(url: str) -> bool:
 
 
 async def open_reading(url: str, namespace: str = DEFAULT_NAMESPACE) -> DgentProtocol:
-    """The store at ``url`` for looking only: creates no file and no table."""
+    """The store at ``url`` for looking only: creates no file and no table, and refuses a
+    database that holds no store of the kind the URL names."""
     path = sqlite_file(url)
-    if path is not None and not path.exists():
-        raise BackendUnavailable(
-            f"no agent memory at {masked(url)}: the file {str(path)!r} does not exist "
-            "(check the path; sqlite:///relative.db or sqlite:////absolute/path.db)"
-        )
+    if path is not None:
+        if not path.exists():
+            raise BackendUnavailable(
+                f"no agent memory at {masked(url)}: the file {str(path)!r} does not exist "
+                "(check the path; sqlite:///relative.db or sqlite:////absolute/path.db)"
+            )
+        _check_holds_store(url, path)
     options: dict[str, Any] = {"namespace": namespace}
-    if _is_sql(url):
-        options["create_tables"] = False
-    return await open_dgent(url, **options)
+    if not _is_sql(url):
+        return await open_dgent(url, **options)
+    options["create_tables"] = False
+    store = await open_dgent(url, **options)
+    if path is None and isinstance(store, SQLDgent):
+        await _check_has_tables(url, store)
+    return store
+
+
+_SQLITE_STORE_TABLE = SQLITE_TABLES[0]  # dgent_datums, as _SQL_STORE_TABLE is dualtrack_datums
+_SQL_STORE_TABLE = datums.name
+
+
+def _check_holds_store(url: str, path: Path) -> None:
+    """Refuse an SQLite file that holds no store of the kind ``url`` names (``sqlite://`` is
+    SQLiteDgent, ``sqlite+aiosqlite://`` SQLDgent: two stores with tables of their own)."""
+    existing = f"{path.resolve().as_uri()}?mode=rw"  # never creates; cleans up its WAL files
+    try:
+        with contextlib.closing(sqlite3.connect(existing, uri=True)) as db:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as error:
+        raise BackendUnavailable(f"cannot read {masked(url)}: {error}") from error
+    sql = _is_sql(url)
+    wanted, other = (
+        (_SQL_STORE_TABLE, _SQLITE_STORE_TABLE) if sql else (_SQLITE_STORE_TABLE, _SQL_STORE_TABLE)
+    )
+    if wanted in tables:
+        return
+    hint = ""
+    if other in tables:
+        scheme = "sqlite:///" if sql else "sqlite+aiosqlite:///"
+        hint = f"; it holds the other kind of store: open it as {scheme}{path}"
+    raise BackendUnavailable(
+        f"no agent memory at {masked(url)}: the file holds no {wanted} table{hint}"
+    )
+
+
+async def _check_has_tables(url: str, store: SQLDgent) -> None:
+    """Refuse (and close) a SQL store whose database has no SQLDgent tables."""
+    table = store.tables.datums
+
+    def present(connection: Connection) -> bool:
+        return bool(inspect(connection).has_table(table.name, schema=table.schema))
+
+    try:
+        async with store.engine.connect() as connection:
+            found = await connection.run_sync(present)
+    except BaseException:
+        await store.close()
+        raise
+    if not found:
+        await store.close()
+        where = f"schema {table.schema!r}" if table.schema else "the database"
+        raise BackendUnavailable(
+            f"no agent memory at {masked(url)}: {where} has no {table.name} table (nothing "
+            "was ever stored there; copy or import into it to make one)"
+        )
 
 
 async def open_writing(url: str, namespace: str = DEFAULT_NAMESPACE) -> DgentProtocol:

@@ -63,6 +63,13 @@ SCHEMA = (
     ) WITHOUT ROWID""",
 )
 
+#: The tables ``SCHEMA`` creates, by name.
+TABLES = tuple(
+    statement.split("EXISTS ", 1)[1].split(None, 1)[0]
+    for statement in SCHEMA
+    if statement.startswith("CREATE TABLE")
+)
+
 #: Whether the file predates ``dgent_indexed`` (asked before ``SCHEMA`` runs).
 LACKS_INDEX_MARKS = """SELECT NOT EXISTS (SELECT 1 FROM sqlite_master
     WHERE type = 'table' AND name = 'dgent_indexed')"""
