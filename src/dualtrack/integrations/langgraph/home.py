@@ -61,6 +61,13 @@ class HomeLoop:
         loop = self._loop
         if loop is None or loop is asyncio.get_running_loop():
             return await coroutine
+        if loop.is_closed() or not loop.is_running():
+            coroutine.close()
+            raise LoopUnavailable(
+                "the store's event loop has stopped (it was opened in an earlier asyncio.run, "
+                "or its loop no longer runs), so nothing can reach it: open the saver on the "
+                "loop that uses it, or with DualtrackSaver.connect(url), which keeps its own loop"
+            )
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, loop))
 
     def block(self, coroutine: Coroutine[Any, Any, T]) -> T:

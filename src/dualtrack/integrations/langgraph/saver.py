@@ -62,17 +62,26 @@ class DualtrackSaver(BaseCheckpointSaver[str]):
         self._heads = Heads()
 
     @classmethod
-    async def from_url(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
+    async def from_url(
+        cls, url: str | None = None, *, serde: SerializerProtocol | None = None, **options: Any
+    ) -> DualtrackSaver:
         """A saver over the store ``url`` names, opened like :func:`open_dgent` on the
         running loop (its sync methods then need another thread: use :meth:`connect`)."""
-        return cls(await open_dgent(url, **options))
+        return cls(await open_dgent(url, **options), serde=serde)
 
     @classmethod
-    def connect(cls, url: str | None = None, **options: Any) -> DualtrackSaver:
+    def connect(
+        cls, url: str | None = None, *, serde: SerializerProtocol | None = None, **options: Any
+    ) -> DualtrackSaver:
         """A saver whose store lives on a private loop thread: sync and async methods work
         from any thread, inside a running loop or not. Call :meth:`close` when done."""
         home = HomeLoop.private()
-        return cls(home.block(open_dgent(url, **options)), home=home)
+        try:
+            store = home.block(open_dgent(url, **options))
+        except BaseException:
+            home.stop()
+            raise
+        return cls(store, serde=serde, home=home)
 
     # -- storage, run on the store's home loop -----------------------------------------------
 

@@ -43,15 +43,40 @@ def _guarded(
             named = ormsgpack.unpackb(data, option=ormsgpack.OPT_NON_STR_KEYS)
             key = (str(named[0]), str(named[1]))
             if key not in allowed:
-                refusal = UnsafeCheckpoint(
-                    f"stored checkpoint names {key[0]}.{key[1]}, which is not on the safe "
-                    "list: pass allowed=[(module, name)] to SafeSerializer to load it"
-                )
+                refusal = _refusal(key)
                 _REFUSAL.set(refusal)
                 raise refusal
         return inner(code, data)
 
     return hook
+
+
+def _check_names(allowed: frozenset[tuple[str, ...]], packed: bytes) -> None:
+    """Raise :class:`UnsafeCheckpoint` when msgpack bytes name a type outside ``allowed``, at
+    any depth, constructing nothing (a decode with a hook that only reads names)."""
+    refused: list[UnsafeCheckpoint] = []
+
+    def hook(code: int, data: bytes) -> None:
+        if code in _NAMED:
+            named = ormsgpack.unpackb(data, ext_hook=hook, option=ormsgpack.OPT_NON_STR_KEYS)
+            key = (str(named[0]), str(named[1]))
+            if key not in allowed:
+                refused.append(_refusal(key))
+                raise refused[-1]
+
+    try:
+        ormsgpack.unpackb(packed, ext_hook=hook, option=ormsgpack.OPT_NON_STR_KEYS)
+    except ValueError:
+        if refused:
+            raise refused[0] from None
+        raise
+
+
+def _refusal(key: tuple[str, str]) -> UnsafeCheckpoint:
+    return UnsafeCheckpoint(
+        f"stored checkpoint names {key[0]}.{key[1]}, which is not on the safe list: pass "
+        "allowed=[(module, name)] to SafeSerializer to load it"
+    )
 
 
 class SafeSerializer(jsonplus.JsonPlusSerializer):
@@ -61,12 +86,28 @@ class SafeSerializer(jsonplus.JsonPlusSerializer):
         extra = frozenset(tuple(pair) for pair in allowed)
         safe = frozenset(lg_msgpack.SAFE_MSGPACK_TYPES) | extra
         strict = jsonplus._create_msgpack_ext_hook(set(extra) or None)
+        self._safe = safe
         super().__init__(
             pickle_fallback=False,
             allowed_json_modules=None,
             allowed_msgpack_modules=set(extra) or None,
             __unpack_ext_hook__=_guarded(safe, strict),
         )
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        """``obj`` serialised, refused with :class:`UnsafeCheckpoint` when it names a type that
+        would not load again: a checkpoint stored that way would break its thread later."""
+        data = super().dumps_typed(obj)
+        if data[0] == "msgpack":
+            try:
+                _check_names(self._safe, data[1])
+            except UnsafeCheckpoint as refusal:
+                raise UnsafeCheckpoint(
+                    f"cannot store this checkpoint: it would not load again ({refusal}). "
+                    "Keep plain data in the graph's state, or pass "
+                    "serde=SafeSerializer(allowed=[(module, name)])"
+                ) from None
+        return data
 
     def loads_typed(self, data: tuple[str, bytes]) -> Any:
         """The value ``data`` holds; :class:`UnsafeCheckpoint` for a kind or type not allowed."""

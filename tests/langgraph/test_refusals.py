@@ -1,0 +1,124 @@
+"""What a saver refuses, it refuses typed and at once: a state that would not load again is
+refused when stored (the thread keeps working), a saver whose loop has stopped says so instead
+of hanging, and a saver that failed to open leaves no loop thread behind."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import enum
+import threading
+from typing import Any, TypedDict
+
+import pytest
+
+pytest.importorskip("langgraph.graph")
+
+from hypothesis import given
+from hypothesis import strategies as st
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.graph import END, START, StateGraph
+
+from dualtrack.errors import BackendUnavailable, LoopUnavailable, UnsafeCheckpoint
+from dualtrack.integrations.langgraph import DualtrackSaver
+from dualtrack.integrations.langgraph.serde import SafeSerializer
+
+
+class Priority(enum.Enum):
+    HIGH = "high"
+    LOW = "low"
+
+
+@dataclasses.dataclass
+class Note:
+    text: str
+
+
+ALLOWED = [(__name__, "Priority"), (__name__, "Note")]
+
+values = st.recursive(
+    st.none()
+    | st.integers(-(2**63), 2**64 - 1)  # msgpack's ints: LangGraph's encoder refuses wider ones
+    | st.text(max_size=8)
+    | st.datetimes()
+    | st.uuids()
+    | st.decimals(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(Priority)
+    | st.builds(Note, st.text(max_size=8)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=8,
+)
+
+
+@given(values)
+def test_what_a_saver_stores_loads_again(value: object) -> None:
+    stored_elsewhere = JsonPlusSerializer().dumps_typed(value)
+    try:
+        data = SafeSerializer().dumps_typed(value)
+    except UnsafeCheckpoint:
+        with pytest.raises(UnsafeCheckpoint):
+            SafeSerializer().loads_typed(stored_elsewhere)
+        return
+    SafeSerializer().loads_typed(data)
+
+
+@given(values)
+def test_allowed_types_are_stored_and_load_again(value: object) -> None:
+    serde = SafeSerializer(allowed=ALLOWED)
+    assert serde.loads_typed(serde.dumps_typed(value)) == value
+
+
+class State(TypedDict, total=False):
+    n: int
+    tag: Any
+
+
+def _graph(saver: DualtrackSaver) -> Any:
+    builder = StateGraph(State)
+    builder.add_node("step", lambda state: {"n": state.get("n", 0) + 1})
+    builder.add_edge(START, "step")
+    builder.add_edge("step", END)
+    return builder.compile(checkpointer=saver)
+
+
+CONFIG: Any = {"configurable": {"thread_id": "t"}}
+
+
+def test_a_state_that_would_not_load_is_refused_and_the_thread_lives_on() -> None:
+    saver = DualtrackSaver.connect("memory://")
+    try:
+        graph = _graph(saver)
+        assert graph.invoke({"n": 1}, CONFIG) == {"n": 2}
+        with pytest.raises(UnsafeCheckpoint, match="would not load again"):
+            graph.invoke({"tag": Priority.HIGH}, CONFIG)
+        assert graph.invoke({"n": 5}, CONFIG)["n"] == 6
+    finally:
+        saver.close()
+
+
+def test_connect_takes_the_serializer_that_allows_a_type() -> None:
+    saver = DualtrackSaver.connect("memory://", serde=SafeSerializer(allowed=ALLOWED))
+    try:
+        graph = _graph(saver)
+        graph.invoke({"n": 1, "tag": Priority.HIGH}, CONFIG)
+        assert graph.invoke({"n": 5}, CONFIG) == {"n": 6, "tag": Priority.HIGH}
+    finally:
+        saver.close()
+
+
+def test_a_saver_whose_loop_has_stopped_says_so() -> None:
+    saver = asyncio.run(DualtrackSaver.from_url("memory://"))
+    graph = _graph(saver)
+    with pytest.raises(LoopUnavailable, match="has stopped"):
+        asyncio.run(graph.ainvoke({"n": 1}, CONFIG))
+
+
+def test_a_connect_that_fails_leaves_no_loop_thread() -> None:
+    def loops() -> int:
+        return sum(thread.name == "dualtrack-langgraph" for thread in threading.enumerate())
+
+    before = loops()
+    for _ in range(3):
+        with pytest.raises(BackendUnavailable):
+            DualtrackSaver.connect("mongodb://nowhere/memory")
+    assert loops() == before
