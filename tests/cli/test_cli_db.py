@@ -61,6 +61,9 @@ def test_upgrade_current_history_check_downgrade(
     again = invoke("db", "upgrade", "--url", url, home=tmp_path)
     assert again.code == 0
     assert current(url) == heads()
+    relative = invoke("db", "downgrade", "-1", "--url", url, home=tmp_path)  # as --help shows
+    assert relative.code == 0, relative
+    assert current(url) == revisions()[-2:-1]
 
 
 def test_check_names_the_drift(databases: DatabaseFactory, tmp_path: Path) -> None:

@@ -90,7 +90,11 @@ def upgrade_command(revision: str, url: str | None) -> None:
     note(f"{masked(target)}: {_label(before)} -> {_label(after)}")
 
 
-@db.command("downgrade", short_help="Downgrade to REVISION (not in production).")
+@db.command(
+    "downgrade",
+    short_help="Downgrade to REVISION (not in production).",
+    context_settings={"ignore_unknown_options": True},  # so that -1 is a revision, not an option
+)
 @click.argument("revision")
 @database_option
 def downgrade_command(revision: str, url: str | None) -> None:

@@ -58,6 +58,10 @@ def forget(
       dualtrack memory forget sqlite:///memory.db --meta user=jane
       dualtrack memory forget -n chats --ref thread-42 --json
     """
+    if not (ids or prefix or meta or ref):
+        raise click.UsageError(
+            "say what to forget: --id ID (repeat), --prefix P, --meta K=V (repeat) or --ref NAME"
+        )
     where = chosen_url(url, url_option)
     metadata = metadata_pairs(meta)
     selection: dict[str, Any] = {"prefix": prefix, "metadata": metadata, "ref": ref}
