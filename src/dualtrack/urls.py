@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -43,6 +44,34 @@ def masked(url: object) -> str:
         if separator and at and ":" in credentials:
             return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
         return text
+
+
+def parsed_or_none(url: str | URL) -> URL | None:
+    """``url`` parsed, or ``None`` when it cannot be read (the opener then says why)."""
+    if isinstance(url, URL):
+        return url
+    try:
+        return make_url(url.strip())
+    except ArgumentError:
+        return None
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file an SQLite URL names, or ``None`` for other databases, in-memory SQLite and
+    ``file:`` URIs: where connecting would create a file that may not be there yet.
+
+    >>> sqlite_file("sqlite:////data/memory.db"), sqlite_file("memory://")
+    (PosixPath('/data/memory.db'), None)
+    """
+    parsed = parsed_or_none(url)
+    if parsed is None or parsed.get_backend_name() != "sqlite" or parsed.host:
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    if parsed.query.get("uri"):
+        return None
+    return Path(database)
 
 
 def parse_url(url: str | URL, *, expected: str) -> URL:

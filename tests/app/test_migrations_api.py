@@ -291,3 +291,10 @@ def test_scripts_are_found_and_ordered() -> None:
     assert revisions()[0] == "0001"
     assert heads() == revisions()[-1:]
     assert len(revisions()) >= 2
+
+
+async def test_asking_where_a_database_is_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "never-made.db"
+    assert await current_async(f"sqlite+aiosqlite:///{missing}") == ()
+    assert current(f"sqlite:///{missing}") == ()
+    assert not missing.exists()

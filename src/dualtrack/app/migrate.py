@@ -41,6 +41,7 @@ from dualtrack.app.scripts import as_config
 from dualtrack.app.serial import migrating, migrating_sync
 from dualtrack.config import database_url, is_production
 from dualtrack.errors import MigrationError, MigrationRefused
+from dualtrack.urls import sqlite_file
 
 #: Where a database to migrate can come from.
 Target: TypeAlias = str | URL | Engine | AsyncEngine | None
@@ -133,13 +134,18 @@ def downgrade(
 async def current_async(
     target: Target = None, *, version_table: str = "alembic_version"
 ) -> tuple[str, ...]:
-    """The revision ids ``target`` is at (empty when never migrated, or migrated to base)."""
+    """The revision ids ``target`` is at (empty when never migrated, or migrated to base, or
+    an SQLite file that is not there: asking creates nothing)."""
+    if not isinstance(target, Engine | AsyncEngine):
+        path = sqlite_file(database_url() if target is None else target)
+        if path is not None and not path.exists():
+            return ()
     return await on_connection_async(target, _current_work(version_table))
 
 
 def current(target: Target = None, *, version_table: str = "alembic_version") -> tuple[str, ...]:
     """The blocking twin of :func:`current_async`."""
-    return on_connection(target, _current_work(version_table))
+    return run_blocking(current_async(target, version_table=version_table))
 
 
 async def on_connection_async(

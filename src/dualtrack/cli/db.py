@@ -21,11 +21,10 @@ from dualtrack.app.scripts import alembic_config, heads
 from dualtrack.bridge.refs_table import REFS_TABLE
 from dualtrack.cli.failures import CommandFailed
 from dualtrack.cli.output import emit_json, listing, note, show
-from dualtrack.cli.stores import sqlite_file
 from dualtrack.config import database_url
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
-from dualtrack.urls import masked
+from dualtrack.urls import masked, sqlite_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,11 +51,6 @@ def _missing(target: str) -> bool:
     """Whether ``target`` is an SQLite file that does not exist (connecting would create it)."""
     path = sqlite_file(target)
     return path is not None and not path.exists()
-
-
-def _looked_at(target: str) -> tuple[str, ...]:
-    """The revisions ``target`` is at, creating nothing: a file that is not there is at base."""
-    return () if _missing(target) else current(target)
 
 
 def _label(revisions: tuple[str, ...]) -> str:
@@ -122,7 +116,7 @@ def current_command(url: str | None, as_json: bool) -> None:
       dualtrack db current --json
     """
     target = _target(url)
-    found = _looked_at(target)
+    found = current(target)
     newest = heads()
     at_head = sorted(found) == sorted(newest)
     if as_json:
@@ -146,7 +140,7 @@ def history(url: str | None, as_json: bool) -> None:
     script = ScriptDirectory.from_config(alembic_config())
     scripts = list(reversed(list(script.walk_revisions("base", "heads"))))
     target = _target(url)
-    at = set(_looked_at(target))
+    at = set(current(target))
     newest = set(script.get_heads())
     rows: list[dict[str, Any]] = [
         {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, text
 
-from dualtrack.cli.stores import sqlite_file
 from dualtrack.memory import DgentProtocol
 from dualtrack.memory.sql.store import SQLDgent
+from dualtrack.urls import sqlite_file
 
 _POSTGRES_SIZE = text(
     "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class AS c "

@@ -17,8 +17,7 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy import inspect
-from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import Connection
 
 from dualtrack.cli.failures import CommandFailed
 from dualtrack.config import memory_url
@@ -28,7 +27,7 @@ from dualtrack.memory.sql.schema import datums
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
 from dualtrack.memory.urls import open_dgent
-from dualtrack.urls import masked
+from dualtrack.urls import masked, parsed_or_none, sqlite_file
 
 T = TypeVar("T")
 
@@ -53,29 +52,8 @@ def chosen_url(argument: str | None, option: str | None = None) -> str:
     return argument or option or memory_url()
 
 
-def _parsed(url: str) -> URL | None:
-    try:
-        return make_url(url.strip())
-    except ArgumentError:
-        return None  # open_dgent says what is wrong with it
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file an SQLite store URL names, or ``None`` for other stores.
-
-    >>> sqlite_file("sqlite:////data/memory.db"), sqlite_file("memory://")
-    (PosixPath('/data/memory.db'), None)
-    """
-    parsed = _parsed(url)
-    if parsed is None or parsed.get_backend_name() != "sqlite" or parsed.host:
-        return None
-    if not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
-
-
 def _is_sql(url: str) -> bool:
-    parsed = _parsed(url)
+    parsed = parsed_or_none(url)
     return parsed is not None and parsed.drivername not in ("memory", "sqlite")
 
 
