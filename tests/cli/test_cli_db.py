@@ -64,6 +64,10 @@ def test_upgrade_current_history_check_downgrade(
     relative = invoke("db", "downgrade", "-1", "--url", url, home=tmp_path)  # as --help shows
     assert relative.code == 0, relative
     assert current(url) == revisions()[-2:-1]
+    misspelled = invoke("db", "downgrade", f"--urll={url}", home=tmp_path)
+    assert misspelled.code == 2
+    assert "No such option '--urll'" in misspelled.err
+    assert current(url) == revisions()[-2:-1]
 
 
 def test_check_names_the_drift(databases: DatabaseFactory, tmp_path: Path) -> None:

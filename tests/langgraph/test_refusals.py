@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime
 import enum
+import operator
 import threading
-from typing import Any, TypedDict
+import uuid
+import zoneinfo
+from typing import Annotated, Any, TypedDict
 
 import pytest
 
@@ -16,8 +20,11 @@ pytest.importorskip("langgraph.graph")
 
 from hypothesis import given
 from hypothesis import strategies as st
+from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.serde.types import _DeltaSnapshot
 from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command, Send
 
 from dualtrack.errors import BackendUnavailable, LoopUnavailable, UnsafeCheckpoint
 from dualtrack.integrations.langgraph import DualtrackSaver
@@ -73,6 +80,10 @@ class State(TypedDict, total=False):
     tag: Any
 
 
+class Chat(TypedDict):
+    messages: Annotated[list[Any], operator.add]
+
+
 def _graph(saver: DualtrackSaver) -> Any:
     builder = StateGraph(State)
     builder.add_node("step", lambda state: {"n": state.get("n", 0) + 1})
@@ -92,6 +103,45 @@ def test_a_state_that_would_not_load_is_refused_and_the_thread_lives_on() -> Non
         with pytest.raises(UnsafeCheckpoint, match="would not load again"):
             graph.invoke({"tag": Priority.HIGH}, CONFIG)
         assert graph.invoke({"n": 5}, CONFIG)["n"] == 6
+    finally:
+        saver.close()
+
+
+def test_safe_types_inside_safe_types_load_again() -> None:
+    serde = SafeSerializer()
+    nested = [
+        AIMessage("hi", response_metadata={"created": datetime.datetime(2024, 1, 1)}),
+        HumanMessage("q", additional_kwargs={"id": uuid.UUID(int=7)}),
+        datetime.time(1, 2, tzinfo=zoneinfo.ZoneInfo("UTC")),
+        Command(goto=Send("step", {"n": 1})),
+    ]
+    for value in nested:
+        assert serde.loads_typed(serde.dumps_typed(value)) == value
+
+
+def test_a_snapshot_holding_an_unsafe_type_is_refused() -> None:
+    with pytest.raises(UnsafeCheckpoint, match="Note"):
+        SafeSerializer().dumps_typed(_DeltaSnapshot([Note("inside")]))
+
+
+def test_a_message_holding_a_datetime_keeps_its_thread_working() -> None:
+    saver = DualtrackSaver.connect("memory://")
+    try:
+        builder = StateGraph(Chat)
+        builder.add_node(
+            "reply",
+            lambda state: {
+                "messages": [
+                    AIMessage("hi", response_metadata={"at": datetime.datetime(2024, 1, 1)})
+                ]
+            },
+        )
+        builder.add_edge(START, "reply")
+        builder.add_edge("reply", END)
+        graph = builder.compile(checkpointer=saver)
+        graph.invoke({"messages": []}, CONFIG)
+        assert len(graph.get_state(CONFIG).values["messages"]) == 1
+        assert len(graph.invoke({"messages": []}, CONFIG)["messages"]) == 2
     finally:
         saver.close()
 

@@ -99,6 +99,8 @@ def downgrade_command(revision: str, url: str | None) -> None:
     Example:
       dualtrack db downgrade -1 --url sqlite:///app.db
     """
+    if revision.startswith("-") and not revision[1:].isdigit():  # an option, not a step back
+        raise click.NoSuchOption(revision.split("=", 1)[0])
     target = _target(url)
     before = current(target)
     downgrade(target, revision)

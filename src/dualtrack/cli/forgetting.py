@@ -58,7 +58,7 @@ def forget(
       dualtrack memory forget sqlite:///memory.db --meta user=jane
       dualtrack memory forget -n chats --ref thread-42 --json
     """
-    if not (ids or prefix or meta or ref):
+    if not ids and prefix is None and not meta and ref is None:
         raise click.UsageError(
             "say what to forget: --id ID (repeat), --prefix P, --meta K=V (repeat) or --ref NAME"
         )

@@ -39,8 +39,8 @@ def _guarded(
     allowed: frozenset[tuple[str, ...]], inner: Callable[[int, bytes], Any]
 ) -> Callable[[int, bytes], Any]:
     def hook(code: int, data: bytes) -> Any:
-        if code in _NAMED:
-            named = ormsgpack.unpackb(data, option=ormsgpack.OPT_NON_STR_KEYS)
+        if code in _NAMED:  # the name only: nested extensions are the inner hook's to build
+            named = ormsgpack.unpackb(data, ext_hook=_skip, option=ormsgpack.OPT_NON_STR_KEYS)
             key = (str(named[0]), str(named[1]))
             if key not in allowed:
                 refusal = _refusal(key)
@@ -53,13 +53,14 @@ def _guarded(
 
 def _check_names(allowed: frozenset[tuple[str, ...]], packed: bytes) -> None:
     """Raise :class:`UnsafeCheckpoint` when msgpack bytes name a type outside ``allowed``, at
-    any depth, constructing nothing (a decode with a hook that only reads names)."""
+    any depth and inside any extension (snapshots, arrays), constructing nothing (a decode
+    with a hook that only reads names)."""
     refused: list[UnsafeCheckpoint] = []
 
     def hook(code: int, data: bytes) -> None:
+        inside = ormsgpack.unpackb(data, ext_hook=hook, option=ormsgpack.OPT_NON_STR_KEYS)
         if code in _NAMED:
-            named = ormsgpack.unpackb(data, ext_hook=hook, option=ormsgpack.OPT_NON_STR_KEYS)
-            key = (str(named[0]), str(named[1]))
+            key = (str(inside[0]), str(inside[1]))
             if key not in allowed:
                 refused.append(_refusal(key))
                 raise refused[-1]
@@ -70,6 +71,10 @@ def _check_names(allowed: frozenset[tuple[str, ...]], packed: bytes) -> None:
         if refused:
             raise refused[0] from None
         raise
+
+
+def _skip(code: int, data: bytes) -> None:
+    """An extension left unbuilt (reading a name needs none of what it holds)."""
 
 
 def _refusal(key: tuple[str, str]) -> UnsafeCheckpoint:
