@@ -46,17 +46,19 @@ def masked(url: object) -> str:
         return text
 
 
-def parsed_or_none(url: str | URL) -> URL | None:
+def parsed_or_none(url: object) -> URL | None:
     """``url`` parsed, or ``None`` when it cannot be read (the opener then says why)."""
     if isinstance(url, URL):
         return url
+    if not isinstance(url, str):
+        return None
     try:
         return make_url(url.strip())
     except ArgumentError:
         return None
 
 
-def sqlite_file(url: str | URL) -> Path | None:
+def sqlite_file(url: object) -> Path | None:
     """The file an SQLite URL names, or ``None`` for other databases, in-memory SQLite and
     ``file:`` URIs: where connecting would create a file that may not be there yet.
 
@@ -72,6 +74,12 @@ def sqlite_file(url: str | URL) -> Path | None:
     if parsed.query.get("uri"):
         return None
     return Path(database)
+
+
+def absent_sqlite_file(url: object) -> Path | None:
+    """The SQLite file ``url`` names when it is not there (connecting would create it)."""
+    path = sqlite_file(url)
+    return path if path is not None and not path.exists() else None
 
 
 def parse_url(url: str | URL, *, expected: str) -> URL:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -21,7 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from dualtrack.config import make_room_for
 from dualtrack.errors import BackendUnavailable
-from dualtrack.urls import check_sqlite_url, dialect_of, driver_missing, masked, parse_url
+from dualtrack.urls import (
+    check_sqlite_url,
+    dialect_of,
+    driver_missing,
+    masked,
+    parse_url,
+    sqlite_file,
+)
 
 #: The async driver dualtrack uses for each database that comes without one.
 ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
@@ -139,13 +145,11 @@ def _check_reachable(url: URL) -> None:
     directory."""
     check_sqlite_url(url)
     dialect_of(url)
-    path = url.database
-    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+    path = sqlite_file(url)
+    if path is None:
         return
-    if url.query.get("uri") or path.startswith("file:"):
-        return
-    make_room_for(path)
-    folder = Path(path).expanduser().absolute().parent
+    make_room_for(str(path))
+    folder = path.expanduser().absolute().parent
     if not folder.is_dir():
         raise BackendUnavailable(
             f"cannot connect to {masked(url)}: the directory "

@@ -41,7 +41,7 @@ from dualtrack.app.scripts import as_config
 from dualtrack.app.serial import migrating, migrating_sync
 from dualtrack.config import database_url, is_production
 from dualtrack.errors import MigrationError, MigrationRefused
-from dualtrack.urls import sqlite_file
+from dualtrack.urls import absent_sqlite_file
 
 #: Where a database to migrate can come from.
 Target: TypeAlias = str | URL | Engine | AsyncEngine | None
@@ -136,10 +136,9 @@ async def current_async(
 ) -> tuple[str, ...]:
     """The revision ids ``target`` is at (empty when never migrated, or migrated to base, or
     an SQLite file that is not there: asking creates nothing)."""
-    if not isinstance(target, Engine | AsyncEngine):
-        path = sqlite_file(database_url() if target is None else target)
-        if path is not None and not path.exists():
-            return ()
+    named = database_url() if target is None else target
+    if not isinstance(named, Engine | AsyncEngine) and absent_sqlite_file(named):
+        return ()
     return await on_connection_async(target, _current_work(version_table))
 
 

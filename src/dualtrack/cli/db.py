@@ -24,7 +24,7 @@ from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.config import database_url
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
-from dualtrack.urls import masked, sqlite_file
+from dualtrack.urls import absent_sqlite_file, masked
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,12 +45,6 @@ def database_option(function: F) -> F:
 
 def _target(url: str | None) -> str:
     return url or database_url()
-
-
-def _missing(target: str) -> bool:
-    """Whether ``target`` is an SQLite file that does not exist (connecting would create it)."""
-    path = sqlite_file(target)
-    return path is not None and not path.exists()
 
 
 def _label(revisions: tuple[str, ...]) -> str:
@@ -181,7 +175,7 @@ def check(url: str | None, as_json: bool) -> None:
       dualtrack db check --url postgresql://me@db/app && echo "no drift"
     """
     target = _target(url)
-    if _missing(target):
+    if absent_sqlite_file(target):
         raise CommandFailed(
             f"no database at {masked(target)}: the file does not exist yet; run dualtrack db "
             "upgrade to create and migrate it"

@@ -27,7 +27,7 @@ from dualtrack.memory.sql.schema import datums
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
 from dualtrack.memory.urls import open_dgent
-from dualtrack.urls import masked, parsed_or_none, sqlite_file
+from dualtrack.urls import absent_sqlite_file, masked, parsed_or_none, sqlite_file
 
 T = TypeVar("T")
 
@@ -60,13 +60,14 @@ def _is_sql(url: str) -> bool:
 async def open_reading(url: str, namespace: str = DEFAULT_NAMESPACE) -> DgentProtocol:
     """The store at ``url`` for looking only: creates no file and no table, and refuses a
     database that holds no store of the kind the URL names."""
+    absent = absent_sqlite_file(url)
+    if absent is not None:
+        raise BackendUnavailable(
+            f"no agent memory at {masked(url)}: the file {str(absent)!r} does not exist "
+            "(check the path; sqlite:///relative.db or sqlite:////absolute/path.db)"
+        )
     path = sqlite_file(url)
     if path is not None:
-        if not path.exists():
-            raise BackendUnavailable(
-                f"no agent memory at {masked(url)}: the file {str(path)!r} does not exist "
-                "(check the path; sqlite:///relative.db or sqlite:////absolute/path.db)"
-            )
         _check_holds_store(url, path)
     options: dict[str, Any] = {"namespace": namespace}
     if not _is_sql(url):
