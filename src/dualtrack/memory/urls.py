@@ -35,7 +35,15 @@ from dualtrack.memory.memory_store import MemoryDgent
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.store import SQLiteDgent
-from dualtrack.urls import check_sqlite_url, dialect_of, driver_missing, masked, nearest, parse_url
+from dualtrack.urls import (
+    check_sqlite_url,
+    dialect_of,
+    driver_missing,
+    masked,
+    nearest,
+    parse_url,
+    sqlite_file,
+)
 
 #: The store options each kind of URL takes (others go to ``create_async_engine`` for SQL URLs).
 STORE_OPTIONS = {
@@ -169,8 +177,9 @@ async def _open(url: str | None, options: dict[str, Any]) -> DgentProtocol:
             f"{nearest(scheme, SCHEMES)}: use {_EXPECTED}"
         )
     check_sqlite_url(parsed)
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        make_room_for(parsed.database)  # the default file's folder, made when first opened
+    path = sqlite_file(parsed)
+    if path is not None:
+        make_room_for(str(path))  # the default file's folder, made when first opened
     if driver == "sqlite":
         _refuse_extra("sqlite", text, options)
         return await SQLiteDgent.open(_sqlite_file(parsed, text), **options)
