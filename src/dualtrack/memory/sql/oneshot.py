@@ -10,6 +10,7 @@ path, which says why.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -125,8 +126,10 @@ class OneShot(NamedTuple):
     insert_batch: Executable
 
 
+@functools.lru_cache(maxsize=64)
 def one_shot(statements: Statements) -> OneShot:
-    """The one-statement writes over ``statements``' tables (PostgreSQL only)."""
+    """The one-statement writes over ``statements``' tables (PostgreSQL only), built once for
+    each set of statements, which stores share."""
     return OneShot(
         advance_new(statements, create=False),
         advance_new(statements, create=True),

@@ -19,6 +19,7 @@ collation already does), as Python's ``str`` does, so listings agree with ``Memo
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -120,8 +121,11 @@ class SQLTables(NamedTuple):
     lifetimes: Table
 
 
+@functools.lru_cache(maxsize=64)
 def tables_in(schema: str | None) -> SQLTables:
-    """The tables placed in ``schema`` (a PostgreSQL schema name), or the defaults for ``None``.
+    """The tables placed in ``schema`` (a PostgreSQL schema name), or the defaults for ``None``,
+    made once per schema: every store on one schema shares them, as stores without one share
+    the module's tables.
 
     >>> tables_in("memory").datums.fullname
     'memory.dualtrack_datums'

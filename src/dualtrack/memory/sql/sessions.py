@@ -157,6 +157,12 @@ class Compiled:
         return [params[name] if name in params else self.defaults[name] for name in self.names]
 
 
+#: Compiled forms shared by every store whose dialect compiles alike, as the statements
+#: themselves are shared: a store opened per request compiles nothing. Cleared when full.
+_SHARED: dict[tuple[Any, ...], tuple[Executable, Compiled]] = {}
+_SHARED_LIMIT = 4096
+
+
 class Compiler:
     """Compiles Core statements for the driver once, with SQLAlchemy's own dialect."""
 
@@ -169,14 +175,32 @@ class Compiler:
         known = self._compiled.get(id(statement))
         if known is not None and known[0] is statement:
             return known[1]
-        compiled = statement.compile(dialect=self._dialect)  # type: ignore[attr-defined]
-        names = tuple(compiled.positiontup or ())
-        defaults = {
-            key: bind.effective_value for key, bind in compiled.binds.items() if not bind.required
-        }
-        made = Compiled(compiled.string, names, defaults)
-        self._compiled[id(statement)] = (statement, made)
-        return made
+        dialect = self._dialect
+        alike = (  # what the SQL text depends on, known once the first connection is made
+            type(dialect),
+            dialect.server_version_info,
+            dialect.paramstyle,
+            dialect.label_length,
+            dialect.max_identifier_length,
+            id(statement),
+        )
+        shared = _SHARED.get(alike)
+        if shared is None or shared[0] is not statement:
+            shared = (statement, _compile(statement, dialect))
+            if len(_SHARED) >= _SHARED_LIMIT:
+                _SHARED.clear()
+            _SHARED[alike] = shared
+        self._compiled[id(statement)] = shared
+        return shared[1]
+
+
+def _compile(statement: Executable, dialect: Dialect) -> Compiled:
+    compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    names = tuple(compiled.positiontup or ())
+    defaults = {
+        key: bind.effective_value for key, bind in compiled.binds.items() if not bind.required
+    }
+    return Compiled(compiled.string, names, defaults)
 
 
 class DriverSession:

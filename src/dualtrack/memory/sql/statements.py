@@ -1,7 +1,8 @@
 """Every statement ``SQLDgent`` runs, as SQLAlchemy Core expressions with bound parameters.
 
-Statements are built once per store (the ones that vary with ``list()`` filters, once per
-*shape* of filter), so the hot path only binds values. User text (ids, prefixes, metadata keys
+Statements are built once per process for each schema and dialect (the ones that vary with
+``list()`` filters, once per *shape* of filter), so opening a store builds nothing and the hot
+path only binds values. User text (ids, prefixes, metadata keys
 and values, ref names) is only ever a bound parameter. PostgreSQL and SQLite differ in three
 places, chosen here: ``ANY(array)`` against expanding ``IN``, a JSONB containment test against
 ``json_each`` for metadata filters, and ``unnest`` against multi-row ``VALUES`` for batches.
@@ -9,6 +10,7 @@ places, chosen here: ``ANY(array)`` against expanding ``IN``, a JSONB containmen
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -38,7 +40,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 
 from dualtrack.errors import BackendUnavailable
-from dualtrack.memory.sql.schema import SQLTables
+from dualtrack.memory.sql.schema import SQLTables, tables_in
 
 #: The dialects SQLDgent speaks.
 DIALECTS = ("postgresql", "sqlite")
@@ -149,6 +151,13 @@ def batch_rows(*more: str, ordinality: str | None = None) -> Any:
     columns = [column for _, column, _ in BATCH_ARRAYS] + list(more)
     valued = func.unnest(*arrays).table_valued(*columns, with_ordinality=ordinality)
     return valued.render_derived()
+
+
+@functools.lru_cache(maxsize=64)
+def statements_for(schema: str | None, dialect: str, *, hidden: bool = False) -> Statements:
+    """The statements over the tables in ``schema`` on ``dialect``, shared by every store that
+    uses them: they are immutable expressions, and building them takes tens of milliseconds."""
+    return Statements(tables_in(schema), dialect, hidden=hidden)
 
 
 class Statements:

@@ -21,7 +21,7 @@ from collections.abc import (
 )
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.schema import CreateSchema
@@ -86,7 +86,13 @@ from dualtrack.memory.sql.oneshot import DUPLICATE, one_shot
 from dualtrack.memory.sql.reads import Coalescer
 from dualtrack.memory.sql.schema import SQLTables, dgent_metadata, tables_in
 from dualtrack.memory.sql.sessions import Compiler, CoreSession, DriverSession, Session
-from dualtrack.memory.sql.statements import BATCH_ARRAYS, NEVER, PageShape, Statements
+from dualtrack.memory.sql.statements import (
+    BATCH_ARRAYS,
+    NEVER,
+    PageShape,
+    Statements,
+    statements_for,
+)
 from dualtrack.memory.sql.timeouts import check_timeout, timed
 from dualtrack.memory.vectors import best_of, top_matches
 from dualtrack.memory.views import View
@@ -271,8 +277,8 @@ class SQLDgent:
         self._schema = schema
         self._rendered: str | None = None
         self._tables = tables_in(schema)
-        self._statements = Statements(self._tables, dialect.name)
-        self._everything = Statements(self._tables, dialect.name, hidden=True)
+        self._statements = statements_for(schema, dialect.name)
+        self._everything = statements_for(schema, dialect.name, hidden=True)
         self._oneshot = one_shot(self._statements) if self._statements.postgres else None
         self._chunk = None if self._statements.postgres else _SQLITE_CHUNK
         self._shielded = not self._statements.postgres
@@ -379,6 +385,9 @@ class SQLDgent:
 
     async def _create_tables(self) -> None:
         def create(connection: Any) -> None:
+            names = {table.name for table in self._tables.metadata.sorted_tables}
+            if names <= set(inspect(connection).get_table_names(schema=self._schema)):
+                return  # one query where checking table by table takes one each
             if self._schema is not None and not connection.dialect.has_schema(
                 connection, self._schema
             ):
