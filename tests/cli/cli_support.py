@@ -153,6 +153,19 @@ def fill(url: str, namespace: str, datums: Sequence[Datum], refs: int = 0) -> No
     run_blocking(_fill(url, namespace, datums, refs))
 
 
+async def _point(url: str, namespace: str, name: str, datum_id: str) -> None:
+    store = await open_dgent(url, namespace=namespace)
+    try:
+        await store.set_ref(name, datum_id)
+    finally:
+        await store.close()
+
+
+def point_ref(url: str, namespace: str, name: str, datum_id: str) -> None:
+    """Set ref ``name`` of ``namespace`` in the store at ``url`` to ``datum_id``."""
+    run_blocking(_point(url, namespace, name, datum_id))
+
+
 async def _digests(url: str, namespaces: Sequence[str]) -> dict[str, NamespaceDigest]:
     found = {}
     for namespace in namespaces:

@@ -1,6 +1,6 @@
 """``dualtrack copy``: SQLite to PostgreSQL and back keeps every datum and ref; a copy killed
 with SIGKILL finishes when run again, with nothing duplicated or missing; a destination that
-diverged fails the verification."""
+holds other memory is refused and left as it was."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from tests.cli.cli_support import (
     environment,
     fill,
     invoke,
+    point_ref,
     sample,
 )
 
@@ -135,17 +136,36 @@ def test_copying_again_changes_nothing(tmp_path: Path) -> None:
     assert digests(destination, ["default"]) == copied
 
 
-def test_a_destination_that_diverged_fails_verification(tmp_path: Path) -> None:
+def test_a_destination_holding_other_datums_is_refused_and_left_as_it_was(
+    tmp_path: Path,
+) -> None:
     source = f"sqlite:///{tmp_path / 'source.db'}"
-    fill(source, "default", sample(50, seed=5))
+    fill(source, "default", sample(50, seed=5), refs=2)
     destination = f"sqlite:///{tmp_path / 'copy.db'}"
-    fill(destination, "default", sample(3, seed=6, prefix="other"))
+    fill(destination, "default", sample(3, seed=6, prefix="other"), refs=1)
+    before = digests(destination, ["default"])
     ran = invoke("copy", source, destination, "--json", home=tmp_path)
     assert ran.code == 1
-    report = ran.json()
-    assert report["verified"] is False
-    assert report["namespaces"][0]["destination"]["datums"] == 53
-    assert ran.err.splitlines()[-1].startswith("error: the destination differs from the source")
+    assert ran.out == ""
+    last = ran.err.splitlines()[-1]
+    assert last.startswith("error: the destination's namespace 'default' holds what the source")
+    assert "datum 'other" in last
+    assert "nothing was copied" in last
+    assert digests(destination, ["default"]) == before
+
+
+def test_a_destination_ref_the_source_has_no_name_for_is_refused(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    datums = sample(20, seed=7)
+    fill(source, "default", datums, refs=1)
+    destination = f"sqlite:///{tmp_path / 'copy.db'}"
+    assert invoke("copy", source, destination, home=tmp_path).code == 0
+    point_ref(destination, "default", "mine", datums[0].id)
+    before = digests(destination, ["default"])
+    ran = invoke("copy", source, destination, home=tmp_path)
+    assert ran.code == 1
+    assert "ref 'mine'" in ran.err.splitlines()[-1]
+    assert digests(destination, ["default"]) == before
 
 
 def test_copy_of_one_namespace_and_of_a_missing_one(tmp_path: Path) -> None:

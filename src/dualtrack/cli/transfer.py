@@ -67,8 +67,9 @@ def copy(
 
     Every datum goes in causal order (parents first), then every ref. The copy streams (memory
     stays flat), and it is idempotent: stopped at any point, run it again and it finishes,
-    with nothing duplicated or missing. At the end both sides count their datums and refs and
-    compute the same content digest; any difference is an error.
+    with nothing duplicated or missing. A destination namespace holding datums or refs the
+    source does not is refused before anything is written. At the end both sides count their
+    datums and refs and compute the same content digest; any difference is an error.
 
     \b
     Examples:
@@ -142,8 +143,8 @@ def _report(results: list[tuple[NamespaceDigest, NamespaceDigest]], as_json: boo
     if differing:
         raise CommandFailed(
             f"the destination differs from the source in {', '.join(map(repr, differing))}: "
-            "it held other datums or refs there before, or something wrote to either side "
-            "during the copy (run the copy again to bring it up to date)"
+            "something wrote to either side during the copy (run the copy again to bring it "
+            "up to date)"
         )
     if not as_json:
         note("verified: every namespace copied holds the same datums and refs on both sides")

@@ -5,8 +5,10 @@ while the next batch is being read. Where the source's chains are cut (it forgot
 the destination forgets the same ids first, so the survivors fit there too. Every step is
 idempotent (a datum the destination already holds is skipped; a ref already in place is left
 alone), so a copy stopped at any point, even by ``SIGKILL``, finishes when run again, with
-nothing duplicated or missing. Memory holds two
-batches at most, whatever the size of the store.
+nothing duplicated or missing. A destination holding anything the source does not (other
+datums, or refs the source has no name for) is refused before anything is written: a copy
+fills an empty namespace or finishes an earlier copy, and never mixes two stores' memories.
+Memory holds two batches at most, whatever the size of the store.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from dualtrack.errors import ConflictError
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.retention import Retention
@@ -76,9 +79,9 @@ async def copy_namespace(
 ) -> CopyReport:
     """Copy every datum of ``source``'s namespace, then every ref, into ``destination``.
 
-    The destination refuses a datum it holds under the same id with other content
-    (``ImmutableDatumError``): then the two namespaces have diverged and nothing of that
-    batch is written. A destination ref pointing elsewhere is moved to the source's target.
+    A destination holding a datum the source does not hold (or holds otherwise), or a ref
+    the source has no name for, is refused with ``ConflictError`` before anything is
+    written. A destination ref the source also has is moved to the source's target.
 
     >>> import asyncio
     >>> from dualtrack import Datum, MemoryDgent
@@ -92,6 +95,7 @@ async def copy_namespace(
     >>> asyncio.run(demo())
     (CopyReport(namespace='default', datums=2, refs=1, refs_set=1), 'late')
     """
+    await refuse_foreign(source, destination, batch_size)
     await carry_truncations(source, destination)
     queue: Ahead = asyncio.Queue(maxsize=1)
     reader = asyncio.ensure_future(
@@ -116,6 +120,43 @@ async def copy_namespace(
     if isinstance(destination, Analysable):
         await destination.refresh_statistics()
     return CopyReport(source.namespace, copied, refs, moved)
+
+
+#: How many foreign datum ids or ref names a refusal names.
+_NAMED = 3
+
+
+async def refuse_foreign(
+    source: DgentProtocol, destination: DgentProtocol, batch_size: int
+) -> None:
+    """Raise ``ConflictError`` if ``destination`` holds a datum that ``source`` does not hold
+    as it is, or a ref whose name ``source`` does not have: copying would mix the two. What an
+    interrupted copy left behind is all the source's, so finishing it is never refused."""
+    datums: list[str] = []
+    async for page in batches(destination.scan(batch_size=batch_size), batch_size):
+        theirs = await asyncio.gather(*(source.get(datum.id) for datum in page))
+        datums += [mine.id for mine, same in zip(page, theirs, strict=True) if mine != same]
+        if len(datums) > _NAMED:
+            break
+    refs: list[str] = []
+    after: str | None = None
+    while len(refs) <= _NAMED:
+        held = await destination.list_refs(after=after, limit=REF_PAGE)
+        targets = await asyncio.gather(*(source.get_ref(name) for name, _ in held))
+        refs += [name for (name, _), target in zip(held, targets, strict=True) if target is None]
+        if len(held) < REF_PAGE:
+            break
+        after = held[-1][0]
+    if datums or refs:
+        named = [f"datum {name!r}" for name in datums[:_NAMED]]
+        named += [f"ref {name!r}" for name in refs[:_NAMED]]
+        more = ", and more" if len(datums) > _NAMED or len(refs) > _NAMED else ""
+        raise ConflictError(
+            f"the destination's namespace {destination.namespace!r} holds what the source's "
+            f"does not ({', '.join(named)}{more}), so nothing "
+            "was copied: a copy fills an empty namespace or finishes an earlier copy of the "
+            "same source, and never mixes two stores' memories. Copy into an empty database"
+        )
 
 
 @runtime_checkable
