@@ -1,7 +1,9 @@
-"""A wheel built from the repository installs in a fresh venv and both packages work there.
+"""A wheel built from the repository installs in a fresh venv, both packages work there, and
+it migrates with its own scripts.
 
-The wheel's dependencies come from the package index, as for a user; the check script runs
-isolated (``python -I``) from a temporary directory, so nothing of the repository can leak in.
+The wheel is built and installed once for the module; its dependencies come from the package
+index, as for a user. The check scripts run isolated (``python -I``) from temporary
+directories, so nothing of the repository can leak in.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from dualtrack.app.scripts import heads, revisions
+
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.slow
+#: One worker runs the whole module, so the wheel is built and installed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
 
 #: Runs inside the fresh venv and prints what it found as JSON.
 CHECK_SCRIPT = """
@@ -55,18 +60,53 @@ print(json.dumps({
 }))
 """
 
+#: Runs the migrations API inside the fresh venv, sync and from inside an event loop.
+MIGRATE_SCRIPT = """
+import asyncio, json, sys
+from pathlib import Path
+from dualtrack.app.migrate import current, current_async, upgrade, upgrade_async
+from dualtrack.app.scripts import heads, script_location
+
+folder = Path(sys.argv[1])
+upgrade(f"sqlite:///{folder / 'sync.db'}")
+
+async def inside_a_loop():
+    url = f"sqlite:///{folder / 'async.db'}"
+    await upgrade_async(url)
+    return await current_async(url)
+
+print(json.dumps({
+    "scripts": str(script_location()),
+    "heads": list(heads()),
+    "sync": list(current(f"sqlite:///{folder / 'sync.db'}")),
+    "async": list(asyncio.run(inside_a_loop())),
+}))
+"""
+
+#: Prints the revision of the database at ``sys.argv[1]``.
+CURRENT_SCRIPT = """
+import json, sys
+from dualtrack.app.migrate import current
+print(json.dumps(list(current(sys.argv[1]))))
+"""
+
 
 def clean_environment() -> dict[str, str]:
     """This process's environment without anything pointing Python at this repo or venv."""
-    dropped = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP"}
+    dropped = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP", "DUALTRACK_DATABASE_URL"}
     return {name: value for name, value in os.environ.items() if name not in dropped}
 
 
-def run(command: list[str], cwd: Path) -> str:
+def run(command: list[str], cwd: Path, **environment: str) -> str:
     """Run a command to completion, failing the test with its output if it fails."""
     started = time.monotonic()
     done = subprocess.run(
-        command, cwd=cwd, env=clean_environment(), capture_output=True, text=True, timeout=300
+        command,
+        cwd=cwd,
+        env=clean_environment() | environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     took = time.monotonic() - started
     assert done.returncode == 0, f"{command} failed after {took:.1f}s:\n{done.stdout}{done.stderr}"
@@ -83,18 +123,32 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel and its dependencies installed, as ``pip`` installs them."""
+    made = tmp_path_factory.mktemp("venv")
+    run([sys.executable, "-m", "venv", str(made)], cwd=made)
+    run([str(made / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=made)
+    return made
+
+
 def test_wheel_ships_both_packages_typed(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"dualtrack/__init__.py", "dualtrack/py.typed"} <= names
+    assert {
+        "dualtrack/migrations/env.py",
+        "dualtrack/migrations/script.py.mako",
+        "dualtrack/alembic.ini",
+    } <= names
+    shipped = {name for name in names if name.startswith("dualtrack/migrations/versions/")}
+    assert len(shipped) == len(revisions())
+    assert not [name for name in names if "__pycache__" in name]
     assert {"laws/__init__.py", "laws/py.typed"} <= names
     assert not [name for name in names if name.startswith(("tests/", "src/", "benchmarks/"))]
 
 
-def test_wheel_installs_and_works_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
+def test_wheel_installs_and_works_in_a_fresh_venv(venv: Path, tmp_path: Path) -> None:
     python = venv / "bin" / "python"
-    run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], cwd=tmp_path)
     found = json.loads(run([str(python), "-I", "-c", CHECK_SCRIPT], cwd=tmp_path))
 
     for module in ("dualtrack_file", "laws_file"):
@@ -108,3 +162,27 @@ def test_wheel_installs_and_works_in_a_fresh_venv(wheel: Path, tmp_path: Path) -
     assert found["ages"] == [37, 46]
     assert found["kind"] == "Traversal"
     assert "Usage: dualtrack" in run([str(venv / "bin" / "dualtrack"), "--help"], cwd=tmp_path)
+
+
+def test_installed_wheel_migrates_with_its_own_scripts(venv: Path, tmp_path: Path) -> None:
+    python = venv / "bin" / "python"
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    found = json.loads(run([str(python), "-I", "-c", MIGRATE_SCRIPT, str(work)], cwd=work))
+
+    assert Path(found["scripts"]).is_relative_to(venv.resolve())
+    assert found["heads"] == list(heads())
+    assert found["sync"] == found["async"] == list(heads())
+
+    ini = run([str(python), "-I", "-m", "dualtrack.app.alembic_ini"], cwd=work).strip()
+    assert Path(ini).is_relative_to(venv.resolve())
+    database = work / "shell.db"
+    url = f"sqlite:///{database}"
+    run(
+        [str(venv / "bin" / "alembic"), "-c", ini, "upgrade", "head"],
+        work,
+        DUALTRACK_DATABASE_URL=url,
+    )
+    shell = run([str(python), "-I", "-c", CURRENT_SCRIPT, url], cwd=work)
+    assert json.loads(shell) == list(heads())
+    assert sorted(p.name for p in work.iterdir()) == ["async.db", "shell.db", "sync.db"]

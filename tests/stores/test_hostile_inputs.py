@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +68,14 @@ def test_sql_store_on_postgres_survives_hostile_input(postgres_schema: str) -> N
     )
 
 
-def test_every_store_survives_the_whole_hostile_catalogue(tmp_path: Path) -> None:
-    for factory in (
-        memory_stores(),
-        sqlite_files(tmp_path / "catalogue.db"),
-        sqlite_stores(tmp_path / "catalogue-sql.db"),
-    ):
-        check_hostile_catalogue(factory)
+@pytest.mark.parametrize("store", ["memory", "sqlite", "sql-on-sqlite"])
+def test_every_store_survives_the_whole_hostile_catalogue(store: str, tmp_path: Path) -> None:
+    factories: dict[str, Callable[[], StoreFactory]] = {
+        "memory": memory_stores,
+        "sqlite": lambda: sqlite_files(tmp_path / "catalogue.db"),
+        "sql-on-sqlite": lambda: sqlite_stores(tmp_path / "catalogue-sql.db"),
+    }
+    check_hostile_catalogue(factories[store]())
 
 
 @pytest.mark.postgres

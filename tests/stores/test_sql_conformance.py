@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from dualtrack.memory.embedder import HashedNgramEmbedder
-from laws.dgent import check_dgent
+from tests.conformance import LAW_NAMES, check_law
 from tests.stores.sql_support import postgres_schema, postgres_stores, sqlite_stores
 
 __all__ = ["postgres_schema"]
@@ -24,20 +23,12 @@ FAST_POSTGRES = settings(max_examples=20, deadline=None)
 STATEFUL = settings(max_examples=20, stateful_step_count=25, deadline=None)
 
 
-def test_sql_dgent_on_sqlite_passes_the_conformance_kit(tmp_path: Path) -> None:
-    check_dgent(
-        sqlite_stores(tmp_path / "memory.db"),
-        embedder=HashedNgramEmbedder(),
-        settings=FAST,
-        stateful=STATEFUL,
-    )
+@pytest.mark.parametrize("law", LAW_NAMES)
+def test_sql_dgent_on_sqlite_keeps_every_conformance_law(law: str, tmp_path: Path) -> None:
+    check_law(law, sqlite_stores(tmp_path / "memory.db"), fast=FAST, stateful=STATEFUL)
 
 
 @pytest.mark.postgres
-def test_sql_dgent_on_postgres_passes_the_conformance_kit(postgres_schema: str) -> None:
-    check_dgent(
-        postgres_stores(postgres_schema),
-        embedder=HashedNgramEmbedder(),
-        settings=FAST_POSTGRES,
-        stateful=STATEFUL,
-    )
+@pytest.mark.parametrize("law", LAW_NAMES)
+def test_sql_dgent_on_postgres_keeps_every_conformance_law(law: str, postgres_schema: str) -> None:
+    check_law(law, postgres_stores(postgres_schema), fast=FAST_POSTGRES, stateful=STATEFUL)

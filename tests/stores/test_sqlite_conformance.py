@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
-from dualtrack.memory.embedder import HashedNgramEmbedder
 from dualtrack.memory.memory_store import MemoryDgent
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.sqlite.store import SQLiteDgent
-from laws.dgent import check_agreement, check_dgent
+from laws.dgent import check_agreement
+from tests.conformance import LAW_NAMES, check_law
 
 FAST = settings(max_examples=40, deadline=None)
 STATEFUL = settings(max_examples=25, stateful_step_count=25, deadline=None)
 
 
-def test_sqlite_dgent_passes_the_conformance_kit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("law", LAW_NAMES)
+def test_sqlite_dgent_keeps_every_conformance_law(law: str, tmp_path: Path) -> None:
     async def fresh(namespace: str) -> DgentProtocol:
         return await SQLiteDgent.open(tmp_path / "memory.db", namespace=namespace)
 
-    check_dgent(fresh, embedder=HashedNgramEmbedder(), settings=FAST, stateful=STATEFUL)
+    check_law(law, fresh, fast=FAST, stateful=STATEFUL)
 
 
 def test_sqlite_and_memory_agree(tmp_path: Path) -> None:
