@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from dualtrack.cli import cli
+from dualtrack.cli.app import COMMANDS as ROOT_COMMANDS
 from tests.cli.cli_support import dualtrack, environment, invoke
 
 COMMANDS = [
@@ -43,11 +45,46 @@ COMMANDS = [
 
 
 def test_the_list_of_commands_here_is_complete() -> None:
+    context = click.Context(cli)
+    names = cli.list_commands(context)
+    assert len(names) == 7
     listed = {tuple(command) for command in COMMANDS}
-    for name, command in cli.commands.items():
+    for name in names:
+        command = cli.get_command(context, name)
+        assert command is not None
         assert (name,) in listed
         for sub in getattr(command, "commands", {}):
             assert (name, sub) in listed
+
+
+def test_the_root_help_shows_each_command_s_own_short_help() -> None:
+    context = click.Context(cli)
+    for name, (_, _, short) in ROOT_COMMANDS.items():
+        command = cli.get_command(context, name)
+        assert command is not None
+        assert command.get_short_help_str(limit=80) == short
+
+
+def test_help_and_version_load_no_database_code(tmp_path: Path) -> None:
+    heavy = ("sqlalchemy", "alembic", "hypothesis", "aiosqlite", "asyncpg", "laws")
+    script = (
+        "import sys\n"
+        "from dualtrack.cli.app import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))\n"
+    )
+    for arguments in (["--version"], ["--help"]):
+        done = subprocess.run(
+            [sys.executable, "-c", script, *arguments],
+            env=environment(tmp_path),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.splitlines()[-1] == "[]", done.stdout
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

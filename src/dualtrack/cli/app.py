@@ -1,12 +1,14 @@
 """The ``dualtrack`` command: its root group, and ``main`` for the console script and
 ``python -m dualtrack``.
 
-Each command group lives in a module of its own (``memory``, ``db``, ...); a new group is
-one module and one ``add_command`` line here.
+Each command group lives in a module of its own (``memory``, ``db``, ...), imported only when
+that command runs or shows its own help, so ``dualtrack --help`` and ``--version`` load no
+database code; a new group is one module and one line of :data:`COMMANDS`.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -15,19 +17,46 @@ from typing import NoReturn
 
 import click
 
-from dualtrack.cli import forgetting
-from dualtrack.cli.db import db
 from dualtrack.cli.failures import INTERRUPTED, DualtrackGroup, scrub
-from dualtrack.cli.lawcheck import laws
-from dualtrack.cli.memory import memory
-from dualtrack.cli.tour import tour
-from dualtrack.cli.transfer import copy, export, import_
 
 #: The program name in usage lines and messages.
 PROGRAM = "dualtrack"
 
+#: Each command's name: the module and attribute that define it, and its one-line help for
+#: ``dualtrack --help`` (a test holds each equal to the command's own).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "copy": ("dualtrack.cli.transfer", "copy", "Copy agent memory to another store, verified."),
+    "db": ("dualtrack.cli.db", "db", "Migrate the application-state database."),
+    "export": ("dualtrack.cli.transfer", "export", "Back up agent memory as JSON Lines."),
+    "import": ("dualtrack.cli.transfer", "import_", "Restore agent memory from JSON Lines."),
+    "laws": ("dualtrack.cli.lawcheck", "laws", "Check a live store against the law kit."),
+    "memory": ("dualtrack.cli.forgetting", "memory", "Look into an agent-memory store."),
+    "tour": ("dualtrack.cli.tour", "tour", "Run the guided tour of dualtrack."),
+}
 
-@click.group(cls=DualtrackGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+class Commands(DualtrackGroup):
+    """The root group, whose commands are imported when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, without importing any."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, imported now."""
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands section of ``--help``, from :data:`COMMANDS` alone."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in sorted(COMMANDS)])
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version("dualtrack"), prog_name=PROGRAM)
 @click.option(
     "--debug",
@@ -48,17 +77,6 @@ def cli(debug: bool) -> None:
       dualtrack copy sqlite:///memory.db postgresql://me@db/memory
       dualtrack db check
     """
-
-
-cli.add_command(tour)
-cli.add_command(memory)
-memory.add_command(forgetting.forget)
-memory.add_command(forgetting.compact)
-cli.add_command(copy)
-cli.add_command(export)
-cli.add_command(import_)
-cli.add_command(db)
-cli.add_command(laws)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

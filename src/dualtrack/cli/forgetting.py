@@ -1,6 +1,7 @@
 """``dualtrack memory forget`` and ``dualtrack memory compact``: erasing on request from the
 shell. Forgetting hides at once (tombstones); compaction removes the bytes, and its dry run
-says what it would remove."""
+says what it would remove. Both join the ``memory`` group here, which the root loads from
+this module so that they are there."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from dualtrack.cli.memory import metadata_pairs, store_options, url_argument
+from dualtrack.cli.memory import memory, metadata_pairs, store_options, url_argument
 from dualtrack.cli.output import emit_json, listing, note, show, size
 from dualtrack.cli.stores import chosen_url, open_reading, run
 from dualtrack.memory.retention import CompactionPolicy, CompactionReceipt, retention_of
@@ -175,3 +176,7 @@ def compact(
     show(_receipt_table(receipt, where))
     if receipt.dry_run:
         note("dry run: nothing was removed")
+
+
+memory.add_command(forget)
+memory.add_command(compact)
