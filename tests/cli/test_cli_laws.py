@@ -82,6 +82,7 @@ def test_the_kit_runs_in_scratch_namespaces_and_leaves_the_rest_alone(
         ran.err
     )
     assert ran.err.count("✓ ") == len(report["laws"])
+    assert not (tmp_path / ".hypothesis").exists(), "hypothesis' caches left where it ran"
 
     assert _rows(store_url) == before
     names = invoke("memory", "namespaces", store_url, "--json", home=tmp_path).json()

@@ -9,15 +9,18 @@ says where.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import click
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from dualtrack.cli.failures import CommandFailed, one_line
 from dualtrack.cli.output import emit_json, listing, note, show
@@ -41,6 +44,22 @@ class Outcome:
 def scratch_prefix() -> str:
     """A namespace prefix no run used before: the time (UTC) and 8 random hex digits."""
     return f"dualtrack-laws-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+@contextlib.contextmanager
+def _scratch_hypothesis_home() -> Iterator[None]:
+    """Point hypothesis' caches (``.hypothesis/`` in the working directory by default) at a
+    temporary directory, so the command leaves nothing where it ran, unless
+    ``$HYPOTHESIS_STORAGE_DIRECTORY`` says where they go."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="dualtrack-laws-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)
 
 
 @click.command("laws", short_help="Check a live store against the law kit.")
@@ -91,7 +110,8 @@ def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bo
             continue
         started = time.perf_counter()
         try:
-            with contextlib.redirect_stdout(sys.stderr):  # hypothesis reports on stdout
+            # hypothesis reports on stdout
+            with contextlib.redirect_stdout(sys.stderr), _scratch_hypothesis_home():
                 law.check(fresh)
         except Exception as error:
             outcome = Outcome(law.name, False, time.perf_counter() - started, str(error))
