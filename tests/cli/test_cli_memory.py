@@ -216,6 +216,11 @@ def test_namespaces_and_stats(filled: str, tmp_path: Path) -> None:
     assert "65 datums in 2 namespace(s)" in table.out
     for heading in ("namespace", "datums", "refs", "oldest (UTC)", "newest (UTC)"):
         assert heading in table.out
+    one = invoke("memory", "stats", filled, "-n", "plans", home=tmp_path)
+    assert "5 datums in 1 namespace(s)" in one.out
+    missing = invoke("memory", "stats", filled, "-n", "plans", "-n", "nothing", home=tmp_path)
+    assert missing.code == 1
+    assert missing.err.startswith("error: no namespace 'nothing' in this store")
 
 
 def test_unknown_ids_are_errors(filled: str, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from dualtrack.cli.output import (
     size,
     summary,
 )
-from dualtrack.cli.stores import NAMESPACE_HELP, chosen_url, reading, run
+from dualtrack.cli.stores import NAMESPACE_HELP, chosen_url, namespaces_to_use, reading, run
 from dualtrack.errors import UnknownDatum
 from dualtrack.memory import Datum, DgentProtocol
 from dualtrack.memory.transfer.digest import REF_PAGE
@@ -472,7 +472,7 @@ def stats(url: str | None, url_option: str | None, wanted: tuple[str, ...], as_j
 
     async def work() -> dict[str, Any]:
         async with reading(where) as store:
-            names = list(wanted) or await store.namespaces()
+            names = await namespaces_to_use(store, wanted)
             disk = await disk_usage(where, store)
         rows = []
         for name in names:
