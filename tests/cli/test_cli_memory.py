@@ -193,8 +193,11 @@ def test_show_chain_children_search_refs(filled: str, tmp_path: Path) -> None:
     assert len(hits) == 4
     assert [hit["score"] for hit in hits] == sorted((hit["score"] for hit in hits), reverse=True)
     assert {hit["id"] for hit in hits} <= {d.id for d in NOTES}
+    assert all(hit["score"] > 0 for hit in hits)
     table = invoke("memory", "search", "memory", "-u", filled, "-n", "notes", home=tmp_path)
     assert "score" in table.out
+    unlike = ["search", " ", "-u", filled, "-n", "notes", "--json"]
+    assert invoke("memory", *unlike, home=tmp_path).json() == []
 
     refs = invoke("memory", "refs", filled, "-n", "notes", "--json", home=tmp_path).json()
     assert refs == {f"ref-{place:03d}": NOTES[-1 - place * 7].id for place in range(3)}

@@ -357,7 +357,8 @@ def search(
     top: int,
     meta: tuple[str, ...],
 ) -> None:
-    """Find the k datums most similar to TEXT (by the store's embedder), best first.
+    """Find the k datums most similar to TEXT (by the store's embedder), best first. Datums
+    with no similarity to it (a score of 0 or less) are not hits, and are left out.
 
     \b
     Example:
@@ -367,7 +368,8 @@ def search(
 
     async def work() -> None:
         async with reading(where, namespace) as store:
-            hits = await store.search(text, limit=top, metadata=metadata_pairs(meta))
+            found = await store.search(text, limit=top, metadata=metadata_pairs(meta))
+        hits = [hit for hit in found if hit.score > 0]
         if as_json:
             emit_json([{**summary(hit.datum), "score": hit.score} for hit in hits])
             return
