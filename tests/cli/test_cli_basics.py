@@ -180,6 +180,13 @@ def test_the_url_comes_from_the_environment_else_the_default_file(tmp_path: Path
     ran = invoke("memory", "namespaces", home=tmp_path, DUALTRACK_MEMORY_URL=f"sqlite:///{chosen}")
     assert ran.code == 1
     assert str(chosen) in ran.err
+    assert ran.err.endswith(" (the URL is $DUALTRACK_MEMORY_URL)\n")
+    typed = invoke("memory", "namespaces", f"sqlite:///{chosen}", home=tmp_path)
+    assert typed.code == 1
+    assert "$DUALTRACK" not in typed.err
+    database = invoke("db", "current", home=tmp_path, DUALTRACK_DATABASE_URL="mongodb://x/y")
+    assert database.code == 1
+    assert database.err.endswith(" (the URL is $DUALTRACK_DATABASE_URL)\n")
     env = environment(tmp_path)
     del env["DUALTRACK_MEMORY_URL"]
     done = subprocess.run(

@@ -22,8 +22,7 @@ from dualtrack.app.scripts import heads, revisions
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: One worker runs the whole module, so the wheel is built and installed once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+pytestmark = pytest.mark.slow
 
 #: Runs inside the fresh venv and prints what it found as JSON.
 CHECK_SCRIPT = """
@@ -114,25 +113,35 @@ def run(command: list[str], cwd: Path, **environment: str) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel built from the working tree, as ``python -m build --wheel`` makes it."""
-    out = tmp_path_factory.mktemp("dist")
+def build_wheel(out: Path) -> Path:
+    """A wheel built from the working tree into ``out``, as ``python -m build --wheel`` makes it."""
     run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)], cwd=out)
     (built,) = out.glob("dualtrack-*.whl")
     return built
 
 
-@pytest.fixture(scope="module")
-def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the wheel and its dependencies installed, as ``pip`` installs them."""
-    made = tmp_path_factory.mktemp("venv")
-    run([sys.executable, "-m", "venv", str(made)], cwd=made)
-    run([str(made / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=made)
-    return made
+def install(wheel: Path, venv: Path) -> Path:
+    """A fresh venv at ``venv`` with ``wheel`` and its dependencies installed, as ``pip``
+    installs them."""
+    run([sys.executable, "-m", "venv", str(venv)], cwd=venv.parent)
+    run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=venv)
+    return venv
 
 
-def test_wheel_ships_both_packages_typed(wheel: Path) -> None:
+def test_the_wheel_installs_works_and_migrates_in_a_fresh_venv(tmp_path: Path) -> None:
+    """One test, so the wheel is built and installed once (each takes seconds)."""
+    (tmp_path / "dist").mkdir()
+    wheel = build_wheel(tmp_path / "dist")
+    ships_both_packages_typed(wheel)
+    venv = install(wheel, tmp_path / "venv")
+    (tmp_path / "works").mkdir()
+    works(venv, tmp_path / "works")
+    (tmp_path / "migrates").mkdir()
+    migrates_with_its_own_scripts(venv, tmp_path / "migrates")
+
+
+def ships_both_packages_typed(wheel: Path) -> None:
+    """Both packages, typed, with the migrations and nothing of the repository besides."""
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"dualtrack/__init__.py", "dualtrack/py.typed"} <= names
     assert {
@@ -147,7 +156,8 @@ def test_wheel_ships_both_packages_typed(wheel: Path) -> None:
     assert not [name for name in names if name.startswith(("tests/", "src/", "benchmarks/"))]
 
 
-def test_wheel_installs_and_works_in_a_fresh_venv(venv: Path, tmp_path: Path) -> None:
+def works(venv: Path, tmp_path: Path) -> None:
+    """Both packages import from the venv, optics work, and the command runs."""
     python = venv / "bin" / "python"
     found = json.loads(run([str(python), "-I", "-c", CHECK_SCRIPT], cwd=tmp_path))
 
@@ -164,7 +174,8 @@ def test_wheel_installs_and_works_in_a_fresh_venv(venv: Path, tmp_path: Path) ->
     assert "Usage: dualtrack" in run([str(venv / "bin" / "dualtrack"), "--help"], cwd=tmp_path)
 
 
-def test_installed_wheel_migrates_with_its_own_scripts(venv: Path, tmp_path: Path) -> None:
+def migrates_with_its_own_scripts(venv: Path, tmp_path: Path) -> None:
+    """The migrations API and ``alembic`` with the shipped ini, outside the repository."""
     python = venv / "bin" / "python"
     work = tmp_path / "elsewhere"
     work.mkdir()

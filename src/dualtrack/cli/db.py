@@ -8,6 +8,7 @@ refused when ``DUALTRACK_ENV=production``); the database is ``--url``, else
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,9 +20,9 @@ from dualtrack.app.migrate import current, downgrade, on_connection, upgrade
 from dualtrack.app.models import Base
 from dualtrack.app.scripts import alembic_config, heads
 from dualtrack.bridge.refs_table import REFS_TABLE
-from dualtrack.cli.failures import CommandFailed
+from dualtrack.cli.failures import CommandFailed, url_from_environment
 from dualtrack.cli.output import emit_json, listing, note, show
-from dualtrack.config import database_url
+from dualtrack.config import DATABASE_URL_VARIABLE, database_url
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
 from dualtrack.urls import absent_sqlite_file, masked
@@ -44,7 +45,11 @@ def database_option(function: F) -> F:
 
 
 def _target(url: str | None) -> str:
-    return url or database_url()
+    if url:
+        return url
+    if os.environ.get(DATABASE_URL_VARIABLE, "").strip():
+        url_from_environment(DATABASE_URL_VARIABLE)
+    return database_url()
 
 
 def _label(revisions: tuple[str, ...]) -> str:

@@ -16,6 +16,22 @@ _PASSWORD_IN_URL = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:
 #: Exit code of a command stopped by Ctrl-C, as shells report it.
 INTERRUPTED = 130
 
+#: The key in ``ctx.meta`` naming the environment variable the command's URL came from.
+_URL_FROM = "dualtrack.url_from"
+
+
+def url_from_environment(variable: str) -> None:
+    """Record that the running command's URL came from ``$variable``: if the command fails,
+    its error says so, since the user typed no URL."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[_URL_FROM] = variable
+
+
+def _source(ctx: click.Context) -> str:
+    variable = ctx.meta.get(_URL_FROM)
+    return f" (the URL is ${variable})" if variable else ""
+
 
 def scrub(text: str) -> str:
     """``text`` with the password of every URL in it replaced by ``***``.
@@ -62,6 +78,11 @@ class DualtrackGroup(click.Group):
         """Run the chosen command; errors become one line."""
         try:
             return super().invoke(ctx)
+        except CommandFailed as failure:
+            source = _source(ctx)
+            if not source:
+                raise
+            raise CommandFailed(failure.format_message() + source) from failure
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except KeyboardInterrupt:
@@ -69,4 +90,4 @@ class DualtrackGroup(click.Group):
         except Exception as error:
             if ctx.find_root().params.get("debug"):
                 raise
-            raise CommandFailed(one_line(error)) from error
+            raise CommandFailed(one_line(error) + _source(ctx)) from error

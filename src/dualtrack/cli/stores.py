@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
@@ -19,8 +20,8 @@ import click
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from dualtrack.cli.failures import CommandFailed
-from dualtrack.config import memory_url
+from dualtrack.cli.failures import CommandFailed, url_from_environment
+from dualtrack.config import MEMORY_URL_VARIABLE, memory_url
 from dualtrack.errors import BackendUnavailable
 from dualtrack.memory import DgentProtocol
 from dualtrack.memory.sql.schema import datums
@@ -49,7 +50,11 @@ def chosen_url(argument: str | None, option: str | None = None) -> str:
         raise click.UsageError(
             f"two store URLs given ({masked(argument)} and --url {masked(option)}): give one"
         )
-    return argument or option or memory_url()
+    if argument or option:
+        return argument or option or ""
+    if os.environ.get(MEMORY_URL_VARIABLE, "").strip():
+        url_from_environment(MEMORY_URL_VARIABLE)
+    return memory_url()
 
 
 def _is_sql(url: str) -> bool:
