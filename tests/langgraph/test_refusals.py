@@ -26,9 +26,12 @@ from langgraph.checkpoint.serde.types import _DeltaSnapshot
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
 
+from dualtrack.app.scratch import PostgresScratch
 from dualtrack.errors import BackendUnavailable, LoopUnavailable, UnsafeCheckpoint
 from dualtrack.integrations.langgraph import DualtrackSaver
 from dualtrack.integrations.langgraph.serde import SafeSerializer
+from dualtrack.memory import DgentProtocol
+from dualtrack.memory.urls import open_dgent
 
 
 class Priority(enum.Enum):
@@ -172,3 +175,19 @@ def test_a_connect_that_fails_leaves_no_loop_thread() -> None:
         with pytest.raises(BackendUnavailable):
             DualtrackSaver.connect("mongodb://nowhere/memory")
     assert loops() == before
+
+
+@pytest.mark.postgres
+def test_a_saver_over_a_postgres_store_from_an_earlier_run_says_so(
+    postgres_databases: PostgresScratch,
+) -> None:
+    url = postgres_databases()
+
+    async def opened() -> DgentProtocol:
+        store = await open_dgent(url, namespace="threads")
+        await store.get("x")
+        return store
+
+    saver = DualtrackSaver(asyncio.run(opened()))
+    with pytest.raises(LoopUnavailable, match="opened on another event loop"):
+        saver.get_tuple(CONFIG)

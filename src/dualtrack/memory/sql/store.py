@@ -31,6 +31,7 @@ from dualtrack.errors import (
     DualtrackError,
     InvalidArgument,
     InvalidCursor,
+    LoopUnavailable,
     UnknownDatum,
 )
 from dualtrack.memory.causal import causal_stream
@@ -300,6 +301,8 @@ class SQLDgent:
         )
         self._caller_session: CoreSession | None = None
         self._ready: asyncio.Future[None] | None = None
+        #: the loop a PostgreSQL store's connections belong to (asyncpg's are bound to one)
+        self._home: asyncio.AbstractEventLoop | None = None
         self._unfinished: set[asyncio.Future[Any]] = set()
         self._closed = False
 
@@ -365,11 +368,21 @@ class SQLDgent:
             await connection.close()
             raise
 
+    def _elsewhere(self) -> LoopUnavailable:
+        return LoopUnavailable(
+            f"{self!r} was opened on another event loop, and its PostgreSQL connections belong "
+            "to that loop (was it opened in an earlier asyncio.run?): open the store on the "
+            "loop that uses it, e.g. inside the same asyncio.run"
+        )
+
     async def _started(self) -> None:
         if self._closed:
             raise refuse_closed(self)
         if self._ready is None:
-            self._ready = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            if self._statements.postgres:
+                self._home = loop
+            self._ready = loop.create_future()
             try:
                 if self._create:
                     with timed(self._deadline, "creating SQLDgent's tables", writes=True):
@@ -456,6 +469,9 @@ class SQLDgent:
         ready = self._ready
         if ready is None or not ready.done() or self._closed:
             await self._started()
+        home = self._home
+        if home is not None and home is not asyncio.get_running_loop():
+            raise self._elsewhere()
         sessions = self._sessions
         attempt = 0
         with timed(self._deadline if bounded else None, where, writes=writes, on=self):
@@ -1310,8 +1326,19 @@ class SQLDgent:
 
     async def close(self) -> None:
         """Let writes in progress finish, then give back the connections this store holds
-        (disposing the engine if it owns it)."""
+        (disposing the engine if it owns it). Called on another loop than a PostgreSQL
+        store's own, it closes there if that loop still runs (in another thread), else drops
+        the connections unclosed, since nothing can reach them any more."""
         if self._closed:
+            return
+        home = self._home
+        if home is not None and home is not asyncio.get_running_loop():
+            if home.is_running():
+                there = asyncio.run_coroutine_threadsafe(self.close(), home)
+                return await asyncio.wrap_future(there)
+            self._closed = True
+            if self._dispose:
+                await self._engine.dispose(close=False)
             return
         self._closed = True
         if self._unfinished:
