@@ -125,17 +125,29 @@ async def copy_namespace(
 #: How many foreign datum ids or ref names a refusal names.
 _NAMED = 3
 
+#: How many of the destination's datums are looked up in the source at once.
+_PROBES = 500
+
 
 async def refuse_foreign(
     source: DgentProtocol, destination: DgentProtocol, batch_size: int
 ) -> None:
     """Raise ``ConflictError`` if ``destination`` holds a datum that ``source`` does not hold
     as it is, or a ref whose name ``source`` does not have: copying would mix the two. What an
-    interrupted copy left behind is all the source's, so finishing it is never refused."""
+    interrupted copy left behind is all the source's, so finishing it is never refused: a
+    datum the source has forgotten since is one of its cuts, which the copy forgets too."""
+    cuts: set[str] = set()
+    if isinstance(source, Retention) and isinstance(destination, Retention):
+        cuts = set(await source.truncations())
     datums: list[str] = []
-    async for page in batches(destination.scan(batch_size=batch_size), batch_size):
+    page_size = min(batch_size, _PROBES)
+    async for page in batches(destination.scan(batch_size=page_size), page_size):
         theirs = await asyncio.gather(*(source.get(datum.id) for datum in page))
-        datums += [mine.id for mine, same in zip(page, theirs, strict=True) if mine != same]
+        datums += [
+            mine.id
+            for mine, same in zip(page, theirs, strict=True)
+            if mine != same and mine.id not in cuts
+        ]
         if len(datums) > _NAMED:
             break
     refs: list[str] = []

@@ -12,7 +12,9 @@ before children; ref lines follow the datums of their section. Where the namespa
 are cut (an ancestor was forgotten), ``{"forgotten": "<id>"}`` lines come right after the
 namespace line, and an import forgets those ids first, so the survivors fit. Lines before any
 namespace line belong to the namespace ``default``, so a plain ``Datum.to_jsonl`` file imports
-as well.
+as well. An import sets a ref the namespace lacks and moves one only forward, to a descendant
+of where it points (restoring a newer backup over an older one); a ref pointing anywhere else
+belongs to other memory, and is refused, unchanged.
 Writing and reading stream line by line: memory stays flat whatever the size.
 """
 
@@ -23,11 +25,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dualtrack.errors import DualtrackError, InvalidDatum, RetentionUnsupported
+from dualtrack.errors import ConflictError, DualtrackError, InvalidDatum, RetentionUnsupported
 from dualtrack.memory.datum import Datum
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.retention import Retention
-from dualtrack.memory.transfer.copying import DEFAULT_BATCH, Analysable, Progress, place_ref
+from dualtrack.memory.transfer.copying import DEFAULT_BATCH, Analysable, Progress
 from dualtrack.memory.transfer.digest import REF_PAGE
 
 #: The namespace of datum lines that come before any namespace line.
@@ -181,6 +183,26 @@ async def _all_refs(store: DgentProtocol) -> AsyncIterator[tuple[str, str]]:
         after = page[-1][0]
 
 
+async def forward_ref(store: DgentProtocol, name: str, target: str) -> bool:
+    """Point ``store``'s ref ``name`` at ``target`` if it is unset or points at an ancestor of
+    ``target`` (by compare-and-set); ``False`` when it already points there. A ref pointing
+    anywhere else is refused with ``ConflictError``: moving it would lose where it pointed."""
+    current = await store.get_ref(name)
+    if current == target:
+        return False
+    if current is not None and current not in {
+        datum.id for datum in await store.causal_chain(target)
+    }:
+        raise ConflictError(
+            f"ref {name!r} of namespace {store.namespace!r} points at {current!r}, which is not "
+            f"an ancestor of {target!r} where the file points it: the namespace holds other "
+            "memory, and the ref was left as it was (an import moves a ref only forward). "
+            "Import into an empty database, or forget or rename the ref first"
+        )
+    await store.set_ref(name, target, expected=current)
+    return True
+
+
 class _Importer:
     """The namespace being imported: its store, the datums waiting for ``put_many``, counts."""
 
@@ -202,7 +224,7 @@ class _Importer:
     async def ref(self, line: RefLine, number: int) -> None:
         await self.flush(number - 1)
         try:
-            self.moved += await place_ref(self.store, line.name, line.datum_id)
+            self.moved += await forward_ref(self.store, line.name, line.datum_id)
         except DualtrackError as error:
             raise _at_lines(error, number, number) from error
         self.refs += 1

@@ -1,0 +1,77 @@
+"""Copying and importing never mix two stores' memories: a destination holding other datums
+or refs is refused before anything of it changes, while finishing an interrupted copy or
+restoring a newer backup over an older one still works."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from dualtrack import ConflictError, Datum, MemoryDgent
+from dualtrack.memory import MemorySpace
+from dualtrack.memory.transfer import copy_namespace, digest
+from dualtrack.memory.transfer.jsonl import import_lines
+
+CHAIN = [
+    Datum(id="a", content=b"1", created_at=1.0),
+    Datum(id="b", content=b"2", created_at=2.0, causal_parent="a"),
+    Datum(id="c", content=b"3", created_at=3.0, causal_parent="b"),
+]
+
+
+def test_a_copy_interrupted_before_the_source_forgot_a_root_finishes() -> None:
+    async def scenario() -> tuple[object, object]:
+        source, destination = MemoryDgent(), MemoryDgent()
+        await source.put_many(CHAIN)
+        await source.set_ref("head", "c")
+        await destination.put_many(CHAIN[:2])  # what a copy killed after two datums left
+        await source.forget(ids=["a"])  # the source forgets the root meanwhile
+        await copy_namespace(source, destination)
+        return await digest(source), await digest(destination)
+
+    source, copied = asyncio.run(scenario())
+    assert copied == source
+
+
+def test_a_copy_into_other_memory_is_refused_and_changes_nothing() -> None:
+    async def scenario() -> None:
+        source, destination = MemoryDgent(), MemoryDgent()
+        await source.put_many(CHAIN)
+        await destination.put(Datum(id="mine", content=b"x", created_at=0.5))
+        await destination.set_ref("head", "mine")
+        before = await digest(destination)
+        with pytest.raises(ConflictError, match="datum 'mine'"):
+            await copy_namespace(source, destination)
+        assert await digest(destination) == before
+
+    asyncio.run(scenario())
+
+
+def _export(ref_target: str, upto: int) -> list[str]:
+    return [
+        '{"namespace":"default"}',
+        *(datum.to_json() for datum in CHAIN[:upto]),
+        f'{{"ref":"head","datum_id":"{ref_target}"}}',
+    ]
+
+
+def test_an_import_moves_a_ref_forward_and_refuses_to_move_it_elsewhere() -> None:
+    async def scenario() -> None:
+        space = MemorySpace()
+        store = MemoryDgent(space=space)
+
+        async def opened(namespace: str) -> MemoryDgent:
+            return MemoryDgent(namespace, space=space)
+
+        await import_lines(_export("b", 2), opened)  # an older backup
+        assert await store.get_ref("head") == "b"
+        await import_lines(_export("c", 3), opened)  # a newer one: head moves forward
+        assert await store.get_ref("head") == "c"
+        await store.put(Datum(id="other", content=b"o", created_at=9.0))
+        await store.set_ref("head", "other", expected="c")
+        with pytest.raises(ConflictError, match="not an ancestor of 'c'"):
+            await import_lines(_export("c", 3), opened)
+        assert await store.get_ref("head") == "other"
+
+    asyncio.run(scenario())
