@@ -130,6 +130,9 @@ def test_an_unknown_command_is_a_usage_error_on_one_line(tmp_path: Path) -> None
     assert ran.out == ""
     assert ran.err.count("\n") == 1
     assert ran.err.startswith("error: No such command 'nonsense'")
+    misspelt = invoke("cpy", home=tmp_path)
+    assert misspelt.code == 2
+    assert "Did you mean 'copy'?" in misspelt.err
 
 
 def test_a_failing_command_prints_one_line_and_exits_1(tmp_path: Path) -> None:
@@ -184,6 +187,10 @@ def test_the_url_comes_from_the_environment_else_the_default_file(tmp_path: Path
     typed = invoke("memory", "namespaces", f"sqlite:///{chosen}", home=tmp_path)
     assert typed.code == 1
     assert "$DUALTRACK" not in typed.err
+    out = str(tmp_path / "no" / "x.jsonl")
+    unrelated = invoke("export", "-o", out, home=tmp_path, DUALTRACK_MEMORY_URL="memory://")
+    assert unrelated.code == 1
+    assert "$DUALTRACK" not in unrelated.err
     database = invoke("db", "current", home=tmp_path, DUALTRACK_DATABASE_URL="mongodb://x/y")
     assert database.code == 1
     assert database.err.endswith(" (the URL is $DUALTRACK_DATABASE_URL)\n")

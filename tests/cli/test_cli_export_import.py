@@ -95,3 +95,16 @@ def test_importing_a_missing_file_is_an_error(tmp_path: Path) -> None:
     ran = invoke("import", "memory://", str(tmp_path / "nope.jsonl"), home=tmp_path)
     assert ran.code == 1
     assert ran.err == f"error: no file {str(tmp_path / 'nope.jsonl')!r} to import\n"
+
+
+def test_exporting_into_a_missing_folder_or_onto_a_folder_is_an_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "out.jsonl"
+    ran = invoke("export", "memory://", "-o", str(missing), home=tmp_path)
+    assert ran.code == 1
+    assert ran.err == (
+        f"error: cannot write {str(missing)!r}: there is no folder {str(missing.parent)!r}\n"
+    )
+    onto = invoke("export", "memory://", "-o", str(tmp_path), home=tmp_path)
+    assert onto.code == 1
+    assert onto.err == f"error: cannot write {str(tmp_path)!r}: it is a folder; name a file in it\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == []

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import time
 import warnings
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from dualtrack import BackendUnavailable, Datum, SQLDgent
 from dualtrack.errors import LoopUnavailable
@@ -66,8 +68,11 @@ def test_closing_from_another_loop_closes_on_the_store_s_own_loop(postgres_schem
     thread.start()
     try:
         store = asyncio.run_coroutine_threadsafe(_opened(postgres_schema), home).result(30)
-        asyncio.run(asyncio.wait_for(store.close(), 30))
+        asyncio.run(asyncio.wait_for(store.close(), 30))  # returns at once: closing is there
         pool = store.engine.pool
+        deadline = time.monotonic() + 30
+        while pool.checkedout() and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert pool.checkedout() == 0
         with pytest.raises(BackendUnavailable, match="closed"):
             asyncio.run_coroutine_threadsafe(store.get("a"), home).result(30)
@@ -75,3 +80,21 @@ def test_closing_from_another_loop_closes_on_the_store_s_own_loop(postgres_schem
         home.call_soon_threadsafe(home.stop)
         thread.join(30)
         home.close()
+
+
+def test_closing_after_its_loop_ended_frees_the_engine_s_pool(postgres_schema: str) -> None:
+    engine: list[AsyncEngine] = []
+
+    async def opened() -> SQLDgent:
+        engine.append(create_async_engine(POSTGRES, pool_size=2, max_overflow=0))
+        store = await SQLDgent.open(engine[0], namespace="loops", schema=postgres_schema)
+        await store.get("a")
+        return store
+
+    store = asyncio.run(opened())
+    asyncio.run(asyncio.wait_for(store.close(), 30))
+    assert engine[0].pool.checkedout() == 0  # the engine is the caller's: its slots are free
+    with warnings.catch_warnings():  # the dead loop's connections, dropped unclosed, go now
+        warnings.simplefilter("ignore")
+        del store
+        gc.collect()

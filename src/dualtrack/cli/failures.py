@@ -8,7 +8,7 @@ from typing import IO, Any
 
 import click
 
-from dualtrack.errors import DualtrackError
+from dualtrack.errors import BackendUnavailable, DualtrackError
 
 #: The password part of ``scheme://user:password@host`` in any text.
 _PASSWORD_IN_URL = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:)[^\s@]+@")
@@ -21,8 +21,8 @@ _URL_FROM = "dualtrack.url_from"
 
 
 def url_from_environment(variable: str) -> None:
-    """Record that the running command's URL came from ``$variable``: if the command fails,
-    its error says so, since the user typed no URL."""
+    """Record that the running command's URL came from ``$variable``: if the store cannot be
+    reached or read, the error says so, since the user typed no URL."""
     context = click.get_current_context(silent=True)
     if context is not None:
         context.meta[_URL_FROM] = variable
@@ -78,11 +78,6 @@ class DualtrackGroup(click.Group):
         """Run the chosen command; errors become one line."""
         try:
             return super().invoke(ctx)
-        except CommandFailed as failure:
-            source = _source(ctx)
-            if not source:
-                raise
-            raise CommandFailed(failure.format_message() + source) from failure
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except KeyboardInterrupt:
@@ -90,4 +85,5 @@ class DualtrackGroup(click.Group):
         except Exception as error:
             if ctx.find_root().params.get("debug"):
                 raise
-            raise CommandFailed(one_line(error) + _source(ctx)) from error
+            source = _source(ctx) if isinstance(error, BackendUnavailable) else ""
+            raise CommandFailed(one_line(error) + source) from error

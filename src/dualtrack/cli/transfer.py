@@ -159,6 +159,10 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         sys.stdout.flush()
         return
     target = Path(path)
+    if not target.parent.is_dir():
+        raise CommandFailed(f"cannot write {path!r}: there is no folder {str(target.parent)!r}")
+    if target.is_dir():
+        raise CommandFailed(f"cannot write {path!r}: it is a folder; name a file in it")
     partial = target.with_name(f".{target.name}.partial")
     try:
         with partial.open("w", encoding="utf-8", newline="\n") as handle:

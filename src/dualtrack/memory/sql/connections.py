@@ -125,6 +125,14 @@ class Sessions:
         while self._closing:
             await asyncio.gather(*self._closing, return_exceptions=True)
 
+    def drop(self) -> None:
+        """Take every idle session out of the engine's pool untouched: their event loop has
+        gone (see :meth:`Session.drop`)."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for session in idle:
+            session.drop()
+
 
 def _forget(task: asyncio.Task[None]) -> None:
     """Closing a broken connection may fail; that failure is of no further interest."""

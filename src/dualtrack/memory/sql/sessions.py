@@ -60,6 +60,11 @@ class Session(Protocol):
         """Give the connection back (closing it for good when broken)."""
         ...
 
+    def drop(self) -> None:
+        """Take the connection out of the engine's pool without touching it: the event loop
+        it belongs to has gone, so it can neither be closed nor lent again."""
+        ...
+
     def abandon(self) -> None:
         """Mark the connection unusable: an operation on it was interrupted midway."""
         ...
@@ -120,6 +125,11 @@ class CoreSession:
                 await connection.exec_driver_sql("BEGIN")
         async with connection.begin_nested():
             yield
+
+    def drop(self) -> None:
+        """Take the connection out of the engine's pool, untouched (the caller's stays)."""
+        if not self._caller and not self._connection.closed:
+            self._connection.sync_connection.detach()  # type: ignore[union-attr]
 
     async def close(self) -> None:
         """Return the connection to the engine's pool (the caller's connection stays open)."""
@@ -243,6 +253,11 @@ class DriverSession:
         async with _rolled_back_on_error(self, transaction.rollback):
             yield
         await transaction.commit()
+
+    def drop(self) -> None:
+        """Take the connection out of the engine's pool, untouched."""
+        if not self._connection.closed:
+            self._connection.sync_connection.detach()  # type: ignore[union-attr]
 
     async def close(self) -> None:
         """Return the connection to the engine's pool, or discard it when broken."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -304,6 +305,7 @@ class SQLDgent:
         #: the loop a PostgreSQL store's connections belong to (asyncpg's are bound to one)
         self._home: asyncio.AbstractEventLoop | None = None
         self._unfinished: set[asyncio.Future[Any]] = set()
+        self._releasing: asyncio.Task[None] | None = None
         self._closed = False
 
     @classmethod
@@ -1327,20 +1329,30 @@ class SQLDgent:
     async def close(self) -> None:
         """Let writes in progress finish, then give back the connections this store holds
         (disposing the engine if it owns it). Called on another loop than a PostgreSQL
-        store's own, it closes there if that loop still runs (in another thread), else drops
-        the connections unclosed, since nothing can reach them any more."""
+        store's own, it leaves that to its own loop if that still runs (in another thread),
+        without waiting for it; else it takes the connections out of the pool unclosed,
+        since nothing can reach them any more."""
         if self._closed:
             return
         home = self._home
         if home is not None and home is not asyncio.get_running_loop():
-            if home.is_running():
-                there = asyncio.run_coroutine_threadsafe(self.close(), home)
-                return await asyncio.wrap_future(there)
             self._closed = True
+            if home.is_running():
+                with contextlib.suppress(RuntimeError):  # raised when that loop has closed
+                    home.call_soon_threadsafe(self._release_here)
+                    return
+            self._sessions.drop()
             if self._dispose:
                 await self._engine.dispose(close=False)
             return
         self._closed = True
+        await self._release()
+
+    def _release_here(self) -> None:
+        """Start :meth:`_release` on the running loop, holding its task until it ends."""
+        self._releasing = asyncio.get_running_loop().create_task(self._release())
+
+    async def _release(self) -> None:
         if self._unfinished:
             await asyncio.gather(*self._unfinished, return_exceptions=True)
         await self._sessions.close()
