@@ -48,7 +48,7 @@ def test_the_installed_command_forgets_and_compacts(store_url: str, tmp_path: Pa
         home=tmp_path,
     )
     assert forgot.code == 0, forgot
-    assert forgot.json() == {"namespace": "notes", "forgotten": plans}
+    assert forgot.json() == {"namespace": "notes", "forgotten": plans, "blocked": []}
     listed = dualtrack(
         "memory", "ls", store_url, "-n", "notes", "--limit", "100", "--json", home=tmp_path
     )
@@ -90,6 +90,14 @@ def test_forget_by_id_prefix_and_ref_then_compact_as_tables(tmp_path: Path) -> N
     assert second in by_id.out
     assert "never-stored" not in by_id.out
     assert "hidden from every read now" in by_id.err
+    assert "held no datum 'never-stored'" in by_id.err
+    assert "no datum can be stored there under it" in by_id.err
+    typo = ["forget", url, "-n", "notes", "--id", "typo", "--json"]
+    assert invoke("memory", *typo, home=tmp_path).json() == {
+        "namespace": "notes",
+        "forgotten": [],
+        "blocked": ["typo"],
+    }
     again = invoke("memory", "forget", url, "-n", "notes", "--id", first, home=tmp_path)
     assert again.code == 0
     assert "nothing to forget" in again.err

@@ -142,3 +142,8 @@ def test_an_unknown_law_or_a_bad_url_is_refused(tmp_path: Path) -> None:
     bad = invoke("laws", "mongodb://x/y", home=tmp_path)
     assert bad.code == 1
     assert bad.err.startswith("error: no agent-memory store for scheme 'mongodb'")
+    missing = invoke("laws", f"sqlite:///{tmp_path / 'typo.db'}", home=tmp_path)
+    assert missing.code == 1
+    assert "the file" in missing.err
+    assert "does not exist" in missing.err
+    assert not (tmp_path / "typo.db").exists()

@@ -69,25 +69,33 @@ def forget(
     if ids:
         selection["ids"] = list(ids)
 
-    async def work() -> list[str]:
+    async def work() -> tuple[list[str], list[str]]:
         store = retention_of(await open_reading(where, namespace))
         try:
-            return await store.forget(**selection)
+            unheard = [i for i in dict.fromkeys(ids) if await store.state_of(i) == "unknown"]
+            return await store.forget(**selection), unheard
         finally:
             await store.close()
 
-    forgotten = run(work())
+    forgotten, unheard = run(work())
     if as_json:
-        emit_json({"namespace": namespace, "forgotten": forgotten})
+        emit_json({"namespace": namespace, "forgotten": forgotten, "blocked": unheard})
         return
+
     if forgotten:
         show(_ids_table(f"forgot {len(forgotten)} datum(s) in namespace {namespace!r}", forgotten))
         note(
             "hidden from every read now; `dualtrack memory compact` removes their bytes from "
             f"{masked(where)}"
         )
-    else:
+    elif not unheard:
         note("nothing to forget: no datum matches that was not forgotten already")
+    if unheard:
+        note(
+            f"namespace {namespace!r} held no datum {', '.join(map(repr, unheard))}, so "
+            "nothing was hidden for it; but a forgotten id is never stored again, so from now "
+            "on no datum can be stored there under it"
+        )
 
 
 def _receipt_table(receipt: CompactionReceipt, where: str) -> Table:

@@ -26,7 +26,7 @@ from dualtrack.cli.failures import CommandFailed, one_line
 from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.cli.stores import open_writing, run
 from dualtrack.memory import DgentProtocol, HashedNgramEmbedder, MemoryDgent, MemorySpace
-from dualtrack.urls import masked
+from dualtrack.urls import absent_sqlite_file, masked
 from laws.core import DEFAULT_SETTINGS
 from laws.dgent import conformance_laws
 
@@ -141,7 +141,14 @@ def _opener(url: str, prefix: str) -> Callable[[str], Awaitable[DgentProtocol]]:
 
 
 async def _reachable(url: str, prefix: str) -> None:
-    """Open (and close) a store at ``url``, so a bad URL fails at once with its own error."""
+    """Open (and close) a store at ``url``, so a bad URL fails at once with its own error; an
+    SQLite file that is not there is a typo, not a store to create."""
+    absent = absent_sqlite_file(url)
+    if absent is not None:
+        raise CommandFailed(
+            f"no agent memory at {masked(url)}: the file {str(absent)!r} does not exist, and "
+            "laws checks a store that is there (memory:// tries the kit on nothing)"
+        )
     store = await open_writing(url, f"{prefix}/probe")
     await store.close()
 
