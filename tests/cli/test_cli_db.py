@@ -113,6 +113,9 @@ def test_looking_at_a_database_not_there_creates_nothing(tmp_path: Path) -> None
     checked = invoke("db", "check", "--url", url, home=tmp_path)
     assert checked.code == 1
     assert "does not exist yet; run dualtrack db upgrade" in checked.err
+    back = invoke("db", "downgrade", "base", "--url", url, home=tmp_path)
+    assert back.code == 1
+    assert "so there is nothing to downgrade" in back.err
     default = invoke("db", "current", home=tmp_path, DUALTRACK_DATABASE_URL="")
     assert default.code == 0, default
     assert "base (never migrated)" in default.out

@@ -204,6 +204,18 @@ def test_show_chain_children_search_refs(filled: str, tmp_path: Path) -> None:
     assert "ref-000" in invoke("memory", "refs", filled, "-n", "notes", home=tmp_path).out
 
 
+def test_an_empty_listing_says_whether_the_namespace_holds_anything(
+    filled: str, tmp_path: Path
+) -> None:
+    typo = invoke("memory", "ls", filled, "-n", "nots", home=tmp_path)
+    assert typo.code == 0
+    assert (
+        typo.err == "namespace 'nots' holds nothing (namespaces holding data: 'notes', 'plans')\n"
+    )
+    none = invoke("memory", "ls", filled, "-n", "notes", "--prefix", "zzz", home=tmp_path)
+    assert none.err == "no datums match\n"
+
+
 def test_namespaces_and_stats(filled: str, tmp_path: Path) -> None:
     names = invoke("memory", "namespaces", filled, "--json", home=tmp_path).json()
     assert names == ["notes", "plans"]

@@ -101,6 +101,12 @@ def downgrade_command(revision: str, url: str | None) -> None:
     if revision.startswith("-") and not revision[1:].isdigit():  # an option, not a step back
         raise click.NoSuchOption(revision.split("=", 1)[0])
     target = _target(url)
+    absent = absent_sqlite_file(target)
+    if absent is not None:
+        raise CommandFailed(
+            f"no database at {masked(target)}: the file {str(absent)!r} does not exist, so "
+            "there is nothing to downgrade"
+        )
     before = current(target)
     downgrade(target, revision)
     note(f"{masked(target)}: {_label(before)} -> {_label(current(target))}")

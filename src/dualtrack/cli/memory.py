@@ -155,6 +155,7 @@ def list_datums(
                 limit=limit,
                 cursor=cursor,
             )
+            held = [] if page or cursor is not None else await store.namespaces()
         if as_json:
             emit_json(
                 {
@@ -167,6 +168,9 @@ def list_datums(
         show(datum_table(page, title=f"{masked(where)} · namespace {namespace!r}"))
         if page.cursor is not None:
             note(f"more datums follow: add --cursor {page.cursor}")
+        elif not page and namespace not in held:
+            others = ", ".join(map(repr, held)) or "none"
+            note(f"namespace {namespace!r} holds nothing (namespaces holding data: {others})")
         elif not page:
             note("no datums match")
 
