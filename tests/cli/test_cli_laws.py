@@ -118,7 +118,8 @@ def test_every_law_holds_on_memory_stores_sharing_one_space(
 def test_a_failing_law_is_reported_and_exits_1(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'never-made.db'}"
+    (tmp_path / "stand-in.db").touch()  # laws refuses a file that is not there
+    url = f"sqlite:///{tmp_path / 'stand-in.db'}"
 
     async def broken(url: str, namespace: str = "default") -> DgentProtocol:
         return NotIdempotent(namespace)
