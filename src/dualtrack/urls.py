@@ -91,15 +91,25 @@ def parse_url(url: str | URL, *, expected: str) -> URL:
     Traceback (most recent call last):
     ...
     dualtrack.errors.BackendUnavailable: cannot read the URL 'not a url': write sqlite:///path
+    >>> parse_url("postgresql://db:99999/memory", expected="a URL")
+    Traceback (most recent call last):
+    ...
+    dualtrack.errors.BackendUnavailable: the URL 'postgresql://db:99999/memory' names port 99999, \
+but ports run from 1 to 65535
     """
     if isinstance(url, URL):
         return url
     if not isinstance(url, str):
         raise InvalidArgument(f"a database URL is a str, got {type(url).__name__}: {url!r:.60}")
     try:
-        return make_url(url.strip())
+        parsed = make_url(url.strip())
     except ArgumentError:
         raise BackendUnavailable(f"cannot read the URL {masked(url)!r}: write {expected}") from None
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise BackendUnavailable(
+            f"the URL {masked(url)!r} names port {parsed.port}, but ports run from 1 to 65535"
+        )
+    return parsed
 
 
 def check_sqlite_url(url: URL) -> None:
