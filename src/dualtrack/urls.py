@@ -37,7 +37,7 @@ def masked(url: object) -> str:
         return url.render_as_string(hide_password=True)
     try:
         return make_url(str(url)).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         text = str(url)
         scheme, separator, rest = text.partition("://")
         credentials, at, host = rest.rpartition("@")
@@ -54,7 +54,7 @@ def parsed_or_none(url: object) -> URL | None:
         return None
     try:
         return make_url(url.strip())
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return None
 
 
@@ -98,13 +98,16 @@ def parse_url(url: str | URL, *, expected: str) -> URL:
 but ports run from 1 to 65535
     """
     if isinstance(url, URL):
-        return url
-    if not isinstance(url, str):
+        parsed = url
+    elif not isinstance(url, str):
         raise InvalidArgument(f"a database URL is a str, got {type(url).__name__}: {url!r:.60}")
-    try:
-        parsed = make_url(url.strip())
-    except ArgumentError:
-        raise BackendUnavailable(f"cannot read the URL {masked(url)!r}: write {expected}") from None
+    else:
+        try:
+            parsed = make_url(url.strip())
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+            raise BackendUnavailable(
+                f"cannot read the URL {masked(url)!r}: write {expected}"
+            ) from None
     if parsed.port is not None and not 0 < parsed.port < 65536:
         raise BackendUnavailable(
             f"the URL {masked(url)!r} names port {parsed.port}, but ports run from 1 to 65535"

@@ -34,6 +34,7 @@ BAD_URLS = [
     "mongodb://agent:hunter2secret@db.example/memory",
     "postgresql+nodriver://agent:hunter2secret@db.example/memory",
     "postgresql://agent:hunter2secret@127.0.0.1:99999/memory",
+    "postgresql://agent:hunter2secret@127.0.0.1:abc/memory",
 ]
 
 

@@ -88,32 +88,20 @@ def cli(debug: bool) -> None:
     """
 
 
-def _debug_first(argv: Sequence[str] | None) -> list[str]:
-    """The arguments with ``--debug`` moved to the front, where the root group takes it, from
-    wherever it was written before a ``--`` (``dualtrack memory ls URL --debug``).
-
-    >>> _debug_first(["memory", "ls", "--debug", "--", "--debug"])
-    ['--debug', 'memory', 'ls', '--', '--debug']
-    """
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    end = arguments.index("--") if "--" in arguments else len(arguments)
-    if "--debug" not in arguments[:end]:
-        return arguments
-    before = [argument for argument in arguments[:end] if argument != "--debug"]
-    return ["--debug", *before, *arguments[end:]]
-
-
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line on ``argv`` (default: the process's arguments) and exit: 0 on
     success, 1 when a command fails, 2 for a usage error, 130 when interrupted."""
     try:
-        code = cli.main(args=_debug_first(argv), prog_name=PROGRAM, standalone_mode=False)
+        code = cli.main(args=argv, prog_name=PROGRAM, standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as error:
         click.echo(error.ctx.get_help() if error.ctx is not None else error.format_message())
         code = error.exit_code
     except click.UsageError as error:
         hint = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
-        click.echo(f"error: {scrub(error.format_message())}{hint}", err=True)
+        message = error.format_message()
+        if isinstance(error, click.NoSuchOption) and error.option_name == "--debug":
+            message = f"--debug goes before the command: {PROGRAM} --debug COMMAND ..."
+        click.echo(f"error: {scrub(message)}{hint}", err=True)
         code = error.exit_code
     except click.ClickException as error:
         error.show()

@@ -23,6 +23,7 @@ from dualtrack.bridge.refs_table import REFS_TABLE
 from dualtrack.cli.failures import CommandFailed, url_from_environment
 from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.config import DATABASE_URL_VARIABLE, database_url
+from dualtrack.errors import BackendUnavailable
 from dualtrack.memory.sql.store import SQLDgent
 from dualtrack.memory.sqlite.schema import TABLES as SQLITE_TABLES
 from dualtrack.urls import absent_sqlite_file, masked
@@ -103,7 +104,7 @@ def downgrade_command(revision: str, url: str | None) -> None:
     target = _target(url)
     absent = absent_sqlite_file(target)
     if absent is not None:
-        raise CommandFailed(
+        raise BackendUnavailable(
             f"no database at {masked(target)}: the file {str(absent)!r} does not exist, so "
             "there is nothing to downgrade"
         )
@@ -187,7 +188,7 @@ def check(url: str | None, as_json: bool) -> None:
     """
     target = _target(url)
     if absent_sqlite_file(target):
-        raise CommandFailed(
+        raise BackendUnavailable(
             f"no database at {masked(target)}: the file does not exist yet; run dualtrack db "
             "upgrade to create and migrate it"
         )

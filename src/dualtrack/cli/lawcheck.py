@@ -25,6 +25,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from dualtrack.cli.failures import CommandFailed, one_line
 from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.cli.stores import open_writing, run
+from dualtrack.errors import BackendUnavailable
 from dualtrack.memory import DgentProtocol, HashedNgramEmbedder, MemoryDgent, MemorySpace
 from dualtrack.urls import absent_sqlite_file, masked
 from laws.core import DEFAULT_SETTINGS
@@ -145,7 +146,7 @@ async def _reachable(url: str, prefix: str) -> None:
     SQLite file that is not there is a typo, not a store to create."""
     absent = absent_sqlite_file(url)
     if absent is not None:
-        raise CommandFailed(
+        raise BackendUnavailable(
             f"no agent memory at {masked(url)}: the file {str(absent)!r} does not exist, and "
             "laws checks a store that is there (memory:// tries the kit on nothing)"
         )
