@@ -75,3 +75,70 @@ def test_an_import_moves_a_ref_forward_and_refuses_to_move_it_elsewhere() -> Non
         assert await store.get_ref("head") == "other"
 
     asyncio.run(scenario())
+
+
+def test_importing_an_older_backup_again_leaves_a_ref_that_moved_on() -> None:
+    async def scenario() -> None:
+        space = MemorySpace()
+        store = MemoryDgent(space=space)
+
+        async def opened(namespace: str) -> MemoryDgent:
+            return MemoryDgent(namespace, space=space)
+
+        await import_lines(_export("b", 2), opened)
+        await store.put(CHAIN[2])
+        await store.set_ref("head", "c", expected="b")  # the agent moved on
+        reports = await import_lines(_export("b", 2), opened)  # the same backup again
+        assert reports[0].refs_set == 0
+        assert await store.get_ref("head") == "c"
+
+    asyncio.run(scenario())
+
+
+def test_a_ref_whose_way_forward_is_cut_by_forgetting_is_refused_as_such() -> None:
+    async def scenario() -> None:
+        space = MemorySpace()
+        store = MemoryDgent(space=space)
+
+        async def opened(namespace: str) -> MemoryDgent:
+            return MemoryDgent(namespace, space=space)
+
+        await import_lines(_export("a", 1), opened)
+        newer = [
+            '{"namespace":"default"}',
+            '{"forgotten":"b"}',
+            CHAIN[0].to_json(),
+            CHAIN[2].to_json(),
+            '{"ref":"head","datum_id":"c"}',
+        ]
+        with pytest.raises(ConflictError, match="cut at 'b'"):
+            await import_lines(newer, opened)
+        assert await store.get_ref("head") == "a"
+
+    asyncio.run(scenario())
+
+
+def test_a_copy_finishes_after_the_source_forgot_a_leaf_it_had_copied() -> None:
+    async def scenario() -> tuple[object, object]:
+        source, destination = MemoryDgent(), MemoryDgent()
+        await source.put_many(CHAIN)
+        await destination.put_many(CHAIN)  # a copy killed before its refs
+        await source.forget(ids=["c"])
+        await copy_namespace(source, destination)
+        return await digest(source), await digest(destination)
+
+    source, copied = asyncio.run(scenario())
+    assert copied == source
+
+
+def test_a_datum_of_its_own_under_an_id_the_source_forgot_is_refused_and_kept() -> None:
+    async def scenario() -> None:
+        source, destination = MemoryDgent(), MemoryDgent()
+        await source.put_many(CHAIN)
+        await source.forget(ids=["a"])
+        await destination.put(Datum(id="a", content=b"mine", created_at=1.0))
+        with pytest.raises(ConflictError, match="datum 'a'"):
+            await copy_namespace(source, destination)
+        assert await destination.get("a") == Datum(id="a", content=b"mine", created_at=1.0)
+
+    asyncio.run(scenario())

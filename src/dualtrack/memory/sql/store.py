@@ -112,6 +112,9 @@ DEFAULT_TIMEOUT = 300.0
 #: How many ids one SQLite statement binds at most (PostgreSQL binds one array).
 _SQLITE_CHUNK = 500
 
+#: How long ``close()`` called on another loop waits for the store's own loop to close it.
+_HANDOFF = 10.0
+
 #: Point-read queries in flight at once; gets arriving meanwhile wait and share the next one
 #: (measured here: one beats two, four or eight for 32 concurrent readers).
 READ_QUERIES = 1
@@ -305,7 +308,6 @@ class SQLDgent:
         #: the loop a PostgreSQL store's connections belong to (asyncpg's are bound to one)
         self._home: asyncio.AbstractEventLoop | None = None
         self._unfinished: set[asyncio.Future[Any]] = set()
-        self._releasing: asyncio.Task[None] | None = None
         self._closed = False
 
     @classmethod
@@ -1329,8 +1331,8 @@ class SQLDgent:
     async def close(self) -> None:
         """Let writes in progress finish, then give back the connections this store holds
         (disposing the engine if it owns it). Called on another loop than a PostgreSQL
-        store's own, it leaves that to its own loop if that still runs (in another thread),
-        without waiting for it; else it takes the connections out of the pool unclosed,
+        store's own, it has that loop do it if it still runs (in another thread), waiting for
+        it a few seconds at most; else it takes the connections out of the pool unclosed,
         since nothing can reach them any more."""
         if self._closed:
             return
@@ -1339,7 +1341,11 @@ class SQLDgent:
             self._closed = True
             if home.is_running():
                 with contextlib.suppress(RuntimeError):  # raised when that loop has closed
-                    home.call_soon_threadsafe(self._release_here)
+                    there = asyncio.wrap_future(
+                        asyncio.run_coroutine_threadsafe(self._release(), home)
+                    )
+                    # bounded: that loop's thread may itself be waiting for this one
+                    await asyncio.wait([there], timeout=_HANDOFF)
                     return
             self._sessions.drop()
             if self._dispose:
@@ -1347,10 +1353,6 @@ class SQLDgent:
             return
         self._closed = True
         await self._release()
-
-    def _release_here(self) -> None:
-        """Start :meth:`_release` on the running loop, holding its task until it ends."""
-        self._releasing = asyncio.get_running_loop().create_task(self._release())
 
     async def _release(self) -> None:
         if self._unfinished:

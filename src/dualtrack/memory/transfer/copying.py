@@ -95,7 +95,9 @@ async def copy_namespace(
     >>> asyncio.run(demo())
     (CopyReport(namespace='default', datums=2, refs=1, refs_set=1), 'late')
     """
-    await refuse_foreign(source, destination, batch_size)
+    hidden = await refuse_foreign(source, destination, batch_size)
+    if hidden and isinstance(destination, Retention):
+        await destination.forget(ids=hidden)
     await carry_truncations(source, destination)
     queue: Ahead = asyncio.Queue(maxsize=1)
     reader = asyncio.ensure_future(
@@ -131,23 +133,25 @@ _PROBES = 500
 
 async def refuse_foreign(
     source: DgentProtocol, destination: DgentProtocol, batch_size: int
-) -> None:
+) -> list[str]:
     """Raise ``ConflictError`` if ``destination`` holds a datum that ``source`` does not hold
     as it is, or a ref whose name ``source`` does not have: copying would mix the two. What an
-    interrupted copy left behind is all the source's, so finishing it is never refused: a
-    datum the source has forgotten since is one of its cuts, which the copy forgets too."""
-    cuts: set[str] = set()
-    if isinstance(source, Retention) and isinstance(destination, Retention):
-        cuts = set(await source.truncations())
+    interrupted copy left behind is all the source's, so finishing it is never refused: the
+    ids of datums the source has hidden since (forgotten, expired or erased) are returned, for
+    the destination to forget too."""
+    hiding = isinstance(source, Retention) and isinstance(destination, Retention)
     datums: list[str] = []
+    hidden: list[str] = []
     page_size = min(batch_size, _PROBES)
     async for page in batches(destination.scan(batch_size=page_size), page_size):
         theirs = await asyncio.gather(*(source.get(datum.id) for datum in page))
-        datums += [
-            mine.id
-            for mine, same in zip(page, theirs, strict=True)
-            if mine != same and mine.id not in cuts
-        ]
+        for mine, same in zip(page, theirs, strict=True):
+            if mine == same:
+                continue
+            if hiding and await _hidden_there(source, mine):
+                hidden.append(mine.id)
+            else:
+                datums.append(mine.id)
         if len(datums) > _NAMED:
             break
     refs: list[str] = []
@@ -169,6 +173,16 @@ async def refuse_foreign(
             "was copied: a copy fills an empty namespace or finishes an earlier copy of the "
             "same source, and never mixes two stores' memories. Copy into an empty database"
         )
+    return hidden
+
+
+async def _hidden_there(source: DgentProtocol, mine: Datum) -> bool:
+    """Whether ``source`` holds ``mine`` hidden (forgotten or expired), or erased its id."""
+    assert isinstance(source, Retention)
+    held = await source.get(mine.id, include_hidden=True)
+    if held is not None:
+        return held == mine
+    return await source.state_of(mine.id) == "erased"
 
 
 @runtime_checkable

@@ -185,22 +185,35 @@ async def _all_refs(store: DgentProtocol) -> AsyncIterator[tuple[str, str]]:
 
 async def forward_ref(store: DgentProtocol, name: str, target: str) -> bool:
     """Point ``store``'s ref ``name`` at ``target`` if it is unset or points at an ancestor of
-    ``target`` (by compare-and-set); ``False`` when it already points there. A ref pointing
-    anywhere else is refused with ``ConflictError``: moving it would lose where it pointed."""
+    ``target`` (by compare-and-set); ``False`` when it points there already or further on
+    (the file is an older backup). A ref pointing anywhere else is refused with
+    ``ConflictError``: moving it would lose where it pointed."""
     current = await store.get_ref(name)
     if current == target:
         return False
-    if current is not None and current not in {
-        datum.id for datum in await store.causal_chain(target)
-    }:
-        raise ConflictError(
-            f"ref {name!r} of namespace {store.namespace!r} points at {current!r}, which is not "
-            f"an ancestor of {target!r} where the file points it: the namespace holds other "
-            "memory, and the ref was left as it was (an import moves a ref only forward). "
-            "Import into an empty database, or forget or rename the ref first"
-        )
+    if current is not None:
+        if target in {datum.id for datum in await store.causal_chain(current)}:
+            return False
+        behind = await store.causal_chain(target)
+        if current not in {datum.id for datum in behind}:
+            raise _elsewhere(store, name, current, target, getattr(behind, "truncated", None))
     await store.set_ref(name, target, expected=current)
     return True
+
+
+def _elsewhere(
+    store: DgentProtocol, name: str, current: str, target: str, cut: str | None
+) -> ConflictError:
+    where = (
+        f"which {target!r}'s chain does not reach (it is cut at {cut!r}, forgotten)"
+        if cut is not None
+        else f"which is not an ancestor of {target!r} where the file points it"
+    )
+    return ConflictError(
+        f"ref {name!r} of namespace {store.namespace!r} points at {current!r}, {where}, so an "
+        "import cannot tell it is moving the ref forward: the ref was left as it was. Import "
+        "into an empty database, or forget or rename the ref first"
+    )
 
 
 class _Importer:
