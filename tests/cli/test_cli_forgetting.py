@@ -91,7 +91,7 @@ def test_forget_by_id_prefix_and_ref_then_compact_as_tables(tmp_path: Path) -> N
     assert "never-stored" not in by_id.out
     assert "hidden from every read now" in by_id.err
     assert "held no datum 'never-stored'" in by_id.err
-    assert "no datum can be stored there under it" in by_id.err
+    assert "no datum can be stored there under this id" in by_id.err
     typo = ["forget", url, "-n", "notes", "--id", "typo", "--json"]
     assert invoke("memory", *typo, home=tmp_path).json() == {
         "namespace": "notes",

@@ -81,7 +81,6 @@ def forget(
     if as_json:
         emit_json({"namespace": namespace, "forgotten": forgotten, "blocked": unheard})
         return
-
     if forgotten:
         show(_ids_table(f"forgot {len(forgotten)} datum(s) in namespace {namespace!r}", forgotten))
         note(
@@ -91,10 +90,11 @@ def forget(
     elif not unheard:
         note("nothing to forget: no datum matches that was not forgotten already")
     if unheard:
+        them = "these ids" if len(unheard) > 1 else "this id"
         note(
             f"namespace {namespace!r} held no datum {', '.join(map(repr, unheard))}, so "
-            "nothing was hidden for it; but a forgotten id is never stored again, so from now "
-            "on no datum can be stored there under it"
+            "nothing was hidden; but a forgotten id is never stored again, so from now on no "
+            f"datum can be stored there under {them}"
         )
 
 
