@@ -233,7 +233,8 @@ def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_js
     """Restore agent memory from a JSON Lines export (FILE, or - for stdin) into the store at
     URL. Idempotent: importing the same file again changes nothing, so an interrupted import
     finishes when run again. A ref is set when the namespace lacks it and moved only forward
-    (to a descendant of where it points); a ref pointing elsewhere is refused, unchanged.
+    (to a descendant of where it points); one that has moved on past the file's target stays,
+    and one pointing elsewhere is refused, unchanged.
 
     \b
     Example:

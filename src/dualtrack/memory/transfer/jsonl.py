@@ -13,8 +13,8 @@ are cut (an ancestor was forgotten), ``{"forgotten": "<id>"}`` lines come right 
 namespace line, and an import forgets those ids first, so the survivors fit. Lines before any
 namespace line belong to the namespace ``default``, so a plain ``Datum.to_jsonl`` file imports
 as well. An import sets a ref the namespace lacks and moves one only forward, to a descendant
-of where it points (restoring a newer backup over an older one); a ref pointing anywhere else
-belongs to other memory, and is refused, unchanged.
+of where it points (restoring a newer backup over an older one); it leaves one that has moved
+on past the file's target, and refuses, unchanged, one pointing anywhere else.
 Writing and reading stream line by line: memory stays flat whatever the size.
 """
 
