@@ -1,4 +1,5 @@
-"""SQLiteDgent passes every agent-memory law, alone and in agreement with MemoryDgent."""
+"""SQLiteDgent passes every agent-memory law, alone and in agreement with MemoryDgent, whether
+its lone writes commit on the caller's thread or on its writer thread."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ FAST = settings(max_examples=40, deadline=None)
 STATEFUL = settings(max_examples=25, stateful_step_count=25, deadline=None)
 
 
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "thread"])
 @pytest.mark.parametrize("law", LAW_NAMES)
-def test_sqlite_dgent_keeps_every_conformance_law(law: str, tmp_path: Path) -> None:
+def test_sqlite_dgent_keeps_every_conformance_law(law: str, inline: bool, tmp_path: Path) -> None:
     async def fresh(namespace: str) -> DgentProtocol:
-        return await SQLiteDgent.open(tmp_path / "memory.db", namespace=namespace)
+        return await SQLiteDgent.open(
+            tmp_path / "memory.db", namespace=namespace, inline_commits=inline
+        )
 
     check_law(law, fresh, fast=FAST, stateful=STATEFUL)
 

@@ -99,8 +99,11 @@ def _swap(path: Path, other: Path, how: str) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "thread"])
 @pytest.mark.parametrize("how", ["deleted", "replaced"])
-def test_writes_are_refused_once_the_file_is_deleted_or_replaced(tmp_path: Path, how: str) -> None:
+def test_writes_are_refused_once_the_file_is_deleted_or_replaced(
+    tmp_path: Path, how: str, inline: bool
+) -> None:
     path = tmp_path / "m.db"
     other = tmp_path / "other.db"
 
@@ -110,7 +113,7 @@ def test_writes_are_refused_once_the_file_is_deleted_or_replaced(tmp_path: Path,
         async with SQLiteDgent(other) as elsewhere:
             await elsewhere.put(Datum(id="other", content=b"o", created_at=1.0))
         acknowledged: list[str] = []
-        async with SQLiteDgent(path) as store:
+        async with SQLiteDgent(path, inline_commits=inline) as store:
             await store.put(Datum(id="before", content=b"b", created_at=1.0))
             _swap(path, other, how)
             for number in range(10):

@@ -1,6 +1,7 @@
 """``SQLiteDgent``: agent memory in one SQLite file (WAL), shared safely by threads and processes.
 
-Writes go to one writer thread per store that commits every queued write in one transaction
+Writes that arrive together go to one writer thread per store, which commits every queued
+write in one transaction; a small write with none beside it commits on the caller's thread
 (see :mod:`dualtrack.memory.sqlite.writer`). Reads are short indexed queries run on the
 caller's thread through a read-only connection of its own (WAL readers never wait for the
 writer); ``search``, which reads every stored vector, runs in a worker thread.
@@ -22,7 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from dualtrack.errors import BackendUnavailable, UnknownDatum
+from dualtrack.errors import BackendUnavailable, InvalidArgument, UnknownDatum
 from dualtrack.memory.causal import causal_stream
 from dualtrack.memory.chain import Chain
 from dualtrack.memory.checks import (
@@ -65,6 +66,10 @@ from dualtrack.memory.sqlite.writer import Writer, connect
 from dualtrack.memory.vectors import Match, best_of, top_matches
 from dualtrack.memory.views import View
 from dualtrack.optics import Optic
+
+#: The largest ``put_many`` that may commit on the caller's thread: a bigger one would hold the
+#: event loop for longer than a thread hand-off costs.
+_INLINE_BATCH = 256
 
 K = TypeVar("K", covariant=True)
 A = TypeVar("A")
@@ -111,13 +116,18 @@ def _inserted_all(
 ) -> bool:
     """Insert every row (each new, its parent held), or none.
 
-    One query first asks whether the namespace has tombstones or erased ids and how many of
-    the batch's outside parents are stored. Without retention state (the common case) the
-    rows go in by plain inserts once every parent is held; with it, each row is inserted by
-    :data:`sql.INSERT_CHECKED` under the full checks. A batch with a row that did not insert
-    (stored already, refused, or a child before its parent) is rolled back to the savepoint,
-    leaving the checks that name the reason to the caller.
+    A lone datum goes in by :data:`sql.INSERT_CHECKED`, one statement under the full checks.
+    For a batch, one query first asks whether the namespace has tombstones or erased ids and
+    how many of the batch's outside parents are stored. Without retention state (the common
+    case) the rows go in by plain inserts once every parent is held; with it, each row is
+    inserted by :data:`sql.INSERT_CHECKED`. A batch with a row that did not insert (stored
+    already, refused, or a child before its parent) is rolled back to the savepoint, leaving
+    the checks that name the reason to the caller.
     """
+    if len(batch) == 1:
+        before = connection.total_changes
+        connection.execute(sql.INSERT_CHECKED, _checked_row(rows[0], batch[0]))
+        return connection.total_changes != before
     outside = _outside_parents(batch)
     guarded, held = connection.execute(
         sql.WRITE_GUARDS, (namespace, json.dumps(outside) if outside else "[]")
@@ -130,9 +140,6 @@ def _inserted_all(
     else:
         return False
     before = connection.total_changes
-    if len(params) == 1:
-        connection.execute(statement, params[0])
-        return connection.total_changes != before
     connection.execute("SAVEPOINT put_many")
     connection.executemany(statement, params)
     if connection.total_changes - before == len(params):
@@ -164,6 +171,11 @@ class SQLiteDgent:
     stores, threads and processes may share one file; concurrent writers queue on the file's
     write lock (``BEGIN IMMEDIATE`` with a busy timeout) instead of failing.
 
+    Writes that arrive together share one commit on the store's writer thread. A small write
+    with no other beside it commits on the caller's thread, as ``sqlite3`` does, so the event
+    loop waits for its fsync; ``inline_commits=False`` sends every write to the thread, for a
+    loop that must never wait on the disk (each write then pays two thread hand-offs).
+
     >>> import asyncio, tempfile, os
     >>> async def demo(path):
     ...     async with SQLiteDgent(path, namespace="notes") as store:
@@ -182,6 +194,7 @@ class SQLiteDgent:
         embedder: Embedder | None = None,
         busy_timeout: float = 60.0,
         clock: Clock | None = None,
+        inline_commits: bool = True,
     ) -> None:
         self._path = os.fspath(path)
         if not self._path or self._path == ":memory:" or self._path.startswith("file:"):
@@ -193,6 +206,9 @@ class SQLiteDgent:
         self._embedder: Embedder = embedder or HashedNgramEmbedder()
         self._busy_timeout = float(busy_timeout)
         self._clock = check_clock(clock)
+        if not isinstance(inline_commits, bool):
+            raise InvalidArgument(f"inline_commits must be True or False, got {inline_commits!r}")
+        self._inline = inline_commits
         self._writer: Writer | None = None
         self._starting: asyncio.Future[None] | None = None
         self._readers = threading.local()
@@ -210,10 +226,16 @@ class SQLiteDgent:
         embedder: Embedder | None = None,
         busy_timeout: float = 60.0,
         clock: Clock | None = None,
+        inline_commits: bool = True,
     ) -> SQLiteDgent:
         """A started store: the file and its tables exist when this returns."""
         store = cls(
-            path, namespace=namespace, embedder=embedder, busy_timeout=busy_timeout, clock=clock
+            path,
+            namespace=namespace,
+            embedder=embedder,
+            busy_timeout=busy_timeout,
+            clock=clock,
+            inline_commits=inline_commits,
         )
         await store._started()
         return store
@@ -248,7 +270,7 @@ class SQLiteDgent:
             if not parent.is_dir():
                 raise BackendUnavailable(f"folder {str(parent)!r} for {self._path!r} is missing")
             self._starting = asyncio.get_running_loop().create_future()
-            writer = Writer(self._path, self._busy_timeout, _create_schema)
+            writer = Writer(self._path, self._busy_timeout, _create_schema, inline=self._inline)
             try:
                 await writer.start()
             except BaseException as error:
@@ -324,7 +346,10 @@ class SQLiteDgent:
             await self._started()
             return []
         writer = await self._started()
-        result: builtins.list[Datum] = await writer.submit(self._putting(batch))
+        work = self._putting(batch)
+        result: builtins.list[Datum] = await (
+            writer.write(work) if len(batch) <= _INLINE_BATCH else writer.submit(work)
+        )
         return result
 
     async def advance(self, datum: Datum, ref: str, *, expected: str | None = None) -> Datum:
@@ -347,7 +372,7 @@ class SQLiteDgent:
             return stored
 
         writer = await self._started()
-        result: Datum = await writer.submit(write)
+        result: Datum = await writer.write(write)
         return result
 
     def _putting(
@@ -441,7 +466,7 @@ class SQLiteDgent:
             connection.execute(sql.SET_REF, (namespace, name, datum_id))
 
         writer = await self._started()
-        await writer.submit(swap)
+        await writer.write(swap)
 
     # reads
 

@@ -6,6 +6,10 @@ request waiting in the queue when the thread wakes shares one ``BEGIN IMMEDIATE`
 and one fsync (group commit). A request checks before it writes, so a refused write leaves
 the others of its group untouched. Futures resolve only after the commit returns, so every
 acknowledged write is durable (``synchronous=FULL``).
+
+A small write with no other write waiting beside it (:meth:`Writer.write`) commits on the
+caller's thread instead, as a plain ``sqlite3`` commit does: two thread hand-offs cost more
+than the commit itself on a fast disk, and with nothing to group there is nothing to gain.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from dualtrack.errors import BackendUnavailable, DualtrackError, StorageReplaced
 Work = Callable[[sqlite3.Connection], Any]
 
 _MAX_GROUP = 256
+
+_HERE = "here"  # what ``_committed_here`` returns when the write must go to the thread instead
 
 
 @dataclass(slots=True)
@@ -86,7 +92,7 @@ def patiently(connection: sqlite3.Connection, statement: str, busy_timeout: floa
 class Writer:
     """The write thread of one store: ``submit`` work, await its result."""
 
-    def __init__(self, path: str, busy_timeout: float, setup: Work) -> None:
+    def __init__(self, path: str, busy_timeout: float, setup: Work, *, inline: bool = True) -> None:
         self._path = path
         self._busy_timeout = busy_timeout
         self._setup = setup
@@ -96,6 +102,10 @@ class Writer:
         self._lock = threading.Lock()
         self._identity: tuple[int, int] | None = None
         self._where = os.path.abspath(path)  # the same file after a chdir
+        self._inline = inline
+        self._writing = threading.Lock()  # held by whoever writes: the thread or a caller
+        self._here: sqlite3.Connection | None = None  # the callers' write connection
+        self._wanting = 0  # calls of ``write`` under way
 
     async def start(self) -> None:
         """Open the connection and run ``setup`` (schema creation) in the thread."""
@@ -111,6 +121,73 @@ class Writer:
                 raise BackendUnavailable("this SQLiteDgent is closed: open a new store")
             self._queue.put(_Request(work, future, loop))
         return future
+
+    async def write(self, work: Work) -> Any:
+        """Run ``work`` in a transaction and return its result once committed.
+
+        When no other write is waiting (none under way here, none queued, the thread idle),
+        it commits on the caller's thread and the event loop waits for the fsync; otherwise
+        it goes to the thread, grouped with the others. The ``sleep(0)`` lets writes started
+        together show themselves, and lets other tasks run between a task's writes.
+        """
+        if not self._inline:
+            return await self.submit(work)
+        with self._lock:
+            self._wanting += 1
+        try:
+            await asyncio.sleep(0)
+            if self._wanting == 1:
+                result = self._committed_here(work)
+                if result is not _HERE:
+                    return result
+            return await self.submit(work)
+        finally:
+            with self._lock:
+                self._wanting -= 1
+
+    def _committed_here(self, work: Work) -> Any:
+        """``work`` committed on this thread, or ``_HERE`` when it cannot be without waiting:
+        the thread is writing, writes are queued, or another process holds the lock."""
+        if self._stopped or not self._queue.empty() or not self._writing.acquire(blocking=False):
+            return _HERE
+        try:
+            connection = self._here or self._open_here()
+            if connection is None:
+                return _HERE
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if _locked(error):
+                    return _HERE
+                raise BackendUnavailable(f"SQLite refused the write: {error}") from error
+            try:
+                self._check_file("refused")
+                result = work(connection)
+                connection.execute("COMMIT")
+            except BaseException as error:
+                if connection.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        connection.execute("ROLLBACK")
+                failure = _wrapped(error)
+                if failure is error:
+                    raise
+                raise failure from error
+            self._check_file("lost: it went to the file no longer there")
+            return result
+        finally:
+            self._writing.release()
+
+    def _open_here(self) -> sqlite3.Connection | None:
+        """The callers' write connection: it never waits for a lock (the thread does that),
+        and it must have opened the very file the thread's connection did."""
+        if self._stopped or self._identity is None:
+            return None
+        connection = connect(self._path, 0.0)
+        if identity(self._where) != self._identity:
+            connection.close()
+            return None
+        self._here = connection
+        return connection
 
     def halt(self) -> None:
         """Refuse new work; the thread finishes queued work, closes its connection and ends."""
@@ -150,11 +227,18 @@ class Writer:
                         stop = True
                         break
                     group.append(more)
-                self._commit(connection, group)
+                with self._writing:
+                    self._commit(connection, group)
                 if stop:
                     return
         finally:
             connection.close()
+            with self._lock:
+                self._stopped = True
+            with self._writing:
+                if self._here is not None:
+                    self._here.close()
+                    self._here = None
 
     def _fail_all(self, failure: BaseException) -> None:
         with self._lock:

@@ -1,0 +1,142 @@
+"""Where SQLiteDgent commits: a lone small write on the caller's thread, writes that arrive
+together in one group on the writer thread, and nothing that waits on a lock on the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings
+
+from dualtrack import Datum, InvalidArgument, SQLiteDgent
+from dualtrack.memory.protocol import DgentProtocol
+from dualtrack.memory.sqlite.writer import Writer
+from laws.dgent import check_concurrent_writers
+
+
+@pytest.fixture
+def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every group the writer thread committed, in order."""
+    groups: list[int] = []
+    commit = Writer._commit
+
+    def counted(self: Writer, connection: sqlite3.Connection, group: list[Any]) -> None:
+        groups.append(len(group))
+        commit(self, connection, group)
+
+    monkeypatch.setattr(Writer, "_commit", counted)
+    return groups
+
+
+def _datum(number: int, parent: str | None = None) -> Datum:
+    return Datum(id=f"d{number}", content=b"c%d" % number, created_at=1.0, causal_parent=parent)
+
+
+async def _every_kind_of_small_write(store: SQLiteDgent) -> None:
+    await store.put(_datum(1))
+    await store.put_many([_datum(2, "d1"), _datum(3, "d2")])
+    await store.advance(_datum(4, "d3"), "head")
+    await store.set_ref("head", "d3", expected="d4")
+
+
+def test_a_lone_small_write_commits_on_the_callers_thread(
+    tmp_path: Path, handed_over: list[int]
+) -> None:
+    async def scenario() -> None:
+        async with SQLiteDgent(tmp_path / "m.db") as store:
+            started = len(handed_over)  # the schema, made by the thread
+            await _every_kind_of_small_write(store)
+            assert handed_over[started:] == []
+            assert await store.get_ref("head") == "d3"
+            assert [d.id for d in await store.causal_chain("d4")] == ["d1", "d2", "d3", "d4"]
+
+    asyncio.run(scenario())
+
+
+def test_without_inline_commits_every_write_goes_to_the_thread(
+    tmp_path: Path, handed_over: list[int]
+) -> None:
+    async def scenario() -> None:
+        async with SQLiteDgent(tmp_path / "m.db", inline_commits=False) as store:
+            started = len(handed_over)
+            await _every_kind_of_small_write(store)
+            assert handed_over[started:] == [1, 1, 1, 1]
+
+    asyncio.run(scenario())
+
+
+def test_a_batch_too_large_to_hold_the_loop_goes_to_the_thread(
+    tmp_path: Path, handed_over: list[int]
+) -> None:
+    async def scenario() -> None:
+        async with SQLiteDgent(tmp_path / "m.db") as store:
+            started = len(handed_over)
+            await store.put_many([_datum(n) for n in range(1000)])
+            assert handed_over[started:] == [1]
+            assert await store.count() == 1000
+
+    asyncio.run(scenario())
+
+
+def test_writes_that_arrive_together_share_commits_on_the_thread(
+    tmp_path: Path, handed_over: list[int]
+) -> None:
+    async def scenario() -> None:
+        async with SQLiteDgent(tmp_path / "m.db") as store:
+            started = len(handed_over)
+
+            async def writer(first: int) -> None:
+                for number in range(first, 640, 64):
+                    await store.put(_datum(number))
+
+            await asyncio.gather(*(writer(first) for first in range(64)))
+            groups = handed_over[started:]
+            assert sum(groups) >= 600  # all but the last few writers' tails went to the thread
+            assert len(groups) < sum(groups) / 4  # and shared commits there
+            assert await store.count() == 640
+
+    asyncio.run(scenario())
+
+
+def test_a_write_lock_held_by_another_connection_never_stalls_the_loop(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+
+    async def scenario() -> None:
+        async with SQLiteDgent(path) as store:
+            await store.put(_datum(0))
+            with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
+                other.execute("BEGIN IMMEDIATE")
+                putting = asyncio.ensure_future(store.put(_datum(1)))
+                ticks = 0
+                until = time.monotonic() + 0.3
+                while time.monotonic() < until:
+                    await asyncio.sleep(0.005)
+                    ticks += 1
+                assert not putting.done()  # waiting for the lock, on the thread
+                assert ticks > 20  # while the loop ran on
+                other.execute("COMMIT")
+            assert (await putting).id == "d1"
+            assert await store.get("d1") == _datum(1)
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("inline", [True, False])
+def test_racing_writers_each_succeed_and_store_once(tmp_path: Path, inline: bool) -> None:
+    path = tmp_path / "m.db"
+
+    async def fresh(namespace: str) -> DgentProtocol:
+        return await SQLiteDgent.open(path, namespace=namespace, inline_commits=inline)
+
+    check_concurrent_writers(fresh, settings=settings(max_examples=30, deadline=None))
+
+
+@pytest.mark.parametrize("given", [None, 1, "yes"])
+def test_inline_commits_is_true_or_false(tmp_path: Path, given: object) -> None:
+    with pytest.raises(InvalidArgument, match="inline_commits must be True or False"):
+        SQLiteDgent(tmp_path / "m.db", inline_commits=given)  # type: ignore[arg-type]
