@@ -4,8 +4,13 @@ On PostgreSQL, each SQLDgent operation is timed against raw asyncpg executing th
 statements SQLDgent runs (compiled from its Core statements, so the SQL text is identical),
 with every row value and metadata facet precomputed outside the timing (no vectors: the first
 search embeds what it reads); reads on the raw side build the same ``Datum`` objects from
-their rows (``Datum.trusted``, as ``benchmarks/memory.py``'s raw sqlite3 gets do); the raw side
-gets a connection of its own per task, with no pool in between. SQLDgent's own numbers on
+their rows (``Datum.trusted``, as ``benchmarks/memory.py``'s raw sqlite3 gets do). The raw side
+runs its one-connection operations on the very connection SQLDgent's lone operations use, and
+its 32 tasks on connections of their own, with no pool in between. One connection for both
+matters: a round trip takes about twice as long when the server process answering it runs on
+the other CPU than the client (45 against 92 µs measured here, each pinned), so two
+connections differ by whatever the scheduler does with their server processes, more than the
+code under test does. SQLDgent's own numbers on
 SQLite (``sqlite+aiosqlite``, WAL, ``synchronous=FULL``) are the second baseline. Both sides of
 a comparison are timed alternately, in many short rounds of which the median is kept (a best
 round is one lucky moment, which one side may get and the other not): the machine is shared
@@ -122,10 +127,12 @@ class RawSQL:
 
 
 async def median_rate(rounds: int, sides: dict[str, Timed]) -> dict[str, float]:
-    """Operations per second of each side: the median of ``rounds``, sides alternating."""
+    """Operations per second of each side: the median of ``rounds``, sides taking turns in
+    reverse order every other round, so no side always runs right after the same other."""
     rates: dict[str, list[float]] = {name: [] for name in sides}
-    for _ in range(rounds):
-        for name, side in sides.items():
+    turns = list(sides.items())
+    for round_number in range(rounds):
+        for name, side in turns if round_number % 2 == 0 else reversed(turns):
             start = time.perf_counter()
             done = await side()
             rates[name].append(done / (time.perf_counter() - start))
@@ -210,12 +217,22 @@ async def sqldgent_sides(store: SQLDgent, scale: float, tag: str) -> dict[str, T
     }
 
 
-async def raw_sides(raw: RawSQL, scale: float) -> tuple[dict[str, Timed], list[Any]]:
-    """The same operations by raw asyncpg, and the connections to close afterwards."""
+def shared_connection(store: SQLDgent) -> Any:
+    """The asyncpg connection beneath the session ``store`` lends its next lone operation (the
+    one it used last), for the raw side to run on too. Reaches into the store's internals."""
+    sessions = store._sessions
+    session = sessions.idle()
+    assert session is not None, "the store holds no idle session: run an operation first"
+    sessions.give_back(session)
+    return session._driver
+
+
+async def raw_sides(raw: RawSQL, scale: float, first: Any) -> tuple[dict[str, Timed], list[Any]]:
+    """The same operations by raw asyncpg (on ``first``, and 32 connections of their own for
+    the 32 tasks), and those connections, to close afterwards."""
     counter = Counter()
     puts, batches, gets = sizes(scale)
     connections = [await asyncpg.connect(RAW_DSN) for _ in range(TASKS)]
-    first = connections[0]
     statements = raw.statements
     insert_one, insert_many = raw.sql(statements.insert_one), raw.sql(statements.insert_many)
     get_one = raw.sql(statements.get_one)
@@ -309,7 +326,7 @@ async def main(scale: float, rounds: int) -> None:
     assert isinstance(lite, SQLDgent)
     try:
         ours = await sqldgent_sides(pg, scale, "q")
-        theirs, connections = await raw_sides(RawSQL(schema), scale)
+        theirs, connections = await raw_sides(RawSQL(schema), scale, shared_connection(pg))
         sqlite_sides = await sqldgent_sides(lite, scale, "s")
         print(
             f"{'operation':<12}{'SQLDgent pg/s':>15}{'raw asyncpg/s':>15}{'ratio':>8}"
