@@ -181,3 +181,11 @@ def test_copy_of_one_namespace_and_of_a_missing_one(tmp_path: Path) -> None:
     missing = invoke("copy", source, destination, "-n", "c", home=tmp_path)
     assert missing.code == 1
     assert "no namespace 'c'" in missing.err
+
+
+def test_a_copy_into_memory_is_refused_as_keeping_nothing(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    fill(source, "notes", sample(5, seed=9))
+    ran = invoke("copy", source, "memory://", home=tmp_path)
+    assert ran.code == 2
+    assert "copy into memory:// would keep nothing" in ran.err

@@ -108,3 +108,50 @@ def test_exporting_into_a_missing_folder_or_onto_a_folder_is_an_error(tmp_path: 
     assert onto.code == 1
     assert onto.err == f"error: cannot write {str(tmp_path)!r}: it is a folder; name a file in it\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_a_failed_import_into_a_new_file_leaves_no_empty_store(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"namespace": "notes"}\n{"id": 1}\n')
+    for url in (f"sqlite:///{tmp_path / 'new.db'}", f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"):
+        ran = invoke("import", url, str(broken), home=tmp_path)
+        assert ran.code == 1
+        assert ran.err.splitlines()[-1].startswith("error: line 2: ")
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["broken.jsonl"]
+
+
+def test_a_failed_import_keeps_a_file_that_was_there_or_took_datums(tmp_path: Path) -> None:
+    datums = sample(10, seed=4)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("".join(Datum.to_jsonl(datums[:3])) + '{"id": 1}\n')
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert invoke("import", fresh, str(broken), "--batch-size", "1", home=tmp_path).code == 1
+    stats = invoke("memory", "stats", fresh, "--json", home=tmp_path).json()
+    assert stats["namespaces"][0]["datums"] == 3
+    empty = tmp_path / "empty.db"
+    made = invoke("import", f"sqlite:///{empty}", str(tmp_path / "none.jsonl"), home=tmp_path)
+    assert made.code == 1  # no such file: nothing was opened
+    assert not empty.exists()
+    fill(f"sqlite:///{empty}", "default", [])
+    assert invoke("import", f"sqlite:///{empty}", str(broken), home=tmp_path).code == 1
+    assert empty.exists()
+
+
+def test_importing_into_memory_is_refused_as_keeping_nothing(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("".join(Datum.to_jsonl(sample(3, seed=2))))
+    ran = invoke("import", "memory://", str(plain), home=tmp_path)
+    assert ran.code == 2
+    assert "import into memory:// would keep nothing" in ran.err
+
+
+def test_swapped_import_arguments_are_named(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("".join(Datum.to_jsonl(sample(3, seed=2))))
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    ran = invoke("import", str(plain), store, home=tmp_path)
+    assert ran.code == 1
+    assert ran.err == (
+        f"error: no file {store!r} to import: the store comes first "
+        f"(dualtrack import {store} {plain})\n"
+    )

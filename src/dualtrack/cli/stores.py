@@ -139,6 +139,42 @@ async def open_writing(url: str, namespace: str = DEFAULT_NAMESPACE) -> DgentPro
     return await open_dgent(url, namespace=namespace)
 
 
+def refuse_vanishing(url: str, command: str) -> None:
+    """Refuse ``memory://`` as where ``command`` writes: it lives only while the command runs,
+    so what was written there would be gone when the command reports it done."""
+    parsed = parsed_or_none(url)
+    if parsed is not None and parsed.drivername == "memory":
+        raise click.UsageError(
+            f"{command} into {masked(url)} would keep nothing: memory:// lives only while "
+            "the command runs. Give a file or a database (sqlite:///path.db, "
+            "postgresql://user@host/db)"
+        )
+
+
+@asynccontextmanager
+async def new_file_kept_only_if_filled(url: str) -> AsyncIterator[None]:
+    """Run the block; when it fails having created the SQLite file ``url`` names and stored
+    nothing in it, remove that file (and its WAL files) again: a failed restore into a new
+    file should not leave an empty store behind that looks like a restored one."""
+    absent = absent_sqlite_file(url)
+    try:
+        yield
+    except BaseException:
+        if absent is not None and absent.exists():
+            with contextlib.suppress(Exception):
+                async with reading(url) as store:
+                    held = await store.namespaces()
+                if not held:
+                    _remove_sqlite_file(absent)
+        raise
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    """Remove an SQLite file and the WAL files beside it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 @asynccontextmanager
 async def reading(url: str, namespace: str = DEFAULT_NAMESPACE) -> AsyncIterator[DgentProtocol]:
     """:func:`open_reading`, closed afterwards."""

@@ -22,8 +22,10 @@ from dualtrack.cli.output import emit_json, listing, note, progress_bar, show
 from dualtrack.cli.stores import (
     chosen_url,
     namespaces_to_use,
+    new_file_kept_only_if_filled,
     open_writing,
     reading,
+    refuse_vanishing,
     run,
     writing,
 )
@@ -78,11 +80,16 @@ def copy(
     """
     if source.strip() == destination.strip():
         raise click.UsageError("SRC_URL and DST_URL are the same store: nothing to copy")
+    refuse_vanishing(destination, "copy")
 
     async def work() -> list[tuple[NamespaceDigest, NamespaceDigest]]:
         async with reading(source) as store:
             names = await namespaces_to_use(store, wanted)
         note(f"copying {len(names)} namespace(s) from {masked(source)} to {masked(destination)}")
+        async with new_file_kept_only_if_filled(destination):
+            return await copy_all(names)
+
+    async def copy_all(names: list[str]) -> list[tuple[NamespaceDigest, NamespaceDigest]]:
         checked = []
         with progress_bar() as bar:
             for name in names:
@@ -242,18 +249,22 @@ def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_js
     """
     source = Path(file)
     if file != "-" and not source.is_file():
-        raise CommandFailed(f"no file {file!r} to import")
+        swapped = "://" in file and Path(url).is_file()
+        hint = f": the store comes first (dualtrack import {file} {url})" if swapped else ""
+        raise CommandFailed(f"no file {file!r} to import{hint}")
+    refuse_vanishing(url, "import")
 
     async def work(lines: Any, total: int | None) -> list[Any]:
-        with progress_bar() as bar:
-            task = bar.add_task("import", total=total)
-            return await import_lines(
-                lines,
-                partial(open_writing, url),
-                only=wanted or None,
-                batch_size=batch_size,
-                progress=lambda done: bar.advance(task, done),
-            )
+        async with new_file_kept_only_if_filled(url):
+            with progress_bar() as bar:
+                task = bar.add_task("import", total=total)
+                return await import_lines(
+                    lines,
+                    partial(open_writing, url),
+                    only=wanted or None,
+                    batch_size=batch_size,
+                    progress=lambda done: bar.advance(task, done),
+                )
 
     if file == "-":
         reports = run(work(sys.stdin.buffer, None))
