@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from dualtrack import Datum, InvalidArgument, SQLiteDgent
+from dualtrack import Datum, InvalidArgument, SQLiteDgent, open_dgent
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.sqlite.writer import Writer
 from laws.dgent import check_concurrent_writers
@@ -62,7 +62,8 @@ def test_without_inline_commits_every_write_goes_to_the_thread(
     tmp_path: Path, handed_over: list[int]
 ) -> None:
     async def scenario() -> None:
-        async with SQLiteDgent(tmp_path / "m.db", inline_commits=False) as store:
+        async with open_dgent(f"sqlite:///{tmp_path / 'm.db'}", inline_commits=False) as store:
+            assert isinstance(store, SQLiteDgent)
             started = len(handed_over)
             await _every_kind_of_small_write(store)
             assert handed_over[started:] == [1, 1, 1, 1]

@@ -48,7 +48,7 @@ from dualtrack.urls import (
 #: The store options each kind of URL takes (others go to ``create_async_engine`` for SQL URLs).
 STORE_OPTIONS = {
     "memory": frozenset({"namespace", "embedder", "clock"}),
-    "sqlite": frozenset({"namespace", "embedder", "busy_timeout", "clock"}),
+    "sqlite": frozenset({"namespace", "embedder", "busy_timeout", "clock", "inline_commits"}),
     "sql": frozenset(
         {
             "namespace",
