@@ -165,7 +165,8 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     ],
 )
 def test_passwords_in_urls_are_masked(url: str, tmp_path: Path) -> None:
-    for command in (["memory", "ls", url], ["memory", "stats", url], ["copy", url, "memory://"]):
+    copy = ["copy", url, f"sqlite:///{tmp_path / 'copy.db'}"]
+    for command in (["memory", "ls", url], ["memory", "stats", url], copy):
         ran = invoke(*command, home=tmp_path)
         assert ran.code == 1, ran
         assert "hunter22secret" not in ran.err + ran.out

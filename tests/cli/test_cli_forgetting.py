@@ -48,7 +48,12 @@ def test_the_installed_command_forgets_and_compacts(store_url: str, tmp_path: Pa
         home=tmp_path,
     )
     assert forgot.code == 0, forgot
-    assert forgot.json() == {"namespace": "notes", "forgotten": plans, "blocked": []}
+    assert forgot.json() == {
+        "namespace": "notes",
+        "forgotten": plans,
+        "blocked": [],
+        "never_storable": [],
+    }
     listed = dualtrack(
         "memory", "ls", store_url, "-n", "notes", "--limit", "100", "--json", home=tmp_path
     )
@@ -92,12 +97,17 @@ def test_forget_by_id_prefix_and_ref_then_compact_as_tables(tmp_path: Path) -> N
     assert "hidden from every read now" in by_id.err
     assert "held no datum 'never-stored'" in by_id.err
     assert "no datum can be stored there under this id" in by_id.err
-    typo = ["forget", url, "-n", "notes", "--id", "typo", "--json"]
+    typo = ["forget", url, "-n", "notes", "--id", "typo", "--id", "x" * 256, "--json"]
     assert invoke("memory", *typo, home=tmp_path).json() == {
         "namespace": "notes",
         "forgotten": [],
         "blocked": ["typo"],
+        "never_storable": ["x" * 256],
     }
+    impossible = invoke("memory", "forget", url, "-n", "notes", "--id", "y" * 256, home=tmp_path)
+    assert impossible.code == 0
+    assert "no datum can have such an id (an id is 1 to 255 characters" in impossible.err
+    assert "nothing to forget: no datum matches" not in impossible.err
     again = invoke("memory", "forget", url, "-n", "notes", "--id", first, home=tmp_path)
     assert again.code == 0
     assert "nothing to forget" in again.err

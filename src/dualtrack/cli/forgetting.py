@@ -14,6 +14,7 @@ from rich.table import Table
 from dualtrack.cli.memory import memory, metadata_pairs, store_options, url_argument
 from dualtrack.cli.output import emit_json, listing, note, show, size
 from dualtrack.cli.stores import chosen_url, open_reading, run
+from dualtrack.memory.limits import holdable
 from dualtrack.memory.retention import CompactionPolicy, CompactionReceipt, retention_of
 from dualtrack.memory.retention.policy import Vacuum
 from dualtrack.urls import masked
@@ -66,20 +67,31 @@ def forget(
     where = chosen_url(url, url_option)
     metadata = metadata_pairs(meta)
     selection: dict[str, Any] = {"prefix": prefix, "metadata": metadata, "ref": ref}
+    impossible = [i for i in dict.fromkeys(ids) if not (i and holdable(i))]
+    possible = [i for i in dict.fromkeys(ids) if i and holdable(i)]
     if ids:
-        selection["ids"] = list(ids)
+        selection["ids"] = possible
 
     async def work() -> tuple[list[str], list[str]]:
         store = retention_of(await open_reading(where, namespace))
         try:
-            unheard = [i for i in dict.fromkeys(ids) if await store.state_of(i) == "unknown"]
+            unheard = [i for i in possible if await store.state_of(i) == "unknown"]
+            if ids and not possible:
+                return [], unheard
             return await store.forget(**selection), unheard
         finally:
             await store.close()
 
     forgotten, unheard = run(work())
     if as_json:
-        emit_json({"namespace": namespace, "forgotten": forgotten, "blocked": unheard})
+        emit_json(
+            {
+                "namespace": namespace,
+                "forgotten": forgotten,
+                "blocked": unheard,
+                "never_storable": impossible,
+            }
+        )
         return
     if forgotten:
         show(_ids_table(f"forgot {len(forgotten)} datum(s) in namespace {namespace!r}", forgotten))
@@ -87,8 +99,14 @@ def forget(
             "hidden from every read now; `dualtrack memory compact` removes their bytes from "
             f"{masked(where)}"
         )
-    elif not unheard:
+    elif not unheard and not impossible:
         note("nothing to forget: no datum matches that was not forgotten already")
+    if impossible:
+        note(
+            f"{', '.join(repr(i[:40] + '...' if len(i) > 40 else i) for i in impossible)}: "
+            "no datum can have such an id (an id is 1 to 255 characters, without NUL), so "
+            "there is nothing to forget under it"
+        )
     if unheard:
         them = "these ids" if len(unheard) > 1 else "this id"
         note(
@@ -102,7 +120,6 @@ def _receipt_table(receipt: CompactionReceipt, where: str) -> Table:
     title = "would remove (dry run)" if receipt.dry_run else "removed"
     heading = f"compaction of namespace {receipt.namespace!r} in {masked(where)}: {title}"
     table = listing(heading)
-    table.min_width = len(heading)  # the heading on one line, however narrow the rows
     table.add_column("what")
     table.add_column("", justify="right")
     rows = [

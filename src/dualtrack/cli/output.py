@@ -177,8 +177,15 @@ def full(datum: Datum) -> dict[str, Any]:
 
 
 def listing(title: str | None = None) -> Table:
-    """An empty table in the style every listing uses (light rules, no outer frame)."""
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    """An empty table in the style every listing uses (light rules, no outer frame), at least
+    as wide as its title, so a title above narrow rows stays on one line."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        min_width=len(title) if title else None,
+    )
 
 
 def _fit(room: int, fixed: int, ids: int, parents: int, metadata: int) -> tuple[int, ...]:
