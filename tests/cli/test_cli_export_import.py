@@ -155,3 +155,25 @@ def test_swapped_import_arguments_are_named(tmp_path: Path) -> None:
         f"error: no file {store!r} to import: the store comes first "
         f"(dualtrack import {store} {plain})\n"
     )
+
+
+def test_an_export_never_replaces_a_database_and_writes_through_links(tmp_path: Path) -> None:
+    source = tmp_path / "memory.db"
+    fill(f"sqlite:///{source}", "notes", sample(5, seed=6))
+    other = tmp_path / "other.db"
+    fill(f"sqlite:///{other}", "notes", sample(2, seed=7))
+    before = {path: path.read_bytes() for path in (source, other)}
+    onto_itself = invoke("export", f"sqlite:///{source}", "-o", str(source), home=tmp_path)
+    assert onto_itself.code == 1
+    assert "it is the store being exported" in onto_itself.err
+    onto_other = invoke("export", f"sqlite:///{source}", "-o", str(other), home=tmp_path)
+    assert onto_other.code == 1
+    assert "it holds an SQLite database" in onto_other.err
+    assert {path: path.read_bytes() for path in before} == before
+    backup, link = tmp_path / "backup.jsonl", tmp_path / "latest.jsonl"
+    backup.write_text("old\n")
+    link.symlink_to(backup)
+    through = invoke("export", f"sqlite:///{source}", "-o", str(link), home=tmp_path)
+    assert through.code == 0, through
+    assert link.is_symlink()
+    assert backup.read_text().startswith('{"namespace":"notes"}\n')

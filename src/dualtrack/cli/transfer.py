@@ -37,7 +37,7 @@ from dualtrack.memory.transfer import (
     import_lines,
 )
 from dualtrack.memory.transfer.copying import DEFAULT_BATCH
-from dualtrack.urls import masked
+from dualtrack.urls import masked, sqlite_file
 
 _BATCH = click.option(
     "--batch-size",
@@ -157,19 +157,30 @@ def _report(results: list[tuple[NamespaceDigest, NamespaceDigest]], as_json: boo
         note("verified: every namespace copied holds the same datums and refs on both sides")
 
 
+#: The first bytes of every SQLite database file.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 @contextmanager
-def _output(path: str | None) -> Iterator[IO[str]]:
-    """Stdout, or ``path`` written through a temporary file renamed into place at the end,
-    so an interrupted export never leaves a file that looks complete."""
+def _output(path: str | None, store_url: str) -> Iterator[IO[str]]:
+    """Stdout, or the file ``path``. A regular file (or one a link points at) is written
+    through a temporary file renamed into place at the end, so an interrupted export never
+    leaves a file that looks complete; a device or a pipe is written directly. An SQLite
+    database is never written over: it is far likelier a slip than a wish to lose it."""
     if path is None or path == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
+    target = Path(path).resolve()  # through links: the link stays, its target is written
     if not target.parent.is_dir():
         raise CommandFailed(f"cannot write {path!r}: there is no folder {str(target.parent)!r}")
     if target.is_dir():
         raise CommandFailed(f"cannot write {path!r}: it is a folder; name a file in it")
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        return
+    _refuse_database(path, target, store_url)
     partial = target.with_name(f".{target.name}.partial")
     try:
         with partial.open("w", encoding="utf-8", newline="\n") as handle:
@@ -179,6 +190,24 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _refuse_database(path: str, target: Path, store_url: str) -> None:
+    """Refuse to write the export over the store it reads, or over any SQLite database."""
+    source = sqlite_file(store_url)
+    if source is not None and target in {
+        Path(f"{source.resolve()}{end}") for end in ("", "-wal", "-shm")
+    }:
+        raise CommandFailed(
+            f"cannot write {path!r}: it is the store being exported; name another file"
+        )
+    if target.is_file():
+        with target.open("rb") as existing:
+            if existing.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER:
+                raise CommandFailed(
+                    f"cannot write {path!r}: it holds an SQLite database, which the export "
+                    "would replace; name another file (or remove it first)"
+                )
 
 
 @click.command("export", short_help="Back up agent memory as JSON Lines.")
@@ -201,7 +230,7 @@ def export(url: str | None, output: str | None, wanted: tuple[str, ...], batch_s
         async with reading(where) as store:
             names = await namespaces_to_use(store, wanted)
         reports = []
-        with _output(output) as handle, progress_bar() as bar:
+        with _output(output, where) as handle, progress_bar() as bar:
             for name in names:
                 async with reading(where, name) as store:
                     task = bar.add_task(f"export {name}", total=await store.count())
