@@ -295,3 +295,34 @@ def test_a_postgres_database_without_dualtrack_tables_is_an_error(
     assert ran.code == 1
     assert "the database has no dualtrack_datums table (nothing was ever stored" in ran.err
     assert ran.err.count("\n") == 1
+
+
+def test_control_characters_in_stored_names_never_reach_the_terminal(tmp_path: Path) -> None:
+    """Ids, namespaces, refs and metadata keys are anyone's text: what a command prints shows
+    their escape sequences as text (``\\x1b``), so none can retitle, recolour or clear a
+    terminal; ``--json`` escapes them as JSON does."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    namespace, datum_id = "ns\x1b]0;TITLE\x07", "id\x1b[31mRED\x9b2J"
+    fill(url, namespace, [Datum(id=datum_id, content=b"x", created_at=1.0, metadata={"k\x1b": 1})])
+    commands = [
+        ["memory", "ls", url, "-n", namespace],
+        ["memory", "ls", url, "-n", namespace, "--json"],
+        ["memory", "show", datum_id, "-u", url, "-n", namespace],
+        ["memory", "show", "no\x1b[2J", "-u", url, "-n", namespace],
+        ["memory", "namespaces", url],
+        ["memory", "stats", url],
+        ["memory", "chain", datum_id, "-u", url, "-n", namespace],
+        ["memory", "search", "x", "-u", url, "-n", namespace],
+        ["memory", "forget", url, "-n", namespace, "--id", "gone\x1b[1m"],
+    ]
+    for command in commands:
+        ran = invoke(*command, home=tmp_path)
+        printed = ran.out + ran.err
+        assert not any(char in printed for char in "\x1b\x07\x9b"), (command, ran)
+    exported = invoke("export", url, home=tmp_path)  # data, in JSON, whose escapes stop ESC
+    assert exported.code == 0
+    assert not any(char in exported.out + exported.err for char in "\x1b\x07")
+    shown = invoke("memory", "show", datum_id, "-u", url, "-n", namespace, home=tmp_path)
+    assert "id\\x1b[31mRED\\x9b2J" in shown.out
+    listed = invoke("memory", "ls", url, "-n", namespace, "--json", home=tmp_path).json()
+    assert listed["datums"][0]["id"] == datum_id

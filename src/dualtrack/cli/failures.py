@@ -13,6 +13,9 @@ from dualtrack.errors import BackendUnavailable, DualtrackError
 #: The password part of ``scheme://user:password@host`` in any text.
 _PASSWORD_IN_URL = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:)[^\s@]+@")
 
+#: Characters that could drive a terminal: the C0 controls but tab and line feed, DEL and C1.
+TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 #: Exit code of a command stopped by Ctrl-C, as shells report it.
 INTERRUPTED = 130
 
@@ -33,13 +36,25 @@ def _source(ctx: click.Context) -> str:
     return f" (the URL is ${variable})" if variable else ""
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that could drive a terminal (escape sequences above all;
+    tabs and line breaks aside) shown as ``\\xNN``: stored ids, names and messages quoting
+    them reach the screen as text, never as commands to it.
+
+    >>> printable("id\\x1b[31mRED\\x9b2J")
+    'id\\\\x1b[31mRED\\\\x9b2J'
+    """
+    return TERMINAL_CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
 def scrub(text: str) -> str:
-    """``text`` with the password of every URL in it replaced by ``***``.
+    """``text`` with the password of every URL in it replaced by ``***``, and shown
+    :func:`printable`.
 
     >>> scrub("cannot reach postgresql://me:s3cret@db/memory: refused")
     'cannot reach postgresql://me:***@db/memory: refused'
     """
-    return _PASSWORD_IN_URL.sub(r"\g<head>***@", text)
+    return printable(_PASSWORD_IN_URL.sub(r"\g<head>***@", text))
 
 
 def one_line(error: BaseException) -> str:

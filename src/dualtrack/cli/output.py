@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,10 +26,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from dualtrack.cli.failures import scrub
+from dualtrack.cli.failures import TERMINAL_CONTROL, printable, scrub
 from dualtrack.memory import Datum
 
 #: Characters of content shown in one table cell.
@@ -45,14 +47,32 @@ MIN_CONTENT = 16
 HEX_BYTES = 32
 
 
+#: Control characters ``json.dumps`` leaves as they are: DEL and C1 (escaped as ``\\u00NN``).
+_LATE_CONTROL = re.compile("[\x7f-\x9f]")
+
 #: Width of tables written to a file or pipe (no terminal to fit), unless ``COLUMNS`` says.
 PIPE_WIDTH = 200
 
 
+class _Console(Console):
+    """A console that shows any control character in what it prints as ``\\xNN`` text
+    (:func:`printable`): a stored id or name cannot drive the terminal, while the console's
+    own styles and progress bars, which are not text, still do."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and TERMINAL_CONTROL.search(segment.text):
+                yield Segment(printable(segment.text), segment.style)
+            else:
+                yield segment
+
+
 def _console(*, err: bool) -> Console:
-    console = Console(stderr=err, highlight=False)
+    console = _Console(stderr=err, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(stderr=err, highlight=False, width=PIPE_WIDTH)
+        console = _Console(stderr=err, highlight=False, width=PIPE_WIDTH)
     return console
 
 
@@ -68,7 +88,8 @@ def stderr() -> Console:
 
 def emit_json(value: Any) -> None:
     """Print ``value`` as indented JSON on stdout (for scripts: ``--json``)."""
-    print(scrub(json.dumps(value, ensure_ascii=False, indent=2)))
+    text = json.dumps(value, ensure_ascii=False, indent=2)  # escapes the C0 controls
+    print(scrub(_LATE_CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)))
 
 
 def note(text: str) -> None:
