@@ -22,7 +22,9 @@ from dualtrack import (
     open_dgent,
 )
 from dualtrack.config import MEMORY_URL_VARIABLE
-from tests.stores.sql_support import POSTGRES_URL, require_postgres
+from tests.stores.sql_support import POSTGRES_URL, postgres_schema, require_postgres
+
+__all__ = ["postgres_schema"]
 
 passwords = st.text(
     st.characters(whitelist_categories=["Lu", "Ll", "Nd"], max_codepoint=127),
@@ -210,3 +212,32 @@ def test_open_dgent_runs_under_asyncio_run() -> None:
 
     store = asyncio.run(open_dgent("memory://", namespace="run"))
     assert store.namespace == "run"
+
+
+@pytest.mark.postgres
+async def test_a_postgres_url_carries_libpq_parameters_and_a_schema(postgres_schema: str) -> None:
+    url = POSTGRES_URL.update_query_dict(
+        {"sslmode": "disable", "application_name": "dualtrack-test", "schema": postgres_schema}
+    ).render_as_string(hide_password=False)
+    async with open_dgent(url, namespace="o", pool_size=2) as store:
+        assert isinstance(store, SQLDgent)
+        assert store.tables.datums.schema == postgres_schema
+        await store.put(Datum(id="a", content=b"a", created_at=1.0))
+        async with store.engine.connect() as connection:
+            shown = await connection.exec_driver_sql("SHOW application_name")
+            assert shown.scalar_one() == "dualtrack-test"
+
+
+@pytest.mark.parametrize(
+    ("query", "refusal"),
+    [
+        ("?sslmod=disable", "the parameter 'sslmod', which neither dualtrack nor asyncpg takes"),
+        ("?schema=a&schema=b", "gives the parameter 'schema' twice"),
+        ("?connect_timeout=soon", "connect_timeout for .* must be positive seconds"),
+    ],
+)
+async def test_a_postgres_url_parameter_no_one_takes_is_refused_by_name(
+    query: str, refusal: str
+) -> None:
+    with pytest.raises(InvalidArgument, match=refusal):
+        await open_dgent(f"postgresql://agent@127.0.0.1:1/memory{query}")

@@ -20,6 +20,7 @@ fallback to another store, and no file is created where a typo points.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Coroutine, Generator
 from types import TracebackType
 from typing import Any
@@ -204,7 +205,8 @@ async def _open_sql(url: URL, text: str, options: dict[str, Any]) -> SQLDgent:
         busy = float(options.pop("busy_timeout", DEFAULT_BUSY_TIMEOUT))
         options.setdefault("connect_args", {}).setdefault("timeout", busy)
     else:
-        timeout = float(options.pop("connect_timeout", DEFAULT_CONNECT_TIMEOUT))
+        url = _postgres_parameters(url, text, options, store_options)
+        timeout = _seconds(options.pop("connect_timeout", DEFAULT_CONNECT_TIMEOUT), text)
         options.setdefault("connect_args", {}).setdefault("timeout", timeout)
         options.setdefault("pool_size", 10)
     dialect_of(url)
@@ -219,6 +221,74 @@ async def _open_sql(url: URL, text: str, options: dict[str, Any]) -> SQLDgent:
     if sqlite:
         _durable_sqlite(engine, busy)
     return await SQLDgent.open(engine, dispose_engine=True, **store_options)
+
+
+def _seconds(value: object, text: str) -> float:
+    """``connect_timeout`` as positive seconds (a URL gives it as text)."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise InvalidArgument(
+            f"connect_timeout for {masked(text)!r} must be positive seconds, got {value!r}"
+        )
+    return seconds
+
+
+#: Parameters of a PostgreSQL URL that asyncpg (or SQLAlchemy's dialect for it) takes as
+#: they are.
+_DRIVER_PARAMETERS = frozenset(
+    {
+        "host",
+        "port",
+        "ssl",
+        "direct_tls",
+        "passfile",
+        "command_timeout",
+        "statement_cache_size",
+        "prepared_statement_cache_size",
+        "target_session_attrs",
+        "krbsrvname",
+        "gsslib",
+    }
+)
+
+#: libpq's names for parameters asyncpg takes otherwise, and dualtrack's own, as a URL may
+#: carry them.
+_TRANSLATED_PARAMETERS = ("sslmode", "application_name", "connect_timeout", "schema")
+
+
+def _postgres_parameters(
+    url: URL, text: str, options: dict[str, Any], store_options: dict[str, Any]
+) -> URL:
+    """``url`` without the parameters of its query that are not the driver's own, each moved
+    to where it takes effect: libpq's ``sslmode`` and ``application_name`` to the driver's
+    ``ssl`` and server settings, ``connect_timeout`` and ``schema`` to the options of
+    ``open_dgent``. Any other parameter is refused by name (the driver would fail on it with
+    a bare ``TypeError``)."""
+    kept: dict[str, Any] = {}
+    connect_args = options.setdefault("connect_args", {})
+    for name, value in url.query.items():
+        if isinstance(value, tuple):
+            raise InvalidArgument(f"{masked(text)!r} gives the parameter {name!r} twice")
+        if name in _DRIVER_PARAMETERS:
+            kept[name] = value
+        elif name == "sslmode":
+            connect_args.setdefault("ssl", value)
+        elif name == "application_name":
+            connect_args.setdefault("server_settings", {}).setdefault(name, value)
+        elif name == "connect_timeout":
+            options.setdefault("connect_timeout", value)
+        elif name == "schema":
+            store_options.setdefault("schema", value)
+        else:
+            accepted = ", ".join(sorted((*_TRANSLATED_PARAMETERS, *_DRIVER_PARAMETERS)))
+            raise InvalidArgument(
+                f"{masked(text)!r} has the parameter {name!r}, which neither dualtrack nor "
+                f"asyncpg takes: use one of {accepted}"
+            )
+    return url.set(query=kept)
 
 
 def _durable_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
