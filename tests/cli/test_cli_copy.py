@@ -4,6 +4,7 @@ holds other memory is refused and left as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -189,3 +190,26 @@ def test_a_copy_into_memory_is_refused_as_keeping_nothing(tmp_path: Path) -> Non
     ran = invoke("copy", source, "memory://", home=tmp_path)
     assert ran.code == 2
     assert "copy into memory:// would keep nothing" in ran.err
+
+
+def test_no_second_store_is_started_in_a_file_holding_the_other_kind(tmp_path: Path) -> None:
+    path = tmp_path / "memory.db"
+    fill(f"sqlite:///{path}", "notes", sample(5, seed=10))
+    before = path.read_bytes()
+    for command in (
+        ["copy", f"sqlite:///{path}", f"sqlite+aiosqlite:///{path}"],
+        ["import", f"sqlite+aiosqlite:///{path}", str(tmp_path / "backup.jsonl")],
+    ):
+        if command[0] == "import":
+            invoke("export", f"sqlite:///{path}", "-o", command[2], home=tmp_path)
+        ran = invoke(*command, home=tmp_path)
+        assert ran.code == 1, ran
+        assert ran.err == (
+            f"error: sqlite+aiosqlite:///{path} would start a second store in a file that "
+            f"holds one already; it holds the other kind of store: open it as sqlite:///{path}\n"
+        )
+    assert path.read_bytes() == before
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert not [
+            row for row in db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'dualtrack%'")
+        ]

@@ -88,9 +88,11 @@ _SQLITE_STORE_TABLE = SQLITE_TABLES[0]  # dgent_datums, as _SQL_STORE_TABLE is d
 _SQL_STORE_TABLE = datums.name
 
 
-def _check_holds_store(url: str, path: Path) -> None:
+def _check_holds_store(url: str, path: Path, *, writing: bool = False) -> None:
     """Refuse an SQLite file that holds no store of the kind ``url`` names (``sqlite://`` is
-    SQLiteDgent, ``sqlite+aiosqlite://`` SQLDgent: two stores with tables of their own)."""
+    SQLiteDgent, ``sqlite+aiosqlite://`` SQLDgent: two stores with tables of their own). For
+    ``writing``, only a file holding the other kind is refused: a second store beside it would
+    split the memory in two."""
     existing = f"{path.resolve().as_uri()}?mode=rw"  # never creates; cleans up its WAL files
     try:
         with contextlib.closing(sqlite3.connect(existing, uri=True)) as db:
@@ -101,12 +103,16 @@ def _check_holds_store(url: str, path: Path) -> None:
     wanted, other = (
         (_SQL_STORE_TABLE, _SQLITE_STORE_TABLE) if sql else (_SQLITE_STORE_TABLE, _SQL_STORE_TABLE)
     )
-    if wanted in tables:
+    if wanted in tables or (writing and other not in tables):
         return
     hint = ""
     if other in tables:
         scheme = "sqlite:///" if sql else "sqlite+aiosqlite:///"
         hint = f"; it holds the other kind of store: open it as {scheme}{path}"
+    if writing:
+        raise BackendUnavailable(
+            f"{masked(url)} would start a second store in a file that holds one already{hint}"
+        )
     raise BackendUnavailable(
         f"no agent memory at {masked(url)}: the file holds no {wanted} table{hint}"
     )
@@ -134,8 +140,18 @@ async def _check_has_tables(url: str, store: SQLDgent) -> None:
         )
 
 
+def check_writable(url: str) -> None:
+    """Refuse to write at ``url`` when it names an SQLite file holding the other kind of
+    store (checked before any work starts, and again on opening)."""
+    path = sqlite_file(url)
+    if path is not None and path.is_file():
+        _check_holds_store(url, path, writing=True)
+
+
 async def open_writing(url: str, namespace: str = DEFAULT_NAMESPACE) -> DgentProtocol:
-    """The store at ``url`` for writing: file and tables are created when missing."""
+    """The store at ``url`` for writing: file and tables are created when missing, but no
+    store is started in an SQLite file that holds the other kind."""
+    check_writable(url)
     return await open_dgent(url, namespace=namespace)
 
 

@@ -20,6 +20,7 @@ import click
 from dualtrack.cli.failures import CommandFailed
 from dualtrack.cli.output import emit_json, listing, note, progress_bar, show
 from dualtrack.cli.stores import (
+    check_writable,
     chosen_url,
     namespaces_to_use,
     new_file_kept_only_if_filled,
@@ -81,6 +82,7 @@ def copy(
     if source.strip() == destination.strip():
         raise click.UsageError("SRC_URL and DST_URL are the same store: nothing to copy")
     refuse_vanishing(destination, "copy")
+    check_writable(destination)
 
     async def work() -> list[tuple[NamespaceDigest, NamespaceDigest]]:
         async with reading(source) as store:
@@ -282,6 +284,7 @@ def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_js
         hint = f": the store comes first (dualtrack import {file} {url})" if swapped else ""
         raise CommandFailed(f"no file {file!r} to import{hint}")
     refuse_vanishing(url, "import")
+    check_writable(url)
 
     async def work(lines: Any, total: int | None) -> list[Any]:
         async with new_file_kept_only_if_filled(url):
