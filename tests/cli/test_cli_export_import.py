@@ -3,6 +3,7 @@ SQLite and PostgreSQL; importing again changes nothing; a bad line is named."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -177,3 +178,22 @@ def test_an_export_never_replaces_a_database_and_writes_through_links(tmp_path: 
     assert through.code == 0, through
     assert link.is_symlink()
     assert backup.read_text().startswith('{"namespace":"notes"}\n')
+
+
+def test_a_gzipped_backup_imports_as_it_is_and_a_cut_one_is_named(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    fill(source, "notes", sample(30, seed=8))
+    backup = tmp_path / "notes.jsonl"
+    assert invoke("export", source, "-o", str(backup), home=tmp_path).code == 0
+    zipped = tmp_path / "notes.jsonl.gz"
+    zipped.write_bytes(gzip.compress(backup.read_bytes()))
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    ran = invoke("import", target, str(zipped), "--json", home=tmp_path)
+    assert ran.code == 0, ran
+    assert ran.json() == [{"namespace": "notes", "datums": 30, "refs": 0, "refs_set": 0}]
+    assert digests(target, ["notes"]) == digests(source, ["notes"])
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(zipped.read_bytes()[:200])
+    broken = invoke("import", f"sqlite:///{tmp_path / 'other.db'}", str(cut), home=tmp_path)
+    assert broken.code == 1
+    assert broken.err.splitlines()[-1].startswith(f"error: {str(cut)!r} is gzip, but not whole")

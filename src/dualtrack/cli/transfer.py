@@ -6,14 +6,16 @@ progress on stderr and print (and check) what was moved.
 
 from __future__ import annotations
 
+import gzip
 import os
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import click
 
@@ -255,6 +257,19 @@ def export(url: str | None, output: str | None, wanted: tuple[str, ...], batch_s
     )
 
 
+#: The first bytes of a gzip stream.
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _unzipped(stream: BinaryIO) -> BinaryIO | gzip.GzipFile:
+    """``stream``, decompressed when it is gzip (an ``export | gzip`` backup), else as it is."""
+    peek = getattr(stream, "peek", None)
+    head = peek(len(_GZIP_MAGIC)) if peek is not None else b""
+    if head[: len(_GZIP_MAGIC)] == _GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=stream, mode="rb")
+    return stream
+
+
 def _count_datums(path: Path) -> int:
     """How many datum lines ``path`` holds (for the progress bar's total)."""
     with path.open("rb") as handle:
@@ -268,15 +283,16 @@ def _count_datums(path: Path) -> int:
 @_BATCH
 @click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
 def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_json: bool) -> None:
-    """Restore agent memory from a JSON Lines export (FILE, or - for stdin) into the store at
-    URL. Idempotent: importing the same file again changes nothing, so an interrupted import
-    finishes when run again. A ref is set when the namespace lacks it and moved only forward
-    (to a descendant of where it points); one that has moved on past the file's target stays,
-    and one pointing elsewhere is refused, unchanged.
+    """Restore agent memory from a JSON Lines export (FILE, or - for stdin; gzipped or not)
+    into the store at URL. Idempotent: importing the same file again changes nothing, so an
+    interrupted import finishes when run again. A ref is set when the namespace lacks it and
+    moved only forward (to a descendant of where it points); one that has moved on past the
+    file's target stays, and one pointing elsewhere is refused, unchanged.
 
     \b
-    Example:
+    Examples:
       dualtrack import sqlite:///restored.db backup.jsonl
+      dualtrack import postgresql://me@db/memory notes.jsonl.gz
     """
     source = Path(file)
     if file != "-" and not source.is_file():
@@ -298,11 +314,15 @@ def import_(url: str, file: str, wanted: tuple[str, ...], batch_size: int, as_js
                     progress=lambda done: bar.advance(task, done),
                 )
 
-    if file == "-":
-        reports = run(work(sys.stdin.buffer, None))
-    else:
-        with source.open("rb") as handle:
-            reports = run(work(handle, _count_datums(source)))
+    try:
+        if file == "-":
+            reports = run(work(_unzipped(sys.stdin.buffer), None))
+        else:
+            with source.open("rb") as raw, _unzipped(raw) as handle:
+                total = None if handle is not raw else _count_datums(source)
+                reports = run(work(handle, total))
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise CommandFailed(f"{file!r} is gzip, but not whole: {error}") from error
     if as_json:
         emit_json([vars(report) for report in reports])
         return
