@@ -121,3 +121,19 @@ def test_looking_at_a_database_not_there_creates_nothing(tmp_path: Path) -> None
     assert "base (never migrated)" in default.out
     assert not missing.exists()
     assert not (tmp_path / "data").exists()  # nor the default file's data directory
+
+
+def test_a_failed_upgrade_of_a_new_file_leaves_none_and_a_url_may_come_first(
+    tmp_path: Path,
+) -> None:
+    typo = tmp_path / "app.db"
+    ran = invoke("db", "upgrade", "nosuchrev", "--url", f"sqlite:///{typo}", home=tmp_path)
+    assert ran.code == 1
+    assert "nosuchrev" in ran.err
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
+    given_first = invoke("db", "upgrade", f"sqlite:///{typo}", home=tmp_path)
+    assert given_first.code == 0, given_first
+    assert current(f"sqlite:///{typo}") == heads()
+    both = invoke("db", "upgrade", f"sqlite:///{typo}", "--url", f"sqlite:///{typo}", home=tmp_path)
+    assert both.code == 2
+    assert "is a URL, and --url is given" in both.err

@@ -8,8 +8,11 @@ refused when ``DUALTRACK_ENV=production``); the database is ``--url``, else
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -71,17 +74,45 @@ def db() -> None:
 @click.argument("revision", default="heads")
 @database_option
 def upgrade_command(revision: str, url: str | None) -> None:
-    """Upgrade the database to REVISION (default: the newest).
+    """Upgrade the database to REVISION (default: the newest). A URL in REVISION's place is
+    taken as the database, to the newest revision.
 
     \b
-    Example:
+    Examples:
       dualtrack db upgrade --url sqlite:///app.db
+      dualtrack db upgrade sqlite:///app.db
     """
+    if "://" in revision:  # no revision has one: it is the database, given as memory commands do
+        if url is not None:
+            raise click.UsageError(f"REVISION {masked(revision)!r} is a URL, and --url is given")
+        url, revision = revision, "heads"
     target = _target(url)
-    before = current(target)
-    upgrade(target, revision)
+    absent = absent_sqlite_file(target)
+    try:
+        before = current(target)
+        upgrade(target, revision)
+    except BaseException:
+        if absent is not None:
+            _remove_if_empty(absent)
+        raise
     after = current(target)
     note(f"{masked(target)}: {_label(before)} -> {_label(after)}")
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove the SQLite file a failed upgrade created, when it holds no table: a typo in a
+    revision should not leave an empty database that looks like a real one."""
+    if not path.is_file():
+        return
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as database:
+            tables = database.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.Error:
+        return
+    if not tables:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @db.command(
