@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from dualtrack import ConflictError, Datum, MemoryDgent
-from dualtrack.memory import MemorySpace
+from dualtrack.memory import DelegatingDgent, DgentProtocol, MemorySpace
 from dualtrack.memory.transfer import copy_namespace, digest
 from dualtrack.memory.transfer.jsonl import import_lines
 
@@ -132,3 +132,31 @@ def test_a_datum_of_its_own_under_an_id_the_source_forgot_is_refused_and_kept() 
         assert await destination.get("a") == Datum(id="a", content=b"mine", created_at=1.0)
 
     asyncio.run(scenario())
+
+
+class SlowToAct(DelegatingDgent):
+    """A store whose reads of a ref take a while, as on a busy server: two imports both read
+    it before either moves it."""
+
+    async def get_ref(self, name: str, *, include_hidden: bool = False) -> str | None:
+        found = await self.inner.get_ref(name, include_hidden=include_hidden)
+        await asyncio.sleep(0.01)
+        return found
+
+
+def test_two_imports_of_one_backup_at_once_both_succeed() -> None:
+    """Each import reads the ref unset and sets it; the one that comes second finds it moved,
+    looks again, and sees it points where the file says."""
+    space = MemorySpace()
+
+    async def opened(namespace: str) -> DgentProtocol:
+        return SlowToAct(MemoryDgent(namespace, space=space))
+
+    async def scenario() -> list[list[int]]:
+        runs = await asyncio.gather(*(import_lines(_export("c", 3), opened) for _ in range(4)))
+        store = MemoryDgent(space=space)
+        assert await store.get_ref("head") == "c"
+        assert await store.count() == 3
+        return [[report.refs_set for report in reports] for reports in runs]
+
+    assert sorted(asyncio.run(scenario())) == [[0], [0], [0], [1]]

@@ -183,22 +183,34 @@ async def _all_refs(store: DgentProtocol) -> AsyncIterator[tuple[str, str]]:
         after = page[-1][0]
 
 
+#: How many times an import looks at a ref again when another writer moved it meanwhile.
+_RACES = 5
+
+
 async def forward_ref(store: DgentProtocol, name: str, target: str) -> bool:
     """Point ``store``'s ref ``name`` at ``target`` if it is unset or points at an ancestor of
     ``target`` (by compare-and-set); ``False`` when it points there already or further on
     (the file is an older backup). A ref pointing anywhere else is refused with
     ``ConflictError``: moving it would lose where it pointed."""
-    current = await store.get_ref(name)
-    if current == target:
-        return False
-    if current is not None:
-        if target in {datum.id for datum in await store.causal_chain(current)}:
+    for _ in range(_RACES):
+        current = await store.get_ref(name)
+        if current == target:
             return False
-        behind = await store.causal_chain(target)
-        if current not in {datum.id for datum in behind}:
-            raise _elsewhere(store, name, current, target, getattr(behind, "truncated", None))
-    await store.set_ref(name, target, expected=current)
-    return True
+        if current is not None:
+            if target in {datum.id for datum in await store.causal_chain(current)}:
+                return False
+            behind = await store.causal_chain(target)
+            if current not in {datum.id for datum in behind}:
+                raise _elsewhere(store, name, current, target, getattr(behind, "truncated", None))
+        try:
+            await store.set_ref(name, target, expected=current)
+        except ConflictError:  # another writer (a second import, say) moved it: look again
+            continue
+        return True
+    raise ConflictError(
+        f"ref {name!r} of namespace {store.namespace!r} kept moving while the import looked at "
+        f"it ({_RACES} times): another writer is moving it; the ref was left as it was"
+    )
 
 
 def _elsewhere(
@@ -212,7 +224,8 @@ def _elsewhere(
     return ConflictError(
         f"ref {name!r} of namespace {store.namespace!r} points at {current!r}, {where}, so an "
         "import cannot tell it is moving the ref forward: the ref was left as it was. Import "
-        "into an empty database, or forget or rename the ref first"
+        "into another database or namespace, or point the ref at an ancestor of the file's "
+        "target first (store.set_ref)"
     )
 
 
