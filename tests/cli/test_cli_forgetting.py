@@ -120,6 +120,10 @@ def test_forget_by_id_prefix_and_ref_then_compact_as_tables(tmp_path: Path) -> N
         invoke("memory", "refs", url, "-n", "notes", "--json", home=tmp_path).json().get("ref-000")
         is None
     )
+    no_ref = invoke("memory", "forget", url, "-n", "notes", "--ref", "ref-typo", home=tmp_path)
+    assert no_ref.code == 1
+    assert no_ref.err.startswith("error: namespace 'notes' of ")
+    assert "has no ref 'ref-typo': nothing was forgotten" in no_ref.err
     by_prefix = invoke(
         "memory", "forget", url, "-n", "notes", "--prefix", "n00000", "--json", home=tmp_path
     )

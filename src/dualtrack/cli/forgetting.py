@@ -11,6 +11,7 @@ from typing import Any
 import click
 from rich.table import Table
 
+from dualtrack.cli.failures import CommandFailed
 from dualtrack.cli.memory import memory, metadata_pairs, store_options, url_argument
 from dualtrack.cli.output import emit_json, listing, note, show, size
 from dualtrack.cli.stores import chosen_url, open_reading, run
@@ -72,17 +73,23 @@ def forget(
     if ids:
         selection["ids"] = possible
 
-    async def work() -> tuple[list[str], list[str]]:
+    async def work() -> tuple[list[str], list[str], bool]:
         store = retention_of(await open_reading(where, namespace))
         try:
             unheard = [i for i in possible if await store.state_of(i) == "unknown"]
-            if ids and not possible:
-                return [], unheard
-            return await store.forget(**selection), unheard
+            no_ref = ref is not None and await store.get_ref(ref, include_hidden=True) is None
+            if (ids and not possible) or no_ref:
+                return [], unheard, no_ref
+            return await store.forget(**selection), unheard, no_ref
         finally:
             await store.close()
 
-    forgotten, unheard = run(work())
+    forgotten, unheard, no_ref = run(work())
+    if no_ref:
+        raise CommandFailed(
+            f"namespace {namespace!r} of {masked(where)} has no ref {ref!r}: nothing was "
+            "forgotten (dualtrack memory refs lists the refs there)"
+        )
     if as_json:
         emit_json(
             {
