@@ -190,6 +190,10 @@ def test_a_copy_into_memory_is_refused_as_keeping_nothing(tmp_path: Path) -> Non
     ran = invoke("copy", source, "memory://", home=tmp_path)
     assert ran.code == 2
     assert "copy into memory:// would keep nothing" in ran.err
+    empty = invoke("copy", "memory://", f"sqlite:///{tmp_path / 'copy.db'}", home=tmp_path)
+    assert empty.code == 1
+    assert empty.err == "error: memory:// holds no agent memory: nothing to copy\n"
+    assert not (tmp_path / "copy.db").exists()
 
 
 def test_no_second_store_is_started_in_a_file_holding_the_other_kind(tmp_path: Path) -> None:

@@ -89,6 +89,8 @@ def copy(
     async def work() -> list[tuple[NamespaceDigest, NamespaceDigest]]:
         async with reading(source) as store:
             names = await namespaces_to_use(store, wanted)
+        if not names:
+            raise CommandFailed(f"{masked(source)} holds no agent memory: nothing to copy")
         note(f"copying {len(names)} namespace(s) from {masked(source)} to {masked(destination)}")
         async with new_file_kept_only_if_filled(destination):
             return await copy_all(names)
