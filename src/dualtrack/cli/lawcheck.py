@@ -2,8 +2,9 @@
 
 Every store the kit makes lives in a namespace under one fresh scratch prefix
 (``dualtrack-laws-<time>-<random>/...``), so the run never reads or writes a namespace that
-held anything before; stores are append-only, so the scratch data stays, and the command
-says where.
+held anything before. When every law holds, the command forgets and compacts what it wrote
+there (only the digests of the removed ids stay, as compaction keeps them); when one fails,
+or with ``--keep-scratch``, the data stays for a look, and the command says where.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dualtrack.cli.output import emit_json, listing, note, show
 from dualtrack.cli.stores import open_writing, run
 from dualtrack.errors import BackendUnavailable
 from dualtrack.memory import DgentProtocol, HashedNgramEmbedder, MemoryDgent, MemorySpace
+from dualtrack.memory.retention import CompactionPolicy, retention_of
 from dualtrack.urls import absent_sqlite_file, masked
 from laws.core import DEFAULT_SETTINGS
 from laws.dgent import conformance_laws
@@ -40,6 +42,10 @@ class Outcome:
     passed: bool
     seconds: float
     error: str | None
+
+
+#: Ids forgotten per call when the scratch data is cleared.
+_FORGET_BATCH = 500
 
 
 def scratch_prefix() -> str:
@@ -80,11 +86,17 @@ def _scratch_hypothesis_home() -> Iterator[None]:
     help="Steps per run of the stateful agreement law.",
 )
 @click.option("--law", "only", multiple=True, help="Only the law with this name (repeat).")
+@click.option(
+    "--keep-scratch", is_flag=True, help="Keep the scratch data even when every law holds."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bool) -> None:
+def laws(
+    url: str, examples: int, steps: int, only: tuple[str, ...], keep_scratch: bool, as_json: bool
+) -> None:
     """Run the agent-memory conformance kit against the store at URL, law by law, inside a
     fresh scratch namespace prefix; exit 1 if any law fails. Nothing outside the scratch
-    namespaces is read or written.
+    namespaces is read or written; when every law holds, what was written there is forgotten
+    and compacted away (unless --keep-scratch).
 
     \b
     Example:
@@ -121,6 +133,8 @@ def laws(url: str, examples: int, steps: int, only: tuple[str, ...], as_json: bo
             outcome = Outcome(law.name, True, time.perf_counter() - started, None)
             note(f"  ✓ {law.name} ({outcome.seconds:.1f}s)")
         outcomes.append(outcome)
+    if not keep_scratch and all(outcome.passed for outcome in outcomes):
+        run(_clear_scratch(url, prefix))
     _report(url, prefix, run(_left_behind(url, prefix)), outcomes, as_json)
 
 
@@ -154,6 +168,27 @@ async def _reachable(url: str, prefix: str) -> None:
     await store.close()
 
 
+async def _clear_scratch(url: str, prefix: str) -> None:
+    """Forget every datum of the scratch namespaces, then compact them: their datums, refs,
+    tombstones and rows go (the digests of the removed ids stay)."""
+    if url.strip().partition(":")[0] == "memory":
+        return
+    probe = await open_writing(url, f"{prefix}/probe")
+    try:
+        names = [name for name in await probe.namespaces() if name.startswith(f"{prefix}/")]
+    finally:
+        await probe.close()
+    for name in names:
+        store = retention_of(await open_writing(url, name))
+        try:
+            ids = [datum.id async for datum in store.scan()]
+            for start in range(0, len(ids), _FORGET_BATCH):
+                await store.forget(ids[start : start + _FORGET_BATCH])
+            await store.compact(CompactionPolicy(vacuum="none"))
+        finally:
+            await store.close()
+
+
 async def _left_behind(url: str, prefix: str) -> int:
     """How many scratch namespaces hold data now."""
     store = await open_writing(url, f"{prefix}/probe")
@@ -183,10 +218,13 @@ def _report(url: str, prefix: str, made: int, outcomes: list[Outcome], as_json: 
             result = "[green]holds[/green]" if outcome.passed else "[red]FAILS[/red]"
             table.add_row(outcome.law, result, f"{outcome.seconds:.1f}")
         show(table)
-    note(
-        f"scratch data left in {made} namespace(s) named {prefix}/...; no other namespace "
-        "was read or written"
-    )
+    if made:
+        note(
+            f"scratch data left in {made} namespace(s) named {prefix}/...; no other namespace "
+            "was read or written"
+        )
+    else:
+        note(f"scratch data under {prefix}/ cleared; no other namespace was read or written")
     if failed:
         raise CommandFailed(
             f"{len(failed)} of {len(outcomes)} laws fail against {masked(url)}: {', '.join(failed)}"
