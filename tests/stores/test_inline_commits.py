@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from dualtrack import Datum, InvalidArgument, SQLiteDgent, open_dgent
+from dualtrack import Datum, InvalidArgument, SQLiteDgent, StorageReplaced, open_dgent
 from dualtrack.memory.protocol import DgentProtocol
 from dualtrack.memory.sqlite.writer import Writer
 from laws.dgent import check_concurrent_writers
@@ -25,9 +25,9 @@ def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     groups: list[int] = []
     commit = Writer._commit
 
-    def counted(self: Writer, connection: sqlite3.Connection, group: list[Any]) -> None:
+    def counted(self: Writer, connection: sqlite3.Connection, group: list[Any]) -> Any:
         groups.append(len(group))
-        commit(self, connection, group)
+        return commit(self, connection, group)
 
     monkeypatch.setattr(Writer, "_commit", counted)
     return groups
@@ -141,3 +141,57 @@ def test_racing_writers_each_succeed_and_store_once(tmp_path: Path, inline: bool
 def test_inline_commits_is_true_or_false(tmp_path: Path, given: object) -> None:
     with pytest.raises(InvalidArgument, match="inline_commits must be True or False"):
         SQLiteDgent(tmp_path / "m.db", inline_commits=given)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "thread"])
+def test_a_file_replaced_during_a_commit_is_never_acknowledged(
+    tmp_path: Path, inline: bool
+) -> None:
+    """A write whose file is moved away while it runs lands in a WAL no reader of the path
+    will see: the writer says it was lost instead of acknowledging it."""
+    path, other = tmp_path / "m.db", tmp_path / "other.db"
+
+    async def scenario() -> None:
+        async with SQLiteDgent(other) as elsewhere:
+            await elsewhere.put(_datum(0))
+        async with SQLiteDgent(path, inline_commits=inline) as store:
+            await store.put(_datum(1))
+            writer = await store._started()
+
+            def swapped_midway(connection: sqlite3.Connection) -> None:
+                connection.execute("CREATE TABLE scratch (x)")
+                other.replace(path)
+
+            with pytest.raises(StorageReplaced, match="lost"):
+                await writer.write(swapped_midway)
+
+    asyncio.run(scenario())
+
+
+def test_a_file_replaced_and_put_back_is_written_again_through_its_own_connection(
+    tmp_path: Path,
+) -> None:
+    """While another file stands at the path, writes are refused; once the store's own file is
+    back, they land in it, never in the file that stood there meanwhile."""
+    path, aside, other = tmp_path / "m.db", tmp_path / "aside.db", tmp_path / "other.db"
+
+    async def scenario() -> None:
+        async with SQLiteDgent(other) as elsewhere:
+            await elsewhere.put(_datum(0))
+        async with SQLiteDgent(path) as store:
+            await store.set_lifetime(None)  # starts the writer thread; no lone write yet
+            path.replace(aside)
+            other.replace(path)
+            with pytest.raises(StorageReplaced):
+                await store.put(_datum(1))
+            writer = await store._started()
+            assert writer._here is None, "a connection was opened on the file standing in"
+            path.replace(other)
+            aside.replace(path)
+            await store.put(_datum(2))
+        async with SQLiteDgent(path) as reopened:
+            assert await reopened.get("d2") == _datum(2)
+        async with SQLiteDgent(other) as stood_in:
+            assert await stood_in.get("d2") is None
+
+    asyncio.run(scenario())

@@ -179,8 +179,10 @@ class Writer:
 
     def _open_here(self) -> sqlite3.Connection | None:
         """The callers' write connection: it never waits for a lock (the thread does that),
-        and it must have opened the very file the thread's connection did."""
-        if self._stopped or self._identity is None:
+        and it must have opened the very file the thread's connection did. Checked before
+        opening too: a connection opened on a file moved over the store's, and closed, could
+        take the store's own WAL beside it for its own and delete it."""
+        if self._stopped or self._identity is None or identity(self._where) != self._identity:
             return None
         connection = connect(self._path, 0.0)
         if identity(self._where) != self._identity:
@@ -228,7 +230,8 @@ class Writer:
                         break
                     group.append(more)
                 with self._writing:
-                    self._commit(connection, group)
+                    outcomes = self._commit(connection, group)
+                _settle_all(group, outcomes)  # once the lock is free: a woken writer may take it
                 if stop:
                     return
         finally:
@@ -251,7 +254,10 @@ class Writer:
             if request is not None:
                 _settle_all([request], [(None, failure)])
 
-    def _commit(self, connection: sqlite3.Connection, group: list[_Request]) -> None:
+    def _commit(
+        self, connection: sqlite3.Connection, group: list[_Request]
+    ) -> list[tuple[Any, BaseException | None]]:
+        """Run ``group`` in one transaction: each request's result or failure, in order."""
         outcomes: list[tuple[Any, BaseException | None]] = []
         try:
             patiently(connection, "BEGIN IMMEDIATE", self._busy_timeout)
@@ -270,11 +276,10 @@ class Writer:
                 with contextlib.suppress(sqlite3.Error):
                     connection.execute("ROLLBACK")
             if len(group) > 1 and not isinstance(error, BackendUnavailable):
-                for request in group:  # isolate the failing request: the others still commit
-                    self._commit(connection, [request])
-                return
-            outcomes = [(None, _wrapped(error))] * len(group)
-        _settle_all(group, outcomes)
+                # isolate the failing request: the others still commit
+                return [self._commit(connection, [request])[0] for request in group]
+            return [(None, _wrapped(error))] * len(group)
+        return outcomes
 
     def _check_file(self, fate: str) -> None:
         """Raise unless the file at the store's path is still the one its connection opened.
