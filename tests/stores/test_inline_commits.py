@@ -195,3 +195,105 @@ def test_a_file_replaced_and_put_back_is_written_again_through_its_own_connectio
             assert await stood_in.get("d2") is None
 
     asyncio.run(scenario())
+
+
+def test_a_store_opened_by_a_relative_path_writes_its_own_file_after_a_chdir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+
+    async def scenario() -> None:
+        monkeypatch.chdir(second)
+        async with SQLiteDgent("m.db") as other:
+            await other.put(_datum(0))
+        monkeypatch.chdir(first)
+        async with SQLiteDgent("m.db") as store:
+            await store.set_lifetime(None)  # the writer thread runs; no lone write yet
+            monkeypatch.chdir(second)
+            await store.put(_datum(1))
+            assert await store.get("d1") == _datum(1)
+        async with SQLiteDgent(first / "m.db") as mine, SQLiteDgent(second / "m.db") as theirs:
+            assert await mine.get("d1") == _datum(1)
+            assert await theirs.get("d1") is None
+
+    asyncio.run(scenario())
+
+
+def test_a_file_deleted_before_the_first_lone_write_is_refused_and_not_made_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "m.db"
+
+    async def scenario() -> None:
+        async with SQLiteDgent(path) as store:
+            await store.set_lifetime(None)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            with pytest.raises(StorageReplaced):
+                await store.put(_datum(1))
+            assert not path.exists()
+
+    asyncio.run(scenario())
+
+
+def test_a_write_started_before_close_is_finished_by_it(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+
+    async def scenario() -> None:
+        store = await SQLiteDgent.open(path)
+        stored, _ = await asyncio.gather(store.put(_datum(1)), store.close())
+        assert stored == _datum(1)
+        async with SQLiteDgent(path) as reopened:
+            assert await reopened.get("d1") == _datum(1)
+
+    asyncio.run(scenario())
+
+
+class SlowToLock:
+    """A writer's queue whose thread, having taken a write off it, is slow to go on: the
+    moment a lone write must not slip into (the queue is empty, the write lock free)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def get(self) -> Any:
+        taken = self.inner.get()
+        if taken is not None:
+            time.sleep(0.05)
+        return taken
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_a_lone_write_never_overtakes_one_the_thread_has_not_committed(tmp_path: Path) -> None:
+    """A batch too big for the loop goes to the thread, which takes it off its queue and is
+    slow to commit it; a ref then set on its last datum waits behind it, not ahead."""
+
+    async def scenario() -> None:
+        async with SQLiteDgent(tmp_path / "m.db") as store:
+            writer = await store._started()
+            writer._queue = SlowToLock(writer._queue)  # type: ignore[assignment]
+            await store.set_lifetime(None)  # the thread's next take is a slow one
+            chain = [_datum(0)] + [_datum(n, f"d{n - 1}") for n in range(1, 300)]
+            batch = asyncio.ensure_future(store.put_many(chain))
+            await asyncio.sleep(0.01)  # taken off the queue, not yet committed
+            await store.set_ref("head", "d299")
+            await batch
+            assert await store.get_ref("head") == "d299"
+
+    asyncio.run(scenario())
+
+
+def test_the_lone_write_connection_is_as_durable_as_the_thread_s(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with SQLiteDgent(tmp_path / "m.db") as store:
+            await store.put(_datum(1))
+            writer = await store._started()
+            assert writer._here is not None
+            assert writer._here.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            assert writer._here.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    asyncio.run(scenario())

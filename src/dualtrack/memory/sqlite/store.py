@@ -202,6 +202,7 @@ class SQLiteDgent:
                 f"SQLiteDgent needs a file path, got {self._path!r}: use MemoryDgent for "
                 "memory held in this process"
             )
+        self._where = os.path.abspath(self._path)  # the same file after a chdir
         self._namespace = check_name(namespace, "namespace")
         self._embedder: Embedder = embedder or HashedNgramEmbedder()
         self._busy_timeout = float(busy_timeout)
@@ -295,7 +296,7 @@ class SQLiteDgent:
         if connection is None:
             if self._closed:
                 raise BackendUnavailable(f"{self!r} is closed: open a new store")
-            connection = connect(self._path, self._busy_timeout, read_only=True)
+            connection = connect(self._where, self._busy_timeout, read_only=True, existing=True)
             self._readers.connection = connection
             with self._connections_lock:
                 self._connections.append(connection)

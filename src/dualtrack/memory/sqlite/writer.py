@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dualtrack.errors import BackendUnavailable, DualtrackError, StorageReplaced
@@ -45,10 +46,14 @@ class _Request:
     loop: asyncio.AbstractEventLoop
 
 
-def connect(path: str, busy_timeout: float, *, read_only: bool = False) -> sqlite3.Connection:
-    """A connection with the pragmas every ``SQLiteDgent`` connection uses."""
+def connect(
+    path: str, busy_timeout: float, *, read_only: bool = False, existing: bool = False
+) -> sqlite3.Connection:
+    """A connection with the pragmas every ``SQLiteDgent`` connection uses; ``existing``
+    opens only a file that is there (never creating one where the store's file went)."""
+    target, uri = (f"{Path(path).absolute().as_uri()}?mode=rw", True) if existing else (path, False)
     connection = sqlite3.connect(
-        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        target, timeout=busy_timeout, isolation_level=None, check_same_thread=False, uri=uri
     )
     connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     connection.execute("PRAGMA synchronous = FULL")
@@ -106,6 +111,7 @@ class Writer:
         self._writing = threading.Lock()  # held by whoever writes: the thread or a caller
         self._here: sqlite3.Connection | None = None  # the callers' write connection
         self._wanting = 0  # calls of ``write`` under way
+        self._handed = 0  # requests given to the thread and not yet committed
 
     async def start(self) -> None:
         """Open the connection and run ``setup`` (schema creation) in the thread."""
@@ -119,6 +125,7 @@ class Writer:
         with self._lock:
             if self._stopped:
                 raise BackendUnavailable("this SQLiteDgent is closed: open a new store")
+            self._handed += 1
             self._queue.put(_Request(work, future, loop))
         return future
 
@@ -146,9 +153,10 @@ class Writer:
                 self._wanting -= 1
 
     def _committed_here(self, work: Work) -> Any:
-        """``work`` committed on this thread, or ``_HERE`` when it cannot be without waiting:
-        the thread is writing, writes are queued, or another process holds the lock."""
-        if self._stopped or not self._queue.empty() or not self._writing.acquire(blocking=False):
+        """``work`` committed on this thread, or ``_HERE`` when it cannot be without waiting
+        or going ahead of another write: the thread holds writes not yet committed (queued,
+        or taken off the queue), or another process holds the lock."""
+        if self._stopped or self._handed or not self._writing.acquire(blocking=False):
             return _HERE
         try:
             connection = self._here or self._open_here()
@@ -184,7 +192,10 @@ class Writer:
         take the store's own WAL beside it for its own and delete it."""
         if self._stopped or self._identity is None or identity(self._where) != self._identity:
             return None
-        connection = connect(self._path, 0.0)
+        try:
+            connection = connect(self._where, 0.0, existing=True)
+        except sqlite3.Error:  # the file or its folder went: the thread says so, typed
+            return None
         if identity(self._where) != self._identity:
             connection.close()
             return None
@@ -199,7 +210,12 @@ class Writer:
                 self._queue.put(None)
 
     async def stop(self) -> None:
-        """Finish queued work, close the connection and end the thread."""
+        """Finish the writes under way (those waiting to choose where they commit too) and
+        queued work, close the connection and end the thread."""
+        pause = 0.0
+        while self._wanting:
+            await asyncio.sleep(pause)
+            pause = 0.001
         self.halt()
         if self._thread.is_alive():
             await asyncio.to_thread(self._thread.join)
@@ -231,17 +247,18 @@ class Writer:
                     group.append(more)
                 with self._writing:
                     outcomes = self._commit(connection, group)
+                with self._lock:
+                    self._handed -= len(group)
                 _settle_all(group, outcomes)  # once the lock is free: a woken writer may take it
                 if stop:
                     return
         finally:
             connection.close()
-            with self._lock:
-                self._stopped = True
             with self._writing:
                 if self._here is not None:
                     self._here.close()
                     self._here = None
+            self._fail_all(BackendUnavailable("this SQLiteDgent's writer has stopped"))
 
     def _fail_all(self, failure: BaseException) -> None:
         with self._lock:
