@@ -221,6 +221,11 @@ def test_a_store_opened_by_a_relative_path_writes_its_own_file_after_a_chdir(
     asyncio.run(scenario())
 
 
+def _delete(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def test_a_file_deleted_before_the_first_lone_write_is_refused_and_not_made_again(
     tmp_path: Path,
 ) -> None:
@@ -229,8 +234,7 @@ def test_a_file_deleted_before_the_first_lone_write_is_refused_and_not_made_agai
     async def scenario() -> None:
         async with SQLiteDgent(path) as store:
             await store.set_lifetime(None)
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            _delete(path)
             with pytest.raises(StorageReplaced):
                 await store.put(_datum(1))
             assert not path.exists()
