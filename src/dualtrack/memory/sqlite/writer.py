@@ -210,10 +210,11 @@ class Writer:
                 self._queue.put(None)
 
     async def stop(self) -> None:
-        """Finish the writes under way (those waiting to choose where they commit too) and
-        queued work, close the connection and end the thread."""
-        pause = 0.0
-        while self._wanting:
+        """Finish the writes under way (those waiting to choose where they commit too, for as
+        long as one may wait for the file's lock) and queued work, close the connection and
+        end the thread."""
+        pause, deadline = 0.0, time.monotonic() + self._busy_timeout
+        while self._wanting and time.monotonic() < deadline:
             await asyncio.sleep(pause)
             pause = 0.001
         self.halt()
