@@ -25,6 +25,7 @@ from dualtrack.app.scripts import alembic_config, heads
 from dualtrack.bridge.refs_table import REFS_TABLE
 from dualtrack.cli.failures import CommandFailed, url_from_environment
 from dualtrack.cli.output import emit_json, listing, note, show
+from dualtrack.cli.stores import remove_sqlite_file
 from dualtrack.config import DATABASE_URL_VARIABLE, database_url
 from dualtrack.errors import BackendUnavailable
 from dualtrack.memory.sql.store import SQLDgent
@@ -111,8 +112,7 @@ def _remove_if_empty(path: Path) -> None:
     except sqlite3.Error:
         return
     if not tables:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_sqlite_file(path)
 
 
 @db.command(

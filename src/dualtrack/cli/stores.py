@@ -181,13 +181,13 @@ async def new_file_kept_only_if_filled(url: str) -> AsyncIterator[None]:
                 async with reading(url) as store:
                     held = await store.namespaces()
                 if not held:
-                    _remove_sqlite_file(absent)
+                    remove_sqlite_file(absent)
         raise
 
 
-def _remove_sqlite_file(path: Path) -> None:
-    """Remove an SQLite file and the WAL files beside it."""
-    for suffix in ("", "-wal", "-shm"):
+def remove_sqlite_file(path: Path) -> None:
+    """Remove an SQLite file and the WAL and journal files beside it."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
